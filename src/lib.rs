@@ -1,0 +1,1 @@
+//! skyvern-wasm: a Skyvern client compiled to WebAssembly.

@@ -1,0 +1,662 @@
+// skyvern-wasm demo page: browser sessions, their live view and tasks, from a web page.
+// Everything talks to Skyvern through the package's SkyvernClient.
+
+import {
+  el,
+  showError,
+  formatTime,
+  statusTone,
+  statusLabel,
+  toText,
+  TERMINAL_RUN,
+  ENDED_SESSION,
+} from "./format.js";
+import { mountSessionView } from "./live-view.js";
+
+const REFRESH_MS = 2500;
+const STORAGE_KEY = "skyvern-demo.apiKey";
+const GEO_COUNTRIES = ["US", "AR", "AU", "BR", "CA", "DE", "ES", "FR", "GB", "IE", "IN", "IT", "JP", "MX", "NL", "NZ", "PH", "KR", "SA", "TR", "ZA"];
+
+const $ = (id) => {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`missing element #${id}`);
+  return node;
+};
+
+const ui = {
+  summary: $("conn-summary"),
+  connectionForm: $("connection-form"),
+  baseUrl: $("base-url"),
+  apiKey: $("api-key"),
+  toggleKey: $("toggle-key"),
+  remember: $("remember-key"),
+  connectionError: $("connection-error"),
+  createForm: $("create-form"),
+  createBtn: $("create-btn"),
+  createError: $("create-error"),
+  proxy: $("opt-proxy"),
+  geo: $("geo-fields"),
+  country: $("opt-country"),
+  list: $("session-list"),
+  listEmpty: $("sessions-empty"),
+  listUpdated: $("sessions-updated"),
+  listError: $("sessions-error"),
+  refreshBtn: $("refresh-btn"),
+  panel: $("session-panel"),
+  sessionEmpty: $("session-empty"),
+  sessionDetail: $("session-detail"),
+  sessionId: $("session-id"),
+  sessionStatus: $("session-status"),
+  sessionMeta: $("session-meta"),
+  closeBtn: $("close-session-btn"),
+  live: $("live-view"),
+  runForm: $("run-form"),
+  runPrompt: $("run-prompt"),
+  runUrl: $("run-url"),
+  runBtn: $("run-btn"),
+  cancelBtn: $("cancel-run-btn"),
+  runError: $("run-error"),
+  runsTitle: $("runs-title"),
+  runs: $("runs"),
+  itemTemplate: /** @type {HTMLTemplateElement} */ ($("session-item")),
+};
+
+const state = {
+  client: null,
+  /** Last list from the server, by id. */
+  sessions: new Map(),
+  /** List items, by id. */
+  items: new Map(),
+  selectedId: null,
+  selected: null,
+  view: null,
+  /** Run cards per session id, newest first. */
+  runCards: new Map(),
+  /** The task being run: { sessionId, runId, controller }. */
+  activeRun: null,
+  refreshTimer: 0,
+  refreshing: false,
+  closing: new Set(),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Loading the package
+
+let sky;
+try {
+  sky = await import("/pkg/web.js");
+} catch (err) {
+  ui.summary.textContent = "The skyvern-wasm package could not be loaded.";
+  ui.summary.dataset.tone = "bad";
+  showError(ui.connectionError, err, "Loading /pkg/web.js (build it with `cargo xtask build`)");
+  for (const form of [ui.connectionForm, ui.createForm, ui.runForm]) {
+    for (const control of form.elements) control.disabled = true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection
+
+function initConnection() {
+  ui.baseUrl.value = window.location.origin;
+  ui.baseUrl.placeholder = window.location.origin;
+
+  const params = new URLSearchParams(window.location.search);
+  const keyFromUrl = params.get("key");
+  if (keyFromUrl !== null) {
+    ui.apiKey.value = keyFromUrl;
+    // Keep the key out of the address bar, history and bookmarks.
+    params.delete("key");
+    const query = params.toString();
+    history.replaceState(null, "", `${window.location.pathname}${query ? `?${query}` : ""}${window.location.hash}`);
+  } else {
+    try {
+      const stored = sessionStorage.getItem(STORAGE_KEY);
+      if (stored) {
+        ui.apiKey.value = stored;
+        ui.remember.checked = true;
+      }
+    } catch {
+      // storage unavailable (privacy mode): the key stays in memory only
+    }
+  }
+  const baseFromUrl = params.get("base");
+  if (baseFromUrl) ui.baseUrl.value = baseFromUrl;
+}
+
+function persistKey() {
+  try {
+    if (ui.remember.checked && ui.apiKey.value) sessionStorage.setItem(STORAGE_KEY, ui.apiKey.value);
+    else sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // storage unavailable: nothing to do
+  }
+}
+
+function connect() {
+  showError(ui.connectionError, null);
+  const baseUrl = ui.baseUrl.value.trim() || window.location.origin;
+  const apiKey = ui.apiKey.value.trim();
+  const options = { baseUrl };
+  if (apiKey) {
+    options.apiKey = apiKey;
+    // The page is a browser: the client only accepts a key here when told the risk is understood.
+    options.dangerouslyAllowBrowser = true;
+  }
+  try {
+    state.client = new sky.SkyvernClient(options);
+  } catch (err) {
+    state.client = null;
+    showError(ui.connectionError, err, "Creating the client");
+    setSummary("Not connected", "bad");
+    return;
+  }
+  let host = baseUrl;
+  try {
+    const url = new URL(baseUrl);
+    host = url.origin === window.location.origin ? "this origin" : url.host;
+  } catch {
+    // keep the text as typed
+  }
+  setSummary(`Connected to ${host} · ${apiKey ? "key in this page" : "no key (proxy)"}`, "ok");
+  refreshNow();
+}
+
+function setSummary(text, tone) {
+  ui.summary.textContent = text;
+  ui.summary.dataset.tone = tone;
+}
+
+ui.connectionForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  persistKey();
+  connect();
+});
+ui.baseUrl.addEventListener("change", connect);
+ui.apiKey.addEventListener("change", () => {
+  persistKey();
+  connect();
+});
+ui.remember.addEventListener("change", persistKey);
+ui.toggleKey.addEventListener("click", () => {
+  const show = ui.apiKey.type === "password";
+  ui.apiKey.type = show ? "text" : "password";
+  ui.toggleKey.textContent = show ? "Hide" : "Show";
+  ui.toggleKey.setAttribute("aria-pressed", String(show));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Creating a session
+
+function initCreateForm() {
+  let names = null;
+  try {
+    names = new Intl.DisplayNames(undefined, { type: "region" });
+  } catch {
+    names = null;
+  }
+  for (const code of GEO_COUNTRIES) {
+    const option = document.createElement("option");
+    option.value = code;
+    option.textContent = names ? `${names.of(code)} (${code})` : code;
+    ui.country.append(option);
+  }
+  ui.proxy.addEventListener("change", () => {
+    ui.geo.hidden = ui.proxy.value !== "geo";
+  });
+}
+
+function createRequest() {
+  const data = new FormData(ui.createForm);
+  const request = {};
+  const timeout = String(data.get("timeout") ?? "").trim();
+  // The client validates the value and names the field if it is out of range.
+  if (timeout !== "") request.timeout = Number(timeout);
+  const proxy = String(data.get("proxy_location") ?? "");
+  if (proxy === "geo") {
+    const geo = { country: String(data.get("country") ?? "") };
+    const subdivision = String(data.get("subdivision") ?? "").trim();
+    const city = String(data.get("city") ?? "").trim();
+    if (subdivision) geo.subdivision = subdivision;
+    if (city) geo.city = city;
+    request.proxy_location = geo;
+  } else if (proxy) {
+    request.proxy_location = proxy;
+  }
+  const browser = String(data.get("browser_type") ?? "");
+  if (browser) request.browser_type = browser;
+  const extensions = data.getAll("extensions").map(String);
+  if (extensions.length) request.extensions = extensions;
+  const url = String(data.get("url") ?? "").trim();
+  if (url) request.url = url;
+  return request;
+}
+
+ui.createForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!requireClient(ui.createError)) return;
+  showError(ui.createError, null);
+  ui.createBtn.disabled = true;
+  ui.createBtn.textContent = "Creating…";
+  try {
+    const session = await state.client.createBrowserSession(createRequest());
+    state.sessions.set(session.browser_session_id, session);
+    renderList();
+    selectSession(session.browser_session_id, session, true);
+  } catch (err) {
+    showError(ui.createError, err, "Creating the session");
+  } finally {
+    ui.createBtn.disabled = false;
+    ui.createBtn.textContent = "Create session";
+  }
+});
+
+function requireClient(box) {
+  if (state.client) return true;
+  showError(box, new Error("Not connected: check the base URL and API key, then press Connect."));
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list of active sessions
+
+function sessionTimes(session) {
+  const parts = [`Created ${formatTime(session.created_at)}`];
+  if (session.started_at) parts.push(`started ${formatTime(session.started_at)}`);
+  if (session.completed_at) parts.push(`ended ${formatTime(session.completed_at)}`);
+  if (typeof session.timeout === "number") parts.push(`${session.timeout} min`);
+  return parts.join(" · ");
+}
+
+function setBadge(badge, status) {
+  badge.textContent = statusLabel(status);
+  badge.dataset.tone = statusTone(status);
+}
+
+function renderList() {
+  const sessions = [...state.sessions.values()].sort((a, b) =>
+    String(b.created_at ?? "").localeCompare(String(a.created_at ?? "")),
+  );
+  const seen = new Set();
+  let previous = null;
+  for (const session of sessions) {
+    const id = session.browser_session_id;
+    if (typeof id !== "string") continue;
+    seen.add(id);
+    let item = state.items.get(id);
+    if (!item) {
+      item = /** @type {HTMLLIElement} */ (ui.itemTemplate.content.firstElementChild.cloneNode(true));
+      item.dataset.id = id;
+      item.querySelector(".sid").textContent = id;
+      const open = item.querySelector(".select-btn");
+      open.setAttribute("aria-label", `Open session ${id}`);
+      open.addEventListener("click", () => selectSession(id, state.sessions.get(id), true));
+      const close = item.querySelector(".close-btn");
+      close.setAttribute("aria-label", `Close session ${id}`);
+      close.addEventListener("click", () => closeSession(id, ui.listError));
+      state.items.set(id, item);
+    }
+    setBadge(item.querySelector(".badge"), session.status);
+    item.dataset.status = String(session.status ?? "");
+    item.querySelector(".times").textContent = sessionTimes(session);
+    const selected = id === state.selectedId;
+    item.classList.toggle("selected", selected);
+    if (selected) item.setAttribute("aria-current", "true");
+    else item.removeAttribute("aria-current");
+    item.querySelector(".close-btn").disabled = state.closing.has(id);
+    // Keep the order without re-inserting nodes that are already in place (keeps keyboard focus).
+    const expectedNext = previous ? previous.nextElementSibling : ui.list.firstElementChild;
+    if (expectedNext !== item) {
+      if (previous) previous.after(item);
+      else ui.list.prepend(item);
+    }
+    previous = item;
+  }
+  for (const [id, item] of state.items) {
+    if (!seen.has(id)) {
+      item.remove();
+      state.items.delete(id);
+    }
+  }
+  ui.listEmpty.hidden = state.items.size > 0;
+}
+
+async function refreshSessions() {
+  if (!state.client || state.refreshing) return;
+  state.refreshing = true;
+  const client = state.client;
+  try {
+    const list = await client.getBrowserSessions();
+    if (client !== state.client) return;
+    state.sessions = new Map(
+      (Array.isArray(list) ? list : [])
+        .filter((s) => s && typeof s.browser_session_id === "string")
+        .map((s) => [s.browser_session_id, s]),
+    );
+    showError(ui.listError, null);
+    ui.listUpdated.textContent = `Updated ${formatTime(new Date().toISOString())}`;
+    renderList();
+    await refreshSelected(client);
+  } catch (err) {
+    if (client === state.client) showError(ui.listError, err, "Listing sessions");
+  } finally {
+    state.refreshing = false;
+  }
+}
+
+async function refreshSelected(client) {
+  const id = state.selectedId;
+  if (!id || (state.selected && isEnded(state.selected))) return;
+  const listed = state.sessions.get(id);
+  try {
+    // The single-session GET carries the most detail (and says when a session left the active list).
+    const session = await client.getBrowserSession(id);
+    if (id === state.selectedId) renderSelected(session);
+  } catch (err) {
+    if (listed && id === state.selectedId) renderSelected(listed);
+    if (id === state.selectedId) showError(ui.runError, err, "Refreshing the session");
+  }
+}
+
+function refreshNow() {
+  window.clearTimeout(state.refreshTimer);
+  refreshSessions().finally(scheduleRefresh);
+}
+
+function scheduleRefresh() {
+  window.clearTimeout(state.refreshTimer);
+  state.refreshTimer = window.setTimeout(() => {
+    if (document.visibilityState === "hidden") scheduleRefresh();
+    else refreshNow();
+  }, REFRESH_MS);
+}
+
+ui.refreshBtn.addEventListener("click", refreshNow);
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") refreshNow();
+});
+
+// ---------------------------------------------------------------------------------------------
+// The selected session
+
+function isEnded(session) {
+  return ENDED_SESSION.has(session.status) || Boolean(session.completed_at);
+}
+
+function selectSession(id, session, moveFocus) {
+  if (state.selectedId !== id) {
+    state.view?.destroy();
+    state.view = null;
+    state.selected = null;
+    state.selectedId = id;
+    showError(ui.runError, null);
+    ui.runs.replaceChildren(...(state.runCards.get(id) ?? []));
+    ui.runsTitle.hidden = ui.runs.childElementCount === 0;
+  }
+  ui.sessionEmpty.hidden = true;
+  ui.sessionDetail.hidden = false;
+  if (session) renderSelected(session);
+  renderList();
+  if (moveFocus) ui.panel.focus();
+  if (state.client) refreshSelected(state.client);
+}
+
+function describeProxy(proxy) {
+  if (proxy === null || proxy === undefined || proxy === "") return "default";
+  if (typeof proxy === "string") return proxy;
+  if (typeof proxy === "object" && typeof proxy.country === "string") {
+    return [proxy.city, proxy.subdivision, proxy.country].filter(Boolean).join(", ");
+  }
+  if (typeof proxy === "object" && typeof proxy.url === "string") return "custom proxy";
+  return toText(proxy, 80);
+}
+
+function renderSelected(session) {
+  if (!session || session.browser_session_id !== state.selectedId) return;
+  state.selected = session;
+  ui.sessionId.textContent = session.browser_session_id;
+  setBadge(ui.sessionStatus, session.status);
+
+  const rows = [
+    ["Browser", session.browser_type || "default"],
+    ["Proxy", describeProxy(session.proxy_location)],
+    ["Timeout", typeof session.timeout === "number" ? `${session.timeout} min` : "—"],
+    ["Extensions", Array.isArray(session.extensions) && session.extensions.length ? session.extensions.join(", ") : "none"],
+    ["Created", formatTime(session.created_at)],
+    ["Started", session.started_at ? formatTime(session.started_at) : "not yet"],
+  ];
+  if (session.completed_at) rows.push(["Ended", formatTime(session.completed_at)]);
+  if (session.warning) rows.push(["Warning", toText(session.warning)]);
+  ui.sessionMeta.replaceChildren(
+    ...rows.map(([term, value]) => {
+      const row = el("div", "meta-row");
+      row.append(el("dt", "", term), el("dd", "", value));
+      return row;
+    }),
+  );
+
+  if (state.view) state.view.update(session);
+  else state.view = mountSessionView(ui.live, session);
+
+  const ended = isEnded(session);
+  ui.panel.dataset.ended = String(ended);
+  ui.closeBtn.disabled = ended || state.closing.has(session.browser_session_id);
+  ui.closeBtn.textContent = ended ? "Session ended" : "Close session";
+  const busy = Boolean(state.activeRun);
+  ui.runBtn.disabled = ended || busy;
+  ui.runPrompt.disabled = ended;
+  ui.runUrl.disabled = ended;
+}
+
+async function closeSession(id, errorBox) {
+  if (!requireClient(errorBox)) return;
+  showError(errorBox, null);
+  state.closing.add(id);
+  renderList();
+  if (id === state.selectedId && state.selected) renderSelected(state.selected);
+  const client = state.client;
+  try {
+    await client.closeBrowserSession(id);
+    state.sessions.delete(id);
+    if (id === state.selectedId) {
+      const session = await client.getBrowserSession(id);
+      renderSelected(session);
+    }
+  } catch (err) {
+    showError(errorBox, err, `Closing ${id}`);
+  } finally {
+    state.closing.delete(id);
+    renderList();
+    if (id === state.selectedId && state.selected) renderSelected(state.selected);
+    refreshNow();
+  }
+}
+
+ui.closeBtn.addEventListener("click", () => {
+  if (state.selectedId) closeSession(state.selectedId, ui.runError);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Running tasks in the selected session
+
+function createRunCard(prompt, url) {
+  const card = el("li", "run");
+  const head = el("div", "run-head");
+  const title = el("p", "run-prompt", prompt);
+  const badge = el("span", "badge", "submitting");
+  badge.dataset.tone = "pending";
+  badge.setAttribute("role", "status");
+  head.append(title, badge);
+  const meta = el("p", "run-meta small muted", url ? `URL ${url}` : "No URL");
+  const timeline = el("ol", "timeline");
+  timeline.setAttribute("aria-label", "Status timeline");
+  const result = el("div", "run-result");
+  card.append(head, meta, timeline, result);
+
+  let lastKey = "";
+  let lastStatus = "";
+  let runningEntry = null;
+
+  function addEntry(status, text) {
+    const entry = el("li", "timeline-entry");
+    entry.dataset.status = status;
+    entry.dataset.tone = statusTone(status);
+    const dot = el("span", "timeline-dot");
+    dot.setAttribute("aria-hidden", "true");
+    const label = el("span", "timeline-label", text);
+    const time = el("time", "timeline-time muted small", formatTime(new Date().toISOString()));
+    time.dateTime = new Date().toISOString();
+    entry.append(dot, label, time);
+    timeline.append(entry);
+    return entry;
+  }
+
+  return {
+    card,
+    note(text) {
+      addEntry("note", text).dataset.tone = "neutral";
+    },
+    status(run) {
+      if (!run || typeof run !== "object") return;
+      const status = typeof run.status === "string" ? run.status : "unknown";
+      if (typeof run.run_id === "string") card.dataset.runId = run.run_id;
+      const steps = typeof run.step_count === "number" ? run.step_count : null;
+      const key = `${status}:${steps ?? ""}`;
+      if (key === lastKey) return;
+      lastKey = key;
+      badge.textContent = statusLabel(status);
+      badge.dataset.tone = statusTone(status);
+      card.dataset.status = status;
+      if (status === "running" && lastStatus === "running" && runningEntry) {
+        runningEntry.querySelector(".timeline-label").textContent = steps ? `running · step ${steps}` : "running";
+      } else if (status !== lastStatus) {
+        const entry = addEntry(status, status === "running" && steps ? `running · step ${steps}` : statusLabel(status));
+        runningEntry = status === "running" ? entry : null;
+      }
+      lastStatus = status;
+    },
+    finish(run) {
+      this.status(run);
+      result.replaceChildren();
+      if (run.failure_reason) {
+        const failure = el("div", "callout callout-bad run-failure");
+        failure.append(el("strong", "", "Failure reason: "), document.createTextNode(toText(run.failure_reason, 2000)));
+        result.append(failure);
+      }
+      if (run.output !== null && run.output !== undefined) {
+        const label = el("p", "result-label", "Output");
+        const pre = el("pre", "run-output");
+        pre.tabIndex = 0;
+        pre.setAttribute("aria-label", "Run output");
+        pre.textContent = typeof run.output === "string" ? run.output : JSON.stringify(run.output, null, 2);
+        result.append(label, pre);
+      } else if (!run.failure_reason) {
+        result.append(el("p", "muted small", `Finished as ${statusLabel(run.status)} with no output.`));
+      }
+      const facts = [];
+      if (typeof run.run_id === "string") facts.push(run.run_id);
+      if (typeof run.step_count === "number") facts.push(`${run.step_count} step${run.step_count === 1 ? "" : "s"}`);
+      if (Array.isArray(run.screenshot_urls) && run.screenshot_urls.length) {
+        facts.push(`${run.screenshot_urls.length} screenshot${run.screenshot_urls.length === 1 ? "" : "s"}`);
+      }
+      if (facts.length) meta.textContent = `${meta.textContent} · ${facts.join(" · ")}`;
+    },
+    fail(err) {
+      badge.textContent = "error";
+      badge.dataset.tone = "bad";
+      card.dataset.status = "error";
+      const box = el("div", "error-box");
+      showError(box, err, "Running the task");
+      result.replaceChildren(box);
+    },
+  };
+}
+
+function setRunning(active) {
+  state.activeRun = active;
+  ui.runBtn.disabled = Boolean(active) || (state.selected ? isEnded(state.selected) : false);
+  ui.runBtn.textContent = active ? "Running…" : "Run task";
+  ui.cancelBtn.hidden = !active;
+  ui.cancelBtn.disabled = false;
+}
+
+ui.runForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (state.activeRun) return;
+  if (!requireClient(ui.runError)) return;
+  const sessionId = state.selectedId;
+  if (!sessionId) return;
+  const prompt = ui.runPrompt.value.trim();
+  if (!prompt) {
+    ui.runPrompt.setAttribute("aria-invalid", "true");
+    showError(ui.runError, new Error("Enter a prompt for the task."));
+    ui.runPrompt.focus();
+    return;
+  }
+  ui.runPrompt.removeAttribute("aria-invalid");
+  showError(ui.runError, null);
+  const url = ui.runUrl.value.trim();
+
+  const view = createRunCard(prompt, url);
+  const cards = state.runCards.get(sessionId) ?? [];
+  cards.unshift(view.card);
+  state.runCards.set(sessionId, cards);
+  ui.runs.prepend(view.card);
+  ui.runsTitle.hidden = false;
+
+  const controller = new AbortController();
+  const active = { sessionId, runId: null, controller };
+  setRunning(active);
+  const client = state.client;
+  try {
+    const current = state.selected;
+    if (!current || (current.status !== "running" && !current.started_at)) {
+      view.note("waiting for the browser");
+      const ready = await client.waitForBrowserSession(sessionId, { abortSignal: controller.signal });
+      if (sessionId === state.selectedId) renderSelected(ready);
+    }
+    const request = { prompt, browser_session_id: sessionId };
+    if (url) request.url = url;
+    const created = await client.runTask(request, { abortSignal: controller.signal });
+    active.runId = created.run_id;
+    view.status(created);
+    const run = TERMINAL_RUN.has(created.status)
+      ? created
+      : await client.waitForRun(created.run_id, {
+          onStatus: (r) => view.status(r),
+          abortSignal: controller.signal,
+        });
+    view.finish(run);
+  } catch (err) {
+    view.fail(err);
+  } finally {
+    if (state.activeRun === active) setRunning(null);
+  }
+});
+
+ui.cancelBtn.addEventListener("click", async () => {
+  const active = state.activeRun;
+  if (!active || !state.client) return;
+  ui.cancelBtn.disabled = true;
+  if (!active.runId) {
+    active.controller.abort(new Error("Stopped waiting before the run was created."));
+    return;
+  }
+  try {
+    // The wait sees the run reach `canceled` and finishes the card.
+    await state.client.cancelRun(active.runId);
+  } catch (err) {
+    showError(ui.runError, err, "Canceling the run");
+    ui.cancelBtn.disabled = false;
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+
+if (sky) {
+  initConnection();
+  initCreateForm();
+  connect();
+} else {
+  initCreateForm();
+}

@@ -1,0 +1,24 @@
+// Node.js entry (condition `node`): reads the .wasm next to this file and
+// instantiates it synchronously, so `import` is all a caller needs.
+import { readFileSync } from "node:fs";
+import { initSync } from "./skyvern_wasm.js";
+import { installApi } from "./api.js";
+
+initSync({ module: readFileSync(new URL("./skyvern_wasm_bg.wasm", import.meta.url)) });
+installApi();
+
+export {
+  SkyvernClient,
+  BrowserSessionHandle,
+  SkyvernError,
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  GoneError,
+  UnprocessableEntityError,
+  TooManyRequestsError,
+  InternalServerError,
+  SkyvernTimeoutError,
+  SkyvernConnectionError,
+} from "./api.js";

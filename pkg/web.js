@@ -1,0 +1,26 @@
+// Web entry (conditions `browser`, `import`, `default`): fetches and
+// instantiates the .wasm next to this file with a top-level await. Bundlers
+// (Vite, Rollup, webpack 5, esbuild with a file loader) recognise the
+// `new URL(..., import.meta.url)` pattern and emit the .wasm as an asset; a
+// page without a bundler loads it from the same directory as this file.
+import init from "./skyvern_wasm.js";
+import { installApi } from "./api.js";
+
+await init({ module_or_path: new URL("./skyvern_wasm_bg.wasm", import.meta.url) });
+installApi();
+
+export {
+  SkyvernClient,
+  BrowserSessionHandle,
+  SkyvernError,
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  GoneError,
+  UnprocessableEntityError,
+  TooManyRequestsError,
+  InternalServerError,
+  SkyvernTimeoutError,
+  SkyvernConnectionError,
+} from "./api.js";

@@ -1,0 +1,89 @@
+// Node: the package installed from its `npm pack` tarball into a fresh ESM
+// project, imported by name, runs create -> get -> list -> close against the
+// emulator. Also checks what the tarball ships and that its types resolve.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { emulator, packAndInstall, packageNotBuilt, removeDir, uniqueId, FIXTURES, ROOT } from "./helpers.mjs";
+import { assertFlow } from "./expect.mjs";
+
+const execFileP = promisify(execFile);
+const notBuilt = packageNotBuilt();
+const emu = notBuilt ? null : await emulator();
+const skip = notBuilt ?? emu?.skip;
+if (skip) console.log(`# skipping the Node runtime tests: ${skip}`);
+
+let project;
+after(() => {
+  emu?.stop?.();
+  if (project) removeDir(project.dir);
+});
+
+test("npm pack ships exactly the package files", { skip: notBuilt ?? false }, async () => {
+  project ??= await packAndInstall("node");
+  const top = [...new Set(project.files.map((f) => (f.startsWith("snippets/") ? "snippets/" : f)))].sort();
+  assert.deepEqual(top, [
+    "README.md",
+    "api.js",
+    "index.d.ts",
+    "node.js",
+    "package.json",
+    "skyvern_wasm.d.ts",
+    "skyvern_wasm.js",
+    "skyvern_wasm_bg.wasm",
+    "snippets/",
+    "web.js",
+    "workerd.js",
+  ]);
+  const pkg = JSON.parse(readFileSync(join(project.installed, "package.json"), "utf8"));
+  assert.equal(pkg.dependencies, undefined, "zero runtime dependencies");
+  // Every file the exports map names is in the tarball.
+  const targets = JSON.stringify(pkg.exports).match(/"\.\/[^"]+"/g).map((s) => s.slice(3, -1));
+  for (const t of new Set(targets)) assert.ok(project.files.includes(t), `exports names ${t}, which ships`);
+  // The glue's snippet imports all resolve inside the tarball.
+  const glue = readFileSync(join(project.installed, "skyvern_wasm.js"), "utf8");
+  for (const [, spec] of glue.matchAll(/from ['"]\.\/(snippets\/[^'"]+)['"]/g)) {
+    assert.ok(project.files.includes(spec), `${spec} ships`);
+  }
+});
+
+test("Node ESM project: import by name, create -> get -> list -> close", { skip }, async () => {
+  project ??= await packAndInstall("node");
+  copyFileSync(join(FIXTURES, "flow.mjs"), join(project.app, "flow.mjs"));
+  copyFileSync(join(FIXTURES, "node-app.mjs"), join(project.app, "app.mjs"));
+  const testId = uniqueId("node");
+  const { stdout, stderr } = await execFileP(process.execPath, ["app.mjs"], {
+    cwd: project.app,
+    env: { ...process.env, EMULATOR_URL: emu.url, EMULATOR_API_KEY: emu.apiKey, TEST_ID: testId },
+    timeout: 60_000,
+  });
+  let out;
+  try {
+    out = JSON.parse(stdout);
+  } catch {
+    assert.fail(`app.mjs printed no JSON\nstdout: ${stdout}\nstderr: ${stderr}`);
+  }
+  assert.equal(out.resolved, pathToFileURL(join(project.installed, "node.js")).href, "the `node` condition picks node.js");
+  assert.ok(!stdout.includes(emu.apiKey) && !stderr.includes(emu.apiKey), "the key is never printed");
+  await assertFlow(out, { emuUrl: emu.url, testId, browser: false });
+});
+
+test("types resolve for Node (node16) and bundler resolution under --strict", { skip: notBuilt ?? false }, async () => {
+  project ??= await packAndInstall("node");
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  if (!existsSync(tsc)) return assert.fail("typescript is not installed at the repo root (npm ci)");
+  copyFileSync(join(FIXTURES, "consumer.ts"), join(project.app, "consumer.ts"));
+  for (const [module, moduleResolution] of [["node16", "node16"], ["esnext", "bundler"]]) {
+    const args = ["--strict", "--noEmit", "--target", "es2022", "--lib", "es2022,dom,esnext.disposable",
+      "--module", module, "--moduleResolution", moduleResolution, "consumer.ts"];
+    try {
+      await execFileP(process.execPath, [tsc, ...args], { cwd: project.app, timeout: 120_000 });
+    } catch (e) {
+      assert.fail(`tsc ${args.join(" ")} failed:\n${e.stdout}${e.stderr}`);
+    }
+  }
+});

@@ -1,0 +1,50 @@
+// Vite: a production build of a tiny app that imports the installed package
+// by name, served from its dist/ and run in headless Debian chromium.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { copyFileSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { emulator, launchChromium, packAndInstall, packageNotBuilt, removeDir, runPage, serveStatic, uniqueId, FIXTURES } from "./helpers.mjs";
+import { assertFlow } from "./expect.mjs";
+
+const notBuilt = packageNotBuilt();
+const emu = notBuilt ? null : await emulator();
+const chrome = notBuilt || emu?.skip ? null : await launchChromium();
+const skip = notBuilt ?? emu?.skip ?? chrome?.skip;
+if (skip) console.log(`# skipping the Vite runtime test: ${skip}`);
+
+const cleanup = [];
+after(async () => {
+  for (const f of cleanup.reverse()) await f();
+  await chrome?.browser?.close();
+  emu?.stop?.();
+});
+
+test("Vite production build: import by name, create -> get -> list -> close", { skip }, async () => {
+  const project = await packAndInstall("vite");
+  cleanup.push(() => removeDir(project.dir));
+  for (const f of ["index.html", "main.js"]) copyFileSync(join(FIXTURES, "vite-app", f), join(project.app, f));
+  copyFileSync(join(FIXTURES, "flow.mjs"), join(project.app, "flow.mjs"));
+
+  const { build } = await import("vite");
+  await build({
+    root: project.app,
+    configFile: false,
+    logLevel: "warn",
+    mode: "production",
+    build: { outDir: join(project.app, "dist"), emptyOutDir: true },
+  });
+  const assets = readdirSync(join(project.app, "dist", "assets"));
+  const wasm = assets.filter((f) => f.endsWith(".wasm"));
+  assert.equal(wasm.length, 1, `the build emits the .wasm once as an asset: ${assets.join(", ")}`);
+  const js = assets.filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(project.app, "dist", "assets", f), "utf8")).join("\n");
+  assert.ok(!js.includes("node:fs"), "the browser build does not pull in the Node entry");
+
+  const server = await serveStatic({ "/": join(project.app, "dist") });
+  cleanup.push(() => server.close());
+  const testId = uniqueId("vite");
+  const q = new URLSearchParams({ emulator: emu.url, key: emu.apiKey, testId });
+  const { state, result, logs } = await runPage(chrome.browser, `${server.url}/?${q}`);
+  assert.equal(state, "done", `page failed: ${JSON.stringify(result)}\n${logs.join("\n")}`);
+  await assertFlow(result, { emuUrl: emu.url, testId, browser: true });
+});

@@ -1,1 +1,24 @@
 //! skyvern-wasm: a Skyvern client compiled to WebAssembly.
+//!
+//! The core (everything but `js/` and `transport/fetch.rs`) is plain Rust: it
+//! validates arguments, builds requests, maps responses to errors, applies the
+//! retry rule and polls, over the [`transport::Env`] trait. `js/` is the
+//! wasm-bindgen facade that JavaScript sees.
+
+pub mod api;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod json;
+pub mod request;
+pub mod retry;
+pub mod session;
+pub mod transport;
+pub mod validate;
+pub mod wait;
+
+#[cfg(target_arch = "wasm32")]
+mod js;
+
+#[cfg(test)]
+mod tests;

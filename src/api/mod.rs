@@ -1,0 +1,56 @@
+//! One file per resource: validation of each method's arguments into a [`Plan`].
+
+pub mod profiles;
+pub mod runs;
+pub mod sessions;
+
+use crate::client::{Call, Plan};
+use crate::error::Error;
+use crate::json::Value;
+use crate::request::Method;
+use crate::retry::Retry;
+use crate::validate::{local, object, Ty};
+use crate::wait::{Target, WaitSpec};
+
+pub(crate) fn call(method: Method, path: String, body: Option<Value>, retry: Retry) -> Plan {
+    Plan::call(Call {
+        method,
+        path,
+        body: body.map(|b| b.to_json()),
+        retry,
+    })
+}
+
+/// Upper bound for wait timeouts (seconds) and poll intervals (ms): one day.
+const MAX_WAIT_SECONDS: f64 = 86_400.0;
+
+const WAIT_OPTIONS: &[crate::validate::Field] = &[
+    local("timeout", Ty::Num(0.0, MAX_WAIT_SECONDS)),
+    local("pollIntervalMs", Ty::Num(0.0, MAX_WAIT_SECONDS * 1000.0)),
+    local("onStatus", Ty::Func),
+    local("abortSignal", Ty::Signal),
+];
+
+/// `waitForRun` / `waitForBrowserSession` options.
+pub(crate) fn wait_plan(
+    target: Target,
+    id: String,
+    options: Option<&Value>,
+    default_ms: f64,
+) -> Result<Plan, Error> {
+    object("options", options, WAIT_OPTIONS)?;
+    Ok(Plan {
+        call: None,
+        wait: Some(spec(target, Some(id), options, default_ms)),
+    })
+}
+
+pub(crate) fn spec(target: Target, id: Option<String>, o: Option<&Value>, default_ms: f64) -> WaitSpec {
+    let num = |k: &str| o.and_then(|o| o.field(k)).and_then(Value::as_f64);
+    WaitSpec {
+        target,
+        id,
+        timeout_ms: num("timeout").map_or(default_ms, |s| s * 1000.0),
+        poll_ms: num("pollIntervalMs"),
+    }
+}

@@ -1,0 +1,129 @@
+//! Sends a call: builds the request, runs attempts, applies the retry rule.
+
+use crate::config::{CallOptions, Config};
+use crate::error::{self, Error};
+use crate::request::{HttpRequest, HttpResponse, Method};
+use crate::retry::{delay_ms, should_retry, Retry};
+use crate::transport::{Env, SendError};
+use crate::wait::{self, WaitSpec};
+
+/// One API call as plain data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub method: Method,
+    /// Path with encoded segments, e.g. `/v1/browser_sessions/pbs_1`.
+    pub path: String,
+    pub body: Option<String>,
+    pub retry: Retry,
+}
+
+/// What a JavaScript method does: a call, a wait, or a call followed by a wait
+/// on the object it returned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub call: Option<Call>,
+    pub wait: Option<WaitSpec>,
+}
+
+impl Plan {
+    pub fn call(call: Call) -> Plan {
+        Plan {
+            call: Some(call),
+            wait: None,
+        }
+    }
+}
+
+/// Builds the HTTP request for `call`. The API key is added here and nowhere else.
+pub fn build(cfg: &Config, opts: &CallOptions, call: &Call) -> HttpRequest {
+    let mut headers: Vec<(String, String)> = cfg.headers.clone();
+    for (k, v) in &opts.headers {
+        headers.retain(|(name, _)| name != k);
+        headers.push((k.clone(), v.clone()));
+    }
+    if call.body.is_some() {
+        headers.retain(|(name, _)| name != "content-type");
+        headers.push(("content-type".into(), "application/json".into()));
+    } else {
+        headers.retain(|(name, _)| name != "content-type");
+    }
+    if let Some(key) = &cfg.api_key {
+        headers.push(("x-api-key".into(), key.expose().to_string()));
+    }
+    HttpRequest {
+        method: call.method,
+        url: format!("{}{}", cfg.base_url, call.path),
+        headers,
+        body: call.body.clone(),
+    }
+}
+
+/// Sends `call` with retries; resolves with the first 2xx response.
+/// `deadline` (Unix ms) bounds every attempt and every backoff.
+pub async fn send<E: Env>(
+    env: &E,
+    cfg: &Config,
+    opts: &CallOptions,
+    call: &Call,
+    deadline: Option<f64>,
+) -> Result<HttpResponse, Error> {
+    let max_retries = opts.max_retries.unwrap_or(cfg.max_retries);
+    let timeout = opts.timeout_ms.unwrap_or(cfg.timeout_ms);
+    let request = build(cfg, opts, call);
+    let mut attempt = 0;
+    loop {
+        if env.aborted() {
+            return Err(Error::Aborted);
+        }
+        let mut limit = timeout;
+        if let Some(d) = deadline {
+            limit = limit.min(d - env.now_ms());
+            if limit <= 0.0 {
+                return Err(Error::AttemptTimeout { timeout_ms: 0.0 });
+            }
+        }
+        let (err, retry_after) = match env.send(&request, limit).await {
+            Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
+            Ok(resp) => (error::from_response(resp.status, &resp.body), resp.retry_after),
+            Err(SendError::Aborted) => return Err(Error::Aborted),
+            Err(SendError::Timeout) => (Error::AttemptTimeout { timeout_ms: limit }, None),
+            Err(SendError::Network(detail)) => (
+                Error::Connection {
+                    detail,
+                    in_browser: cfg.in_browser,
+                },
+                None,
+            ),
+        };
+        if attempt >= max_retries || !should_retry(call.retry, &err, retry_after.as_deref()) {
+            return Err(err);
+        }
+        let delay = delay_ms(attempt, retry_after.as_deref(), env.random(), env.now_ms());
+        if deadline.is_some_and(|d| env.now_ms() + delay >= d) {
+            return Err(err);
+        }
+        env.sleep(delay).await?;
+        attempt += 1;
+    }
+}
+
+/// Runs a plan; resolves with the final JSON text.
+pub async fn run<E: Env>(
+    env: &E,
+    cfg: &Config,
+    opts: &CallOptions,
+    plan: &Plan,
+) -> Result<String, Error> {
+    let mut first = None;
+    if let Some(call) = &plan.call {
+        let resp = send(env, cfg, opts, call, None).await?;
+        if plan.wait.is_none() {
+            return Ok(resp.body);
+        }
+        first = Some(resp.body);
+    }
+    match &plan.wait {
+        Some(spec) => wait::wait(env, cfg, opts, spec, first).await,
+        None => Ok(String::new()),
+    }
+}

@@ -1,0 +1,313 @@
+//! Client options and per-request options, validated. `Debug` never shows the API key.
+
+use std::fmt;
+
+use crate::error::Error;
+use crate::json::Value;
+use crate::request::{valid_header_name, valid_header_value};
+use crate::validate::{local, object, Ty};
+
+pub const CLOUD_URL: &str = "https://api.skyvern.com";
+pub const STAGING_URL: &str = "https://api-staging.skyvern.com";
+pub const LOCAL_URL: &str = "http://localhost:8000";
+pub const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Upper bounds for options (a day; ten retries).
+pub const MAX_TIMEOUT_SECONDS: f64 = 86_400.0;
+pub const MAX_RETRIES_LIMIT: f64 = 10.0;
+
+/// The API key. Its `Debug` form is redacted.
+#[derive(Clone, PartialEq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey([redacted])")
+    }
+}
+
+/// Validated client configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub base_url: String,
+    pub api_key: Option<ApiKey>,
+    pub timeout_ms: f64,
+    pub max_retries: u32,
+    /// Lower-case names.
+    pub headers: Vec<(String, String)>,
+    /// Running in a web page (a `document` exists): shapes connection-error messages.
+    pub in_browser: bool,
+}
+
+const CLIENT_OPTIONS: &[crate::validate::Field] = &[
+    local("apiKey", Ty::Str),
+    local("baseUrl", Ty::NonEmpty),
+    local("environment", Ty::NonEmpty),
+    local("timeoutInSeconds", Ty::Num(0.0, MAX_TIMEOUT_SECONDS)),
+    local("maxRetries", Ty::Int(0.0, MAX_RETRIES_LIMIT)),
+    local("headers", Ty::StrMap),
+    local("dangerouslyAllowBrowser", Ty::Bool),
+];
+
+impl Config {
+    /// Validates `new SkyvernClient(options)`.
+    pub fn from_options(options: Option<&Value>, in_browser: bool) -> Result<Config, Error> {
+        object("options", options, CLIENT_OPTIONS)?;
+        let empty = Value::Object(Vec::new());
+        let o = match options {
+            Some(v @ Value::Object(_)) => v,
+            _ => &empty,
+        };
+        let api_key = match o.field("apiKey") {
+            Some(Value::String(k)) if k.trim().is_empty() => {
+                return Err(Error::invalid(
+                    "options.apiKey",
+                    "must not be empty (omit it when a proxy adds the key)",
+                ))
+            }
+            Some(Value::String(k)) => {
+                if !valid_header_value(k) {
+                    return Err(Error::invalid(
+                        "options.apiKey",
+                        "contains characters that cannot be sent in a header",
+                    ));
+                }
+                Some(ApiKey(k.clone()))
+            }
+            _ => None,
+        };
+        let allow_browser = o.field("dangerouslyAllowBrowser").and_then(Value::as_bool) == Some(true);
+        if in_browser && api_key.is_some() && !allow_browser {
+            return Err(Error::BrowserApiKey);
+        }
+        let base_url = match (o.field("baseUrl"), o.field("environment")) {
+            (Some(Value::String(url)), _) => base_url("options.baseUrl", url)?,
+            (None, Some(Value::String(env))) => match env.as_str() {
+                "cloud" | "Cloud" => CLOUD_URL.to_string(),
+                "staging" | "Staging" => STAGING_URL.to_string(),
+                "local" | "Local" => LOCAL_URL.to_string(),
+                url if url.starts_with("http://") || url.starts_with("https://") => {
+                    base_url("options.environment", url)?
+                }
+                _ => {
+                    return Err(Error::invalid(
+                        "options.environment",
+                        format!("must be \"cloud\", \"staging\", \"local\" or a URL (got \"{env}\")"),
+                    ))
+                }
+            },
+            _ => CLOUD_URL.to_string(),
+        };
+        let timeout_ms = o
+            .field("timeoutInSeconds")
+            .and_then(Value::as_f64)
+            .map_or(DEFAULT_TIMEOUT_MS, |s| s * 1000.0);
+        let max_retries = o
+            .field("maxRetries")
+            .and_then(Value::as_f64)
+            .map_or(DEFAULT_MAX_RETRIES, |n| n as u32);
+        let headers = headers("options.headers", o.field("headers"))?;
+        Ok(Config {
+            base_url,
+            api_key,
+            timeout_ms,
+            max_retries,
+            headers,
+            in_browser,
+        })
+    }
+}
+
+/// Checks and normalises a base URL: `http(s)://host[:port][/prefix]`, no query or fragment,
+/// no trailing slash.
+fn base_url(field: &str, url: &str) -> Result<String, Error> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let ok = match rest {
+        Some(r) => {
+            let host = r.split('/').next().unwrap_or("");
+            !host.is_empty()
+                && !r.contains(['?', '#', ' ', '\\'])
+                && !host.contains('@')
+                && r.chars().all(|c| c.is_ascii_graphic())
+        }
+        None => false,
+    };
+    if !ok {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "must be an http:// or https:// URL without query or credentials (got \"{}\")",
+                url.chars().take(80).collect::<String>()
+            ),
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+/// Validates a `headers` option into lower-case (name, value) pairs.
+pub fn headers(field: &str, v: Option<&Value>) -> Result<Vec<(String, String)>, Error> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let Some(Value::Object(members)) = v else {
+        return Ok(out);
+    };
+    for (name, value) in members {
+        let value = match value {
+            Value::Undefined => continue,
+            Value::String(s) => s,
+            other => {
+                return Err(Error::invalid(
+                    &format!("{field}.{name}"),
+                    format!("must be a string (got {})", other.type_name()),
+                ))
+            }
+        };
+        let lower = name.to_ascii_lowercase();
+        if !valid_header_name(name) {
+            return Err(Error::invalid(
+                &format!("{field}.{name}"),
+                "is not a valid header name",
+            ));
+        }
+        if !valid_header_value(value) {
+            return Err(Error::invalid(
+                &format!("{field}.{name}"),
+                "contains characters that cannot be sent in a header",
+            ));
+        }
+        if lower == "x-api-key" {
+            return Err(Error::invalid(
+                &format!("{field}.{name}"),
+                "cannot be set here; use the apiKey option",
+            ));
+        }
+        out.retain(|(k, _)| *k != lower);
+        out.push((lower, value.clone()));
+    }
+    Ok(out)
+}
+
+/// Per-call options (`requestOptions`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CallOptions {
+    pub timeout_ms: Option<f64>,
+    pub max_retries: Option<u32>,
+    pub headers: Vec<(String, String)>,
+}
+
+const REQUEST_OPTIONS: &[crate::validate::Field] = &[
+    local("timeoutInSeconds", Ty::Num(0.0, MAX_TIMEOUT_SECONDS)),
+    local("maxRetries", Ty::Int(0.0, MAX_RETRIES_LIMIT)),
+    local("abortSignal", Ty::Signal),
+    local("headers", Ty::StrMap),
+];
+
+impl CallOptions {
+    pub fn from_value(v: Option<&Value>) -> Result<CallOptions, Error> {
+        object("requestOptions", v, REQUEST_OPTIONS)?;
+        let Some(v) = v else {
+            return Ok(CallOptions::default());
+        };
+        Ok(CallOptions {
+            timeout_ms: v
+                .field("timeoutInSeconds")
+                .and_then(Value::as_f64)
+                .map(|s| s * 1000.0),
+            max_retries: v.field("maxRetries").and_then(Value::as_f64).map(|n| n as u32),
+            headers: headers("requestOptions.headers", v.field("headers"))?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(text: &str, browser: bool) -> Result<Config, Error> {
+        Config::from_options(Some(&Value::parse(text).unwrap()), browser)
+    }
+
+    #[test]
+    fn defaults_and_environments() {
+        let c = Config::from_options(None, false).unwrap();
+        assert_eq!(c.base_url, CLOUD_URL);
+        assert_eq!(c.timeout_ms, 60_000.0);
+        assert_eq!(c.max_retries, 2);
+        assert!(c.api_key.is_none());
+        assert_eq!(cfg(r#"{"environment":"local"}"#, false).unwrap().base_url, LOCAL_URL);
+        assert_eq!(cfg(r#"{"environment":"staging"}"#, false).unwrap().base_url, STAGING_URL);
+        let c = cfg(r#"{"environment":"local","baseUrl":"http://127.0.0.1:9/proxy/"}"#, false).unwrap();
+        assert_eq!(c.base_url, "http://127.0.0.1:9/proxy");
+        assert!(cfg(r#"{"environment":"mars"}"#, false).unwrap_err().message().contains("options.environment"));
+        for bad in [r#""ftp://x""#, r#""http://""#, r#""http://x/?a=1""#, r#""http://u:p@x""#] {
+            let e = cfg(&format!(r#"{{"baseUrl":{bad}}}"#), false).unwrap_err();
+            assert!(e.message().starts_with("options.baseUrl"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn options_are_checked() {
+        let c = cfg(r#"{"timeoutInSeconds":1.5,"maxRetries":0,"headers":{"X-Test":"1"}}"#, false).unwrap();
+        assert_eq!(c.timeout_ms, 1500.0);
+        assert_eq!(c.max_retries, 0);
+        assert_eq!(c.headers, vec![("x-test".to_string(), "1".to_string())]);
+        for (bad, field) in [
+            (r#"{"timeoutInSeconds":0}"#, "options.timeoutInSeconds"),
+            (r#"{"timeoutInSeconds":"60"}"#, "options.timeoutInSeconds"),
+            (r#"{"maxRetries":-1}"#, "options.maxRetries"),
+            (r#"{"maxRetries":1.5}"#, "options.maxRetries"),
+            (r#"{"maxRetries":11}"#, "options.maxRetries"),
+            (r#"{"apiKey":5}"#, "options.apiKey"),
+            (r#"{"apiKey":""}"#, "options.apiKey"),
+            (r#"{"headers":{"x-api-key":"k"}}"#, "options.headers.x-api-key"),
+            (r#"{"headers":{"bad name":"k"}}"#, "options.headers.bad name"),
+            (r#"{"headers":{"a":"b\nc"}}"#, "options.headers.a"),
+            (r#"{"apikey":"k"}"#, "options.apikey"),
+        ] {
+            let e = cfg(bad, false).unwrap_err();
+            assert!(e.message().starts_with(field), "{bad}: {}", e.message());
+        }
+    }
+
+    #[test]
+    fn browser_key_guard() {
+        let e = cfg(r#"{"apiKey":"sk-secret"}"#, true).unwrap_err();
+        assert_eq!(e, Error::BrowserApiKey);
+        assert!(e.message().contains("dangerouslyAllowBrowser"));
+        assert!(e.message().contains("proxy"));
+        assert!(!e.message().contains("sk-secret"));
+        assert!(cfg(r#"{"apiKey":"k","dangerouslyAllowBrowser":true}"#, true).is_ok());
+        assert!(cfg(r#"{"baseUrl":"https://proxy.example"}"#, true).is_ok());
+        assert!(cfg(r#"{"apiKey":"k"}"#, false).is_ok());
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let c = cfg(r#"{"apiKey":"sk-very-secret"}"#, false).unwrap();
+        let d = format!("{c:?}");
+        assert!(!d.contains("sk-very-secret"));
+        assert!(d.contains("redacted"));
+    }
+
+    #[test]
+    fn request_options() {
+        let o = CallOptions::from_value(Some(
+            &Value::parse(r#"{"timeoutInSeconds":2,"maxRetries":1,"headers":{"X-Test-Id":"t"},"abortSignal":{}}"#).unwrap(),
+        ))
+        .unwrap();
+        assert_eq!(o.timeout_ms, Some(2000.0));
+        assert_eq!(o.max_retries, Some(1));
+        assert_eq!(o.headers, vec![("x-test-id".into(), "t".into())]);
+        let e = CallOptions::from_value(Some(&Value::parse(r#"{"timeout":2}"#).unwrap())).unwrap_err();
+        assert!(e.message().starts_with("requestOptions.timeout"));
+        let e = CallOptions::from_value(Some(&Value::parse(r#"{"abortSignal":"x"}"#).unwrap())).unwrap_err();
+        assert!(e.message().starts_with("requestOptions.abortSignal"));
+    }
+}

@@ -1,0 +1,468 @@
+//! The client's errors, and the mapping from an HTTP response to an error.
+
+use crate::json::Value;
+
+/// The error class a failure surfaces as in JavaScript.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Base class: invalid arguments, a session that ended while waiting, unexpected statuses.
+    Skyvern,
+    BadRequest,
+    Forbidden,
+    NotFound,
+    Conflict,
+    Gone,
+    UnprocessableEntity,
+    TooManyRequests,
+    InternalServer,
+    Timeout,
+    Connection,
+}
+
+impl ErrorKind {
+    /// The JavaScript class name.
+    pub fn class_name(self) -> &'static str {
+        match self {
+            ErrorKind::Skyvern => "SkyvernError",
+            ErrorKind::BadRequest => "BadRequestError",
+            ErrorKind::Forbidden => "ForbiddenError",
+            ErrorKind::NotFound => "NotFoundError",
+            ErrorKind::Conflict => "ConflictError",
+            ErrorKind::Gone => "GoneError",
+            ErrorKind::UnprocessableEntity => "UnprocessableEntityError",
+            ErrorKind::TooManyRequests => "TooManyRequestsError",
+            ErrorKind::InternalServer => "InternalServerError",
+            ErrorKind::Timeout => "SkyvernTimeoutError",
+            ErrorKind::Connection => "SkyvernConnectionError",
+        }
+    }
+
+    pub fn for_status(status: u16) -> ErrorKind {
+        match status {
+            400 => ErrorKind::BadRequest,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            410 => ErrorKind::Gone,
+            422 => ErrorKind::UnprocessableEntity,
+            429 => ErrorKind::TooManyRequests,
+            s if s >= 500 => ErrorKind::InternalServer,
+            _ => ErrorKind::Skyvern,
+        }
+    }
+}
+
+/// Everything that can go wrong in a call.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Error {
+    /// An argument or option is invalid; nothing was sent.
+    InvalidArgument { field: String, problem: String },
+    /// An API key was given in a web page without `dangerouslyAllowBrowser`.
+    BrowserApiKey,
+    /// The server answered with a non-success status.
+    Api {
+        status: u16,
+        message: String,
+        /// The raw response body (JSON or text).
+        body: String,
+        retryable: bool,
+    },
+    /// The server answered with a success status but a body that is not JSON.
+    InvalidResponse { status: u16, body: String },
+    /// One attempt ran longer than its timeout.
+    AttemptTimeout { timeout_ms: f64 },
+    /// A wait (for a session or a run) ran out of time; `last_seen` is the last object seen.
+    WaitTimeout {
+        what: String,
+        timeout_ms: f64,
+        last_seen: Option<String>,
+    },
+    /// A browser session ended before it became ready.
+    SessionEnded { id: String, status: String, last_seen: String },
+    /// No response arrived (DNS, refused connection, reset, CORS in browsers).
+    Connection { detail: String, in_browser: bool },
+    /// The caller's abort signal fired.
+    Aborted,
+    /// A caller-supplied callback threw; the JavaScript layer rethrows its exception.
+    Callback,
+}
+
+impl Error {
+    pub fn invalid(field: &str, problem: impl Into<String>) -> Error {
+        Error::InvalidArgument {
+            field: field.to_string(),
+            problem: problem.into(),
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Api { status, .. } => ErrorKind::for_status(*status),
+            Error::AttemptTimeout { .. } | Error::WaitTimeout { .. } => ErrorKind::Timeout,
+            Error::Connection { .. } => ErrorKind::Connection,
+            _ => ErrorKind::Skyvern,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::InvalidResponse { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn retryable(&self) -> bool {
+        match self {
+            Error::Api { retryable, .. } => *retryable,
+            Error::Connection { .. } | Error::AttemptTimeout { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The raw body to expose as `error.body` (parsed as JSON by the JavaScript layer when possible).
+    pub fn body(&self) -> Option<&str> {
+        match self {
+            Error::Api { body, .. } | Error::InvalidResponse { body, .. } => Some(body),
+            Error::SessionEnded { last_seen, .. } => Some(last_seen),
+            _ => None,
+        }
+    }
+
+    /// The last object a timed-out wait saw (JSON text).
+    pub fn last_seen(&self) -> Option<&str> {
+        match self {
+            Error::WaitTimeout { last_seen, .. } => last_seen.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Error::InvalidArgument { field, problem } => format!("{field}: {problem}"),
+            Error::BrowserApiKey => "It looks like you're running in a browser-like environment. \
+Passing `apiKey` here would expose your secret Skyvern API key to anyone who can open this page. \
+Call the Skyvern API from a server instead, or point `baseUrl` at a proxy that adds the key on the \
+server side and omit `apiKey`. If you understand the risk (for example, a local tool used only by \
+you), set `dangerouslyAllowBrowser: true`."
+                .to_string(),
+            Error::Api { message, .. } => message.clone(),
+            Error::InvalidResponse { status, .. } => {
+                format!("HTTP {status}: the response body is not valid JSON")
+            }
+            Error::AttemptTimeout { timeout_ms } => {
+                format!("The request timed out after {}", seconds(*timeout_ms))
+            }
+            Error::WaitTimeout {
+                what, timeout_ms, ..
+            } => format!("Timed out after {} waiting for {what}", seconds(*timeout_ms)),
+            Error::SessionEnded { id, status, .. } => {
+                format!("Browser session {id} ended with status `{status}` before it was ready")
+            }
+            Error::Connection { detail, in_browser } => {
+                let mut m = format!("Connection error: no response from the server ({detail})");
+                if *in_browser {
+                    m.push_str(
+                        ". In a browser this is often CORS: the server must allow this page's \
+origin, or call Skyvern through your own proxy (set `baseUrl` to it)",
+                    );
+                }
+                m
+            }
+            Error::Aborted => "The request was aborted".to_string(),
+            Error::Callback => "A callback threw".to_string(),
+        }
+    }
+}
+
+fn seconds(ms: f64) -> String {
+    let s = ms / 1000.0;
+    if s.fract() == 0.0 {
+        format!("{} s", s as i64)
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+/// Turns a non-success response into an error. Never fails, whatever the body.
+pub fn from_response(status: u16, body: &str) -> Error {
+    let parsed = Value::parse(body);
+    let mut retryable = status == 408 || status == 429 || status >= 500;
+    let detail = match &parsed {
+        Some(v) => {
+            if let Some(Value::Object(_)) = v.field("detail") {
+                if let Some(r) = v.field("detail").and_then(|d| d.field("retryable")) {
+                    if let Some(b) = r.as_bool() {
+                        retryable = b;
+                    }
+                }
+            }
+            json_detail(v)
+        }
+        None => text_detail(body),
+    };
+    let reason = reason_phrase(status);
+    let message = match detail {
+        Some(d) => format!("{status} {reason}: {d}"),
+        None if body.trim().is_empty() => format!("{status} {reason} (empty response body)"),
+        None => format!("{status} {reason}"),
+    };
+    Error::Api {
+        status,
+        message,
+        body: body.to_string(),
+        retryable,
+    }
+}
+
+const MAX_DETAIL: usize = 500;
+
+fn clip(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() <= MAX_DETAIL {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(MAX_DETAIL).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// A readable form of a JSON error body.
+fn json_detail(v: &Value) -> Option<String> {
+    if let Some(d) = v.field("detail") {
+        return match d {
+            Value::String(s) => Some(clip(s)),
+            Value::Array(items) => {
+                let parts: Vec<String> = items.iter().map(validation_item).collect();
+                Some(clip(&parts.join("; ")))
+            }
+            Value::Object(_) => Some(clip(&code_object(d))),
+            Value::Null => None,
+            other => Some(clip(&other.to_json())),
+        };
+    }
+    for key in ["error", "message"] {
+        if let Some(Value::String(s)) = v.field(key) {
+            return Some(clip(s));
+        }
+    }
+    match v {
+        Value::String(s) => Some(clip(s)),
+        Value::Null => None,
+        Value::Object(m) if m.is_empty() => None,
+        other => Some(clip(&other.to_json())),
+    }
+}
+
+/// One FastAPI validation entry: `body.timeout: Input should be … (got 3)`.
+fn validation_item(item: &Value) -> String {
+    let msg = item
+        .field("msg")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| item.to_json());
+    let loc = match item.field("loc") {
+        Some(Value::Array(parts)) => parts
+            .iter()
+            .map(|p| match p {
+                Value::String(s) => s.clone(),
+                other => other.to_json(),
+            })
+            .collect::<Vec<_>>()
+            .join("."),
+        _ => String::new(),
+    };
+    let mut out = if loc.is_empty() {
+        msg
+    } else {
+        format!("{loc}: {msg}")
+    };
+    if let Some(input) = item.field("input") {
+        let shown = input.to_json();
+        if shown.len() <= 80 && !matches!(input, Value::Object(_)) {
+            out.push_str(&format!(" (got {shown})"));
+        }
+    }
+    out
+}
+
+/// A `{code, message?, …}` detail object.
+fn code_object(d: &Value) -> String {
+    let code = d.field("code").and_then(Value::as_str);
+    let msg = d
+        .field("message")
+        .or_else(|| d.field("msg"))
+        .and_then(Value::as_str);
+    match (code, msg) {
+        (Some(c), Some(m)) => format!("{m} ({c})"),
+        (Some(c), None) => c.replace('_', " "),
+        (None, Some(m)) => m.to_string(),
+        (None, None) => d.to_json(),
+    }
+}
+
+/// A readable form of a non-JSON body (plain text or HTML).
+fn text_detail(body: &str) -> Option<String> {
+    let t = body.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let lower = t.to_ascii_lowercase();
+    if lower.starts_with("<!doctype") || lower.starts_with("<html") || lower.contains("<body") {
+        let title = lower
+            .find("<title>")
+            .and_then(|s| lower[s + 7..].find("</title>").map(|e| (s + 7, s + 7 + e)))
+            .and_then(|(s, e)| t.get(s..e))
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        return Some(match title {
+            Some(title) => format!("HTML page \"{}\"", clip(title)),
+            None => "HTML page".to_string(),
+        });
+    }
+    Some(clip(t))
+}
+
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        413 => "Payload Too Large",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(status: u16, body: &str) -> (ErrorKind, String, bool) {
+        let e = from_response(status, body);
+        (e.kind(), e.message(), e.retryable())
+    }
+
+    #[test]
+    fn string_details() {
+        for (status, detail, kind) in [
+            (403, "Invalid credentials", ErrorKind::Forbidden),
+            (403, "Could not validate credentials", ErrorKind::Forbidden),
+            (403, "Auth token is expired", ErrorKind::Forbidden),
+            (403, "Invalid authentication method", ErrorKind::Forbidden),
+            (404, "Organization not found", ErrorKind::NotFound),
+            (404, "Browser session pbs_000000000000000000 not found", ErrorKind::NotFound),
+            (404, "Task run not found tsk_000000000000000000", ErrorKind::NotFound),
+            (405, "Method Not Allowed", ErrorKind::Skyvern),
+            (409, "Browser session has ended", ErrorKind::Conflict),
+            (
+                410,
+                "Browser session pbs_1 is no longer usable (status: completed). Create a new browser session and retry.",
+                ErrorKind::Gone,
+            ),
+            (400, "proxy_session_id requires RESIDENTIAL_ISP", ErrorKind::BadRequest),
+            (429, "Rate limit exceeded", ErrorKind::TooManyRequests),
+            (
+                503,
+                "The server is busy dispatching other runs. No run was created; retry this request.",
+                ErrorKind::InternalServer,
+            ),
+            (504, "Browser session failed to start", ErrorKind::InternalServer),
+            (422, "body.timeout: Input should be greater than or equal to 5", ErrorKind::UnprocessableEntity),
+        ] {
+            let body = format!("{{\"detail\":{}}}", Value::String(detail.into()).to_json());
+            let (k, m, _) = msg(status, &body);
+            assert_eq!(k, kind, "{status}");
+            assert!(m.contains(detail), "{m}");
+            assert!(m.starts_with(&status.to_string()), "{m}");
+            assert_eq!(from_response(status, &body).body(), Some(body.as_str()));
+        }
+    }
+
+    #[test]
+    fn validation_lists() {
+        let body = r#"{"detail":[{"type":"greater_than_equal","loc":["body","timeout"],"msg":"Input should be greater than or equal to 5","input":3,"ctx":{"ge":5}}]}"#;
+        let (k, m, r) = msg(422, body);
+        assert_eq!(k, ErrorKind::UnprocessableEntity);
+        assert_eq!(
+            m,
+            "422 Unprocessable Entity: body.timeout: Input should be greater than or equal to 5 (got 3)"
+        );
+        assert!(!r);
+        let body = r#"{"detail":[{"type":"json_invalid","loc":["body",14],"msg":"JSON decode error","input":{},"ctx":{"error":"Expecting ',' delimiter"}},{"type":"int_parsing","loc":["body","timeout"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"}]}"#;
+        let (_, m, _) = msg(422, body);
+        assert!(m.contains("body.14: JSON decode error"), "{m}");
+        assert!(m.contains("; body.timeout: Input should be a valid integer"), "{m}");
+        assert!(m.contains("(got \"abc\")"), "{m}");
+        let body = r#"{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":[]}]}"#;
+        assert!(msg(422, body).1.contains("body: Input should be a valid dictionary"));
+    }
+
+    #[test]
+    fn code_objects_and_error_keys() {
+        let (k, m, r) = msg(
+            503,
+            r#"{"detail":{"code":"downloaded_files_unavailable","retryable":true}}"#,
+        );
+        assert_eq!(k, ErrorKind::InternalServer);
+        assert!(m.contains("downloaded files unavailable"), "{m}");
+        assert!(r);
+        let (_, _, r) = msg(503, r#"{"detail":{"code":"x","retryable":false}}"#);
+        assert!(!r);
+        let (_, m, _) = msg(400, r#"{"detail":{"code":"c1","message":"Readable"}}"#);
+        assert!(m.contains("Readable (c1)"));
+        let (k, m, r) = msg(500, r#"{"error":"Unexpected error: ValueError"}"#);
+        assert_eq!(k, ErrorKind::InternalServer);
+        assert!(m.contains("Unexpected error: ValueError"));
+        assert!(r);
+        let (_, m, _) = msg(503, r#"{"error":"Database temporarily unavailable"}"#);
+        assert!(m.contains("Database temporarily unavailable"));
+    }
+
+    #[test]
+    fn html_empty_and_text_bodies() {
+        let (k, m, r) = msg(
+            502,
+            "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+        );
+        assert_eq!(k, ErrorKind::InternalServer);
+        assert!(m.contains("HTML page \"502 Bad Gateway\""), "{m}");
+        assert!(r);
+        let (_, m, _) = msg(500, "");
+        assert_eq!(m, "500 Internal Server Error (empty response body)");
+        let (_, m, _) = msg(404, "   ");
+        assert!(m.contains("empty"));
+        let (k, m, _) = msg(418, "I'm a teapot");
+        assert_eq!(k, ErrorKind::Skyvern);
+        assert!(m.contains("I'm a teapot"));
+        let long = "x".repeat(5000);
+        assert!(msg(500, &long).1.len() < 700);
+        let (_, m, _) = msg(400, r#"{"detail":null}"#);
+        assert_eq!(m, "400 Bad Request");
+        let (_, m, _) = msg(400, r#"[1,2]"#);
+        assert!(m.contains("[1,2]"));
+        let (_, m, _) = msg(400, r#"{"detail":5}"#);
+        assert!(m.contains(": 5"));
+    }
+
+    #[test]
+    fn statuses_map_to_classes() {
+        assert_eq!(ErrorKind::for_status(408), ErrorKind::Skyvern);
+        assert!(from_response(408, "").retryable());
+        assert!(!from_response(400, "").retryable());
+        assert!(!from_response(409, "").retryable());
+        assert_eq!(ErrorKind::for_status(599), ErrorKind::InternalServer);
+        assert_eq!(ErrorKind::Gone.class_name(), "GoneError");
+    }
+}

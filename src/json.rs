@@ -1,0 +1,394 @@
+//! A small JSON value type with a parser and a serializer.
+//!
+//! Inputs arrive from JavaScript, where values exist that JSON cannot carry
+//! (`undefined`, `NaN`, functions, symbols, …). They are kept as their own
+//! variants so validation can name the offending field instead of silently
+//! dropping or rewriting it.
+
+use std::fmt::Write;
+
+/// A JSON value, plus the JavaScript values that have no JSON form.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Value>),
+    /// Members in their original order.
+    Object(Vec<(String, Value)>),
+    /// JavaScript `undefined` (treated as "absent" for optional fields).
+    Undefined,
+    /// A JavaScript function (only valid where a callback is expected).
+    Function,
+    /// Any other value JSON cannot represent; the text names it ("a symbol", "a bigint").
+    Unsupported(&'static str),
+}
+
+impl Value {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The member `key` unless it is absent or `undefined`.
+    pub fn field(&self, key: &str) -> Option<&Value> {
+        self.get(key).filter(|v| !matches!(v, Value::Undefined))
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// A short description of the value's type, for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(n) if n.is_nan() => "NaN",
+            Value::Number(n) if n.is_infinite() => "Infinity",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+            Value::Undefined => "undefined",
+            Value::Function => "a function",
+            Value::Unsupported(what) => what,
+        }
+    }
+
+    /// Serializes to compact JSON. `undefined` object members are skipped (as
+    /// `JSON.stringify` does); callers validate before serializing, so the
+    /// other non-JSON variants never reach this point, and are written as `null`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        write_value(&mut out, self);
+        out
+    }
+
+    /// Parses JSON text; `None` when the text is not valid JSON.
+    pub fn parse(text: &str) -> Option<Value> {
+        let mut p = Parser {
+            s: text.as_bytes(),
+            i: 0,
+            depth: 0,
+        };
+        let v = p.value()?;
+        p.ws();
+        if p.i == p.s.len() {
+            Some(v)
+        } else {
+            None
+        }
+    }
+}
+
+fn write_value(out: &mut String, v: &Value) {
+    match v {
+        Value::Null | Value::Undefined | Value::Function | Value::Unsupported(_) => {
+            out.push_str("null")
+        }
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => write_number(out, *n),
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            out.push('{');
+            let mut first = true;
+            for (k, item) in members {
+                if matches!(item, Value::Undefined) {
+                    continue;
+                }
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                write_string(out, k);
+                out.push(':');
+                write_value(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_number(out: &mut String, n: f64) {
+    if !n.is_finite() {
+        out.push_str("null");
+    } else if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
+        let _ = write!(out, "{}", n as i64);
+    } else {
+        let _ = write!(out, "{}", n);
+    }
+}
+
+/// Writes `s` as a JSON string literal.
+pub fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+const MAX_DEPTH: u32 = 256;
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+    depth: u32,
+}
+
+impl Parser<'_> {
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, lit: &[u8]) -> bool {
+        if self.s[self.i..].starts_with(lit) {
+            self.i += lit.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self) -> Option<Value> {
+        self.ws();
+        match *self.s.get(self.i)? {
+            b'n' => self.eat(b"null").then_some(Value::Null),
+            b't' => self.eat(b"true").then_some(Value::Bool(true)),
+            b'f' => self.eat(b"false").then_some(Value::Bool(false)),
+            b'"' => self.string().map(Value::String),
+            b'[' => {
+                self.enter()?;
+                self.i += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.eat(b"]") {
+                    self.depth -= 1;
+                    return Some(Value::Array(items));
+                }
+                loop {
+                    items.push(self.value()?);
+                    self.ws();
+                    if self.eat(b",") {
+                        continue;
+                    }
+                    if self.eat(b"]") {
+                        break;
+                    }
+                    return None;
+                }
+                self.depth -= 1;
+                Some(Value::Array(items))
+            }
+            b'{' => {
+                self.enter()?;
+                self.i += 1;
+                let mut members = Vec::new();
+                self.ws();
+                if self.eat(b"}") {
+                    self.depth -= 1;
+                    return Some(Value::Object(members));
+                }
+                loop {
+                    self.ws();
+                    if self.s.get(self.i) != Some(&b'"') {
+                        return None;
+                    }
+                    let k = self.string()?;
+                    self.ws();
+                    if !self.eat(b":") {
+                        return None;
+                    }
+                    let v = self.value()?;
+                    members.push((k, v));
+                    self.ws();
+                    if self.eat(b",") {
+                        continue;
+                    }
+                    if self.eat(b"}") {
+                        break;
+                    }
+                    return None;
+                }
+                self.depth -= 1;
+                Some(Value::Object(members))
+            }
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    fn number(&mut self) -> Option<Value> {
+        let start = self.i;
+        self.eat(b"-");
+        let digits = |p: &mut Self| {
+            let from = p.i;
+            while let Some(b'0'..=b'9') = p.s.get(p.i) {
+                p.i += 1;
+            }
+            p.i > from
+        };
+        if !digits(self) {
+            return None;
+        }
+        if self.eat(b".") && !digits(self) {
+            return None;
+        }
+        if let Some(b'e' | b'E') = self.s.get(self.i) {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.s.get(self.i) {
+                self.i += 1;
+            }
+            if !digits(self) {
+                return None;
+            }
+        }
+        let text = std::str::from_utf8(&self.s[start..self.i]).ok()?;
+        text.parse::<f64>().ok().map(Value::Number)
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let h = self.s.get(self.i..self.i + 4)?;
+        self.i += 4;
+        u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.i += 1; // opening quote
+        let mut out = String::new();
+        loop {
+            let start = self.i;
+            while let Some(&b) = self.s.get(self.i) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.i += 1;
+            }
+            out.push_str(std::str::from_utf8(&self.s[start..self.i]).ok()?);
+            match *self.s.get(self.i)? {
+                b'"' => {
+                    self.i += 1;
+                    return Some(out);
+                }
+                b'\\' => {
+                    self.i += 1;
+                    let e = *self.s.get(self.i)?;
+                    self.i += 1;
+                    let c = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&hi) && self.eat(b"\\u") {
+                                let lo = self.hex4()?;
+                                if (0xDC00..0xE000).contains(&lo) {
+                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                                } else {
+                                    0xFFFD
+                                }
+                            } else {
+                                hi
+                            };
+                            char::from_u32(code).unwrap_or('\u{FFFD}')
+                        }
+                        _ => return None,
+                    };
+                    out.push(c);
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Value;
+
+    #[test]
+    fn parses_and_serializes_round_trip() {
+        let text = r#"{"a":[1,2.5,-3e2,true,false,null],"b":"x\"y\\z\n\u00e9\ud83d\ude00","c":{}}"#;
+        let v = Value::parse(text).unwrap();
+        assert_eq!(v.get("a").unwrap(), &Value::parse("[1,2.5,-300,true,false,null]").unwrap());
+        assert_eq!(v.get("b").unwrap().as_str().unwrap(), "x\"y\\z\né😀");
+        assert_eq!(Value::parse(&v.to_json()).unwrap(), v);
+    }
+
+    #[test]
+    fn rejects_invalid_json() {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01x", "<html>", "nul", "\"abc", "1 2", "-"] {
+            assert!(Value::parse(bad).is_none(), "{bad}");
+        }
+        let deep = "[".repeat(10_000);
+        assert!(Value::parse(&deep).is_none());
+    }
+
+    #[test]
+    fn skips_undefined_members_and_writes_integers_plainly() {
+        let v = Value::Object(vec![
+            ("a".into(), Value::Undefined),
+            ("b".into(), Value::Number(60.0)),
+            ("c".into(), Value::Number(0.5)),
+            ("d".into(), Value::String("\u{1}".into())),
+        ]);
+        assert_eq!(v.to_json(), r#"{"b":60,"c":0.5,"d":"\u0001"}"#);
+    }
+}

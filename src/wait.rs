@@ -1,0 +1,182 @@
+//! Polling until a browser session is ready or a run reaches a terminal status.
+//!
+//! Adaptive by default: the first poll is immediate, then the interval starts
+//! at 250 ms and doubles up to 5 s, so short runs are noticed quickly and long
+//! ones are not hammered. An explicit `pollIntervalMs` is used as given.
+
+use crate::client::{send, Call};
+use crate::config::{CallOptions, Config};
+use crate::error::Error;
+use crate::json::Value;
+use crate::request::{encode_segment, Method};
+use crate::retry::Retry;
+use crate::transport::Env;
+
+pub const FIRST_INTERVAL_MS: f64 = 250.0;
+pub const MAX_INTERVAL_MS: f64 = 5000.0;
+/// Default wait for a run (as in the official SDKs).
+pub const DEFAULT_RUN_WAIT_MS: f64 = 1_800_000.0;
+/// Default wait for a browser session to start.
+pub const DEFAULT_SESSION_WAIT_MS: f64 = 300_000.0;
+
+pub const RUN_TERMINAL: &[&str] = &["completed", "failed", "terminated", "canceled", "timed_out"];
+pub const SESSION_ENDED: &[&str] = &["completed", "failed", "timeout"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A browser session, until it is running.
+    Session,
+    /// A run, until its status is terminal.
+    Run,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct WaitSpec {
+    pub target: Target,
+    /// The id to poll; `None` takes it from the object the preceding call returned.
+    pub id: Option<String>,
+    pub timeout_ms: f64,
+    pub poll_ms: Option<f64>,
+}
+
+enum State {
+    Pending,
+    Done,
+    Ended(String),
+}
+
+fn state(target: Target, v: &Value) -> State {
+    let status = v.field("status").and_then(Value::as_str).unwrap_or("");
+    match target {
+        Target::Run => {
+            let workflow = v
+                .field("run_id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| id.starts_with("wr_"))
+                || v.field("run_type").and_then(Value::as_str) == Some("workflow_run");
+            let retry_pending = v.field("retry_pending").and_then(Value::as_bool) == Some(true);
+            if RUN_TERMINAL.contains(&status) && !(workflow && retry_pending) {
+                State::Done
+            } else {
+                State::Pending
+            }
+        }
+        Target::Session => {
+            let started = v.field("started_at").is_some_and(|s| !s.is_null());
+            let ended = SESSION_ENDED.contains(&status)
+                || v.field("completed_at").is_some_and(|s| !s.is_null());
+            if ended {
+                State::Ended(if status.is_empty() { "ended" } else { status }.to_string())
+            } else if started || status == "running" {
+                State::Done
+            } else {
+                State::Pending
+            }
+        }
+    }
+}
+
+fn id_of(target: Target, v: &Value) -> Option<String> {
+    let key = match target {
+        Target::Run => "run_id",
+        Target::Session => "browser_session_id",
+    };
+    v.field(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn describe(target: Target, id: &str) -> String {
+    match target {
+        Target::Run => format!("run {id} to finish"),
+        Target::Session => format!("browser session {id} to start"),
+    }
+}
+
+/// Polls until done. `first` is an object already in hand (from a create call).
+pub async fn wait<E: Env>(
+    env: &E,
+    cfg: &Config,
+    opts: &CallOptions,
+    spec: &WaitSpec,
+    first: Option<String>,
+) -> Result<String, Error> {
+    let deadline = env.now_ms() + spec.timeout_ms;
+    let mut pending = first;
+    let mut id = spec.id.clone();
+    let mut last: Option<String> = None;
+    let mut last_status: Option<String> = None;
+    let mut interval = spec.poll_ms.unwrap_or(FIRST_INTERVAL_MS);
+    let timeout = |id: &Option<String>, last: Option<String>| Error::WaitTimeout {
+        what: describe(spec.target, id.as_deref().unwrap_or("?")),
+        timeout_ms: spec.timeout_ms,
+        last_seen: last,
+    };
+    loop {
+        let text = match pending.take() {
+            Some(t) => t,
+            None => {
+                let Some(current) = id.as_deref() else {
+                    return Err(Error::InvalidResponse {
+                        status: 200,
+                        body: last.unwrap_or_default(),
+                    });
+                };
+                let path = match spec.target {
+                    Target::Run => format!("/v1/runs/{}", encode_segment(current)),
+                    Target::Session => {
+                        format!("/v1/browser_sessions/{}", encode_segment(current))
+                    }
+                };
+                let call = Call {
+                    method: Method::Get,
+                    path,
+                    body: None,
+                    retry: Retry::Idempotent,
+                };
+                match send(env, cfg, opts, &call, Some(deadline)).await {
+                    Ok(resp) => resp.body,
+                    Err(Error::AttemptTimeout { .. }) if env.now_ms() >= deadline - 1.0 => {
+                        return Err(timeout(&id, last));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        let Some(v) = Value::parse(&text) else {
+            return Err(Error::InvalidResponse {
+                status: 200,
+                body: text,
+            });
+        };
+        if id.is_none() {
+            id = id_of(spec.target, &v);
+        }
+        let status = v.field("status").and_then(Value::as_str).map(str::to_string);
+        if status != last_status {
+            env.on_status(&text)?;
+            last_status = status;
+        }
+        match state(spec.target, &v) {
+            State::Done => return Ok(text),
+            State::Ended(status) => {
+                return Err(Error::SessionEnded {
+                    id: id.unwrap_or_default(),
+                    status,
+                    last_seen: text,
+                })
+            }
+            State::Pending => {}
+        }
+        last = Some(text);
+        let remaining = deadline - env.now_ms();
+        if remaining <= 0.0 {
+            return Err(timeout(&id, last));
+        }
+        env.sleep(interval.min(remaining)).await?;
+        if env.now_ms() >= deadline {
+            return Err(timeout(&id, last));
+        }
+        if spec.poll_ms.is_none() {
+            interval = (interval * 2.0).min(MAX_INTERVAL_MS);
+        }
+    }
+}

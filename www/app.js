@@ -72,8 +72,8 @@ const state = {
   view: null,
   /** Run cards per session id, newest first. */
   runCards: new Map(),
-  /** The task being run: { sessionId, runId, controller }. */
-  activeRun: null,
+  /** Tasks being run, by session id: { runId, controller }. */
+  activeRuns: new Map(),
   refreshTimer: 0,
   refreshing: false,
   closing: new Set(),
@@ -338,7 +338,10 @@ async function refreshSessions() {
     renderList();
     await refreshSelected(client);
   } catch (err) {
-    if (client === state.client) showError(ui.listError, err, "Listing sessions");
+    if (client === state.client) {
+      const hint = err && err.statusCode === 403 ? "Listing sessions · check the API key under Connection" : "Listing sessions";
+      showError(ui.listError, err, hint);
+    }
   } finally {
     state.refreshing = false;
   }
@@ -392,6 +395,7 @@ function selectSession(id, session, moveFocus) {
     showError(ui.runError, null);
     ui.runs.replaceChildren(...(state.runCards.get(id) ?? []));
     ui.runsTitle.hidden = ui.runs.childElementCount === 0;
+    renderRunControls();
   }
   ui.sessionEmpty.hidden = true;
   ui.sessionDetail.hidden = false;
@@ -442,10 +446,9 @@ function renderSelected(session) {
   ui.panel.dataset.ended = String(ended);
   ui.closeBtn.disabled = ended || state.closing.has(session.browser_session_id);
   ui.closeBtn.textContent = ended ? "Session ended" : "Close session";
-  const busy = Boolean(state.activeRun);
-  ui.runBtn.disabled = ended || busy;
   ui.runPrompt.disabled = ended;
   ui.runUrl.disabled = ended;
+  renderRunControls();
 }
 
 async function closeSession(id, errorBox) {
@@ -572,20 +575,21 @@ function createRunCard(prompt, url) {
   };
 }
 
-function setRunning(active) {
-  state.activeRun = active;
-  ui.runBtn.disabled = Boolean(active) || (state.selected ? isEnded(state.selected) : false);
+/** One task at a time per session (a session holds one run at a time). */
+function renderRunControls() {
+  const active = state.selectedId ? state.activeRuns.get(state.selectedId) : undefined;
+  const ended = state.selected ? isEnded(state.selected) : false;
+  ui.runBtn.disabled = Boolean(active) || ended;
   ui.runBtn.textContent = active ? "Running…" : "Run task";
   ui.cancelBtn.hidden = !active;
-  ui.cancelBtn.disabled = false;
+  ui.cancelBtn.disabled = Boolean(active?.canceling);
 }
 
 ui.runForm.addEventListener("submit", async (event) => {
   event.preventDefault();
-  if (state.activeRun) return;
   if (!requireClient(ui.runError)) return;
   const sessionId = state.selectedId;
-  if (!sessionId) return;
+  if (!sessionId || state.activeRuns.has(sessionId)) return;
   const prompt = ui.runPrompt.value.trim();
   if (!prompt) {
     ui.runPrompt.setAttribute("aria-invalid", "true");
@@ -605,8 +609,9 @@ ui.runForm.addEventListener("submit", async (event) => {
   ui.runsTitle.hidden = false;
 
   const controller = new AbortController();
-  const active = { sessionId, runId: null, controller };
-  setRunning(active);
+  const active = { runId: null, controller, canceling: false };
+  state.activeRuns.set(sessionId, active);
+  renderRunControls();
   const client = state.client;
   try {
     const current = state.selected;
@@ -630,14 +635,16 @@ ui.runForm.addEventListener("submit", async (event) => {
   } catch (err) {
     view.fail(err);
   } finally {
-    if (state.activeRun === active) setRunning(null);
+    if (state.activeRuns.get(sessionId) === active) state.activeRuns.delete(sessionId);
+    renderRunControls();
   }
 });
 
 ui.cancelBtn.addEventListener("click", async () => {
-  const active = state.activeRun;
+  const active = state.selectedId ? state.activeRuns.get(state.selectedId) : undefined;
   if (!active || !state.client) return;
-  ui.cancelBtn.disabled = true;
+  active.canceling = true;
+  renderRunControls();
   if (!active.runId) {
     active.controller.abort(new Error("Stopped waiting before the run was created."));
     return;
@@ -647,7 +654,8 @@ ui.cancelBtn.addEventListener("click", async () => {
     await state.client.cancelRun(active.runId);
   } catch (err) {
     showError(ui.runError, err, "Canceling the run");
-    ui.cancelBtn.disabled = false;
+    active.canceling = false;
+    renderRunControls();
   }
 });
 

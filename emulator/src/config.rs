@@ -1,0 +1,254 @@
+//! Command-line options.
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub const USAGE: &str = "\
+skyvern-emulator: a local, in-memory server that behaves like the Skyvern 1.0.56 API
+
+USAGE:
+    skyvern-emulator [OPTIONS]
+
+OPTIONS:
+    --host HOST               address to bind (default 127.0.0.1)
+    --port PORT               port to bind, 0 picks a free one (default 8080)
+    --api-key KEY             the key clients must send as x-api-key (default: random, printed at start)
+    --test-controls           enable the /_emulator/* endpoints (faults, request log, reset)
+    --time-scale MS           real milliseconds one emulated minute lasts (default 60000)
+    --start-delay-ms MS       real ms from create until a session is running (default 300)
+    --step-ms MS              real ms per run step (default 300)
+    --www DIR                 serve DIR at /
+    --pkg DIR                 serve DIR at /pkg/
+    --upstream URL            forward /v1/* to a real Skyvern at URL, adding x-api-key from
+                              the SKYVERN_API_KEY environment variable
+    -h, --help                print this help
+
+On start the first line on stdout is `listening on http://HOST:PORT`, the second `api key: KEY`.
+One line per request goes to stderr.";
+
+/// Everything the server needs to start.
+#[derive(Clone)]
+pub struct Config {
+    pub host: String,
+    pub port: u16,
+    pub api_key: String,
+    pub test_controls: bool,
+    pub time_scale_ms: u64,
+    pub start_delay_ms: u64,
+    pub step_ms: u64,
+    pub www: Option<PathBuf>,
+    pub pkg: Option<PathBuf>,
+    pub upstream: Option<Upstream>,
+    /// Write one line per request to stderr.
+    pub log_requests: bool,
+}
+
+/// A real Skyvern server to forward `/v1/*` to.
+#[derive(Clone)]
+pub struct Upstream {
+    pub base_url: String,
+    pub api_key: String,
+}
+
+impl fmt::Debug for Upstream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Upstream")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"<redacted>")
+            .finish()
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("api_key", &"<redacted>")
+            .field("test_controls", &self.test_controls)
+            .field("time_scale_ms", &self.time_scale_ms)
+            .field("start_delay_ms", &self.start_delay_ms)
+            .field("step_ms", &self.step_ms)
+            .field("www", &self.www)
+            .field("pkg", &self.pkg)
+            .field("upstream", &self.upstream)
+            .finish()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            host: "127.0.0.1".into(),
+            port: 8080,
+            api_key: random_key(),
+            test_controls: false,
+            time_scale_ms: 60_000,
+            start_delay_ms: 300,
+            step_ms: 300,
+            www: None,
+            pkg: None,
+            upstream: None,
+            log_requests: true,
+        }
+    }
+}
+
+pub fn random_key() -> String {
+    format!("emu_{}", crate::util::random_hex(40))
+}
+
+/// What the command line asked for.
+#[derive(Debug)]
+pub enum Command {
+    Run(Config),
+    Help,
+}
+
+/// Parses arguments (without the program name). `env_key` is the value of
+/// `SKYVERN_API_KEY`, needed only with `--upstream`.
+pub fn parse_args<I, S>(args: I, env_key: Option<String>) -> Result<Command, String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let mut cfg = Config::default();
+    let mut it = args.into_iter().map(Into::into);
+    let mut upstream_url: Option<String> = None;
+    while let Some(arg) = it.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let value = |it: &mut dyn Iterator<Item = String>| -> Result<String, String> {
+            match inline.clone().or_else(|| it.next()) {
+                Some(v) => Ok(v),
+                None => Err(format!("option '{name}' needs a value")),
+            }
+        };
+        match name.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--test-controls" => {
+                if inline.is_some() {
+                    return Err("option '--test-controls' takes no value".into());
+                }
+                cfg.test_controls = true
+            }
+            "--host" => {
+                let v = value(&mut it)?;
+                if v.is_empty() {
+                    return Err("option '--host' needs a non-empty value".into());
+                }
+                cfg.host = v;
+            }
+            "--port" => {
+                let v = value(&mut it)?;
+                cfg.port = v.parse().map_err(|_| {
+                    format!("invalid port '{v}': expected a number from 0 to 65535")
+                })?;
+            }
+            "--api-key" => {
+                let v = value(&mut it)?;
+                if v.is_empty() || v.chars().any(|c| c.is_control() || c == ' ') {
+                    return Err("option '--api-key' needs a non-empty value without spaces".into());
+                }
+                cfg.api_key = v;
+            }
+            "--time-scale" => cfg.time_scale_ms = positive(&name, &value(&mut it)?, 1)?,
+            "--start-delay-ms" => cfg.start_delay_ms = positive(&name, &value(&mut it)?, 0)?,
+            "--step-ms" => cfg.step_ms = positive(&name, &value(&mut it)?, 1)?,
+            "--www" => cfg.www = Some(existing_dir(&name, &value(&mut it)?)?),
+            "--pkg" => cfg.pkg = Some(existing_dir(&name, &value(&mut it)?)?),
+            "--upstream" => upstream_url = Some(value(&mut it)?),
+            other => return Err(format!("unknown option '{other}'")),
+        }
+    }
+    if let Some(url) = upstream_url {
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.len() < 10 {
+            return Err(format!(
+                "invalid --upstream '{url}': expected an http:// or https:// URL"
+            ));
+        }
+        let key = match env_key {
+            Some(k) if !k.trim().is_empty() => k.trim().to_string(),
+            _ => return Err(
+                "--upstream needs the SKYVERN_API_KEY environment variable (the real server's key)"
+                    .into(),
+            ),
+        };
+        cfg.upstream = Some(Upstream {
+            base_url: url.trim_end_matches('/').to_string(),
+            api_key: key,
+        });
+    }
+    Ok(Command::Run(cfg))
+}
+
+fn positive(name: &str, v: &str, min: u64) -> Result<u64, String> {
+    match v.parse::<u64>() {
+        Ok(n) if n >= min => Ok(n),
+        _ => Err(format!(
+            "invalid value '{v}' for '{name}': expected a whole number of milliseconds >= {min}"
+        )),
+    }
+}
+
+fn existing_dir(name: &str, v: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(v);
+    if p.is_dir() {
+        Ok(p)
+    } else {
+        Err(format!("'{name}': '{v}' is not a directory"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(args: &[&str]) -> Result<Config, String> {
+        match parse_args(args.iter().copied(), None)? {
+            Command::Run(c) => Ok(c),
+            Command::Help => Err("help".into()),
+        }
+    }
+
+    #[test]
+    fn parses() {
+        let c = cfg(&[
+            "--port",
+            "0",
+            "--api-key=k1",
+            "--test-controls",
+            "--time-scale",
+            "600",
+        ])
+        .unwrap_or_default();
+        assert_eq!(c.port, 0);
+        assert_eq!(c.api_key, "k1");
+        assert!(c.test_controls);
+        assert_eq!(c.time_scale_ms, 600);
+        assert!(cfg(&["--port", "x"]).is_err());
+        assert!(cfg(&["--bogus"]).is_err());
+        assert!(cfg(&["--port"]).is_err());
+        assert!(cfg(&["--time-scale", "0"]).is_err());
+        assert!(cfg(&["--upstream", "http://example.test"]).is_err());
+        assert!(matches!(parse_args(["--help"], None), Ok(Command::Help)));
+        let c = parse_args(
+            ["--upstream", "https://api.example.test/"],
+            Some("sk".into()),
+        );
+        match c {
+            Ok(Command::Run(c)) => {
+                let u = c.upstream.unwrap_or(Upstream {
+                    base_url: String::new(),
+                    api_key: String::new(),
+                });
+                assert_eq!(u.base_url, "https://api.example.test");
+                assert!(!format!("{c:?}").contains("sk\""));
+            }
+            _ => panic!("upstream not parsed"),
+        }
+    }
+}

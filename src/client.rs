@@ -84,7 +84,10 @@ pub async fn send<E: Env>(
         }
         let (err, retry_after) = match env.send(&request, limit).await {
             Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
-            Ok(resp) => (error::from_response(resp.status, &resp.body), resp.retry_after),
+            Ok(resp) => (
+                error::from_response(resp.status, &resp.body),
+                resp.retry_after,
+            ),
             Err(SendError::Aborted) => return Err(Error::Aborted),
             Err(SendError::Timeout) => (Error::AttemptTimeout { timeout_ms: limit }, None),
             Err(SendError::Network(detail)) => (

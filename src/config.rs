@@ -82,28 +82,30 @@ impl Config {
             }
             _ => None,
         };
-        let allow_browser = o.field("dangerouslyAllowBrowser").and_then(Value::as_bool) == Some(true);
+        let allow_browser =
+            o.field("dangerouslyAllowBrowser").and_then(Value::as_bool) == Some(true);
         if in_browser && api_key.is_some() && !allow_browser {
             return Err(Error::BrowserApiKey);
         }
-        let base_url = match (o.field("baseUrl"), o.field("environment")) {
-            (Some(Value::String(url)), _) => base_url("options.baseUrl", url)?,
-            (None, Some(Value::String(env))) => match env.as_str() {
-                "cloud" | "Cloud" => CLOUD_URL.to_string(),
-                "staging" | "Staging" => STAGING_URL.to_string(),
-                "local" | "Local" => LOCAL_URL.to_string(),
-                url if url.starts_with("http://") || url.starts_with("https://") => {
-                    base_url("options.environment", url)?
-                }
-                _ => {
-                    return Err(Error::invalid(
+        let base_url =
+            match (o.field("baseUrl"), o.field("environment")) {
+                (Some(Value::String(url)), _) => base_url("options.baseUrl", url)?,
+                (None, Some(Value::String(env))) => match env.as_str() {
+                    "cloud" | "Cloud" => CLOUD_URL.to_string(),
+                    "staging" | "Staging" => STAGING_URL.to_string(),
+                    "local" | "Local" => LOCAL_URL.to_string(),
+                    url if url.starts_with("http://") || url.starts_with("https://") => {
+                        base_url("options.environment", url)?
+                    }
+                    _ => return Err(Error::invalid(
                         "options.environment",
-                        format!("must be \"cloud\", \"staging\", \"local\" or a URL (got \"{env}\")"),
-                    ))
-                }
-            },
-            _ => CLOUD_URL.to_string(),
-        };
+                        format!(
+                            "must be \"cloud\", \"staging\", \"local\" or a URL (got \"{env}\")"
+                        ),
+                    )),
+                },
+                _ => CLOUD_URL.to_string(),
+            };
         let timeout_ms = o
             .field("timeoutInSeconds")
             .and_then(Value::as_f64)
@@ -220,7 +222,10 @@ impl CallOptions {
                 .field("timeoutInSeconds")
                 .and_then(Value::as_f64)
                 .map(|s| s * 1000.0),
-            max_retries: v.field("maxRetries").and_then(Value::as_f64).map(|n| n as u32),
+            max_retries: v
+                .field("maxRetries")
+                .and_then(Value::as_f64)
+                .map(|n| n as u32),
             headers: headers("requestOptions.headers", v.field("headers"))?,
         })
     }
@@ -241,12 +246,30 @@ mod tests {
         assert_eq!(c.timeout_ms, 60_000.0);
         assert_eq!(c.max_retries, 2);
         assert!(c.api_key.is_none());
-        assert_eq!(cfg(r#"{"environment":"local"}"#, false).unwrap().base_url, LOCAL_URL);
-        assert_eq!(cfg(r#"{"environment":"staging"}"#, false).unwrap().base_url, STAGING_URL);
-        let c = cfg(r#"{"environment":"local","baseUrl":"http://127.0.0.1:9/proxy/"}"#, false).unwrap();
+        assert_eq!(
+            cfg(r#"{"environment":"local"}"#, false).unwrap().base_url,
+            LOCAL_URL
+        );
+        assert_eq!(
+            cfg(r#"{"environment":"staging"}"#, false).unwrap().base_url,
+            STAGING_URL
+        );
+        let c = cfg(
+            r#"{"environment":"local","baseUrl":"http://127.0.0.1:9/proxy/"}"#,
+            false,
+        )
+        .unwrap();
         assert_eq!(c.base_url, "http://127.0.0.1:9/proxy");
-        assert!(cfg(r#"{"environment":"mars"}"#, false).unwrap_err().message().contains("options.environment"));
-        for bad in [r#""ftp://x""#, r#""http://""#, r#""http://x/?a=1""#, r#""http://u:p@x""#] {
+        assert!(cfg(r#"{"environment":"mars"}"#, false)
+            .unwrap_err()
+            .message()
+            .contains("options.environment"));
+        for bad in [
+            r#""ftp://x""#,
+            r#""http://""#,
+            r#""http://x/?a=1""#,
+            r#""http://u:p@x""#,
+        ] {
             let e = cfg(&format!(r#"{{"baseUrl":{bad}}}"#), false).unwrap_err();
             assert!(e.message().starts_with("options.baseUrl"), "{bad}");
         }
@@ -254,7 +277,11 @@ mod tests {
 
     #[test]
     fn options_are_checked() {
-        let c = cfg(r#"{"timeoutInSeconds":1.5,"maxRetries":0,"headers":{"X-Test":"1"}}"#, false).unwrap();
+        let c = cfg(
+            r#"{"timeoutInSeconds":1.5,"maxRetries":0,"headers":{"X-Test":"1"}}"#,
+            false,
+        )
+        .unwrap();
         assert_eq!(c.timeout_ms, 1500.0);
         assert_eq!(c.max_retries, 0);
         assert_eq!(c.headers, vec![("x-test".to_string(), "1".to_string())]);
@@ -266,8 +293,14 @@ mod tests {
             (r#"{"maxRetries":11}"#, "options.maxRetries"),
             (r#"{"apiKey":5}"#, "options.apiKey"),
             (r#"{"apiKey":""}"#, "options.apiKey"),
-            (r#"{"headers":{"x-api-key":"k"}}"#, "options.headers.x-api-key"),
-            (r#"{"headers":{"bad name":"k"}}"#, "options.headers.bad name"),
+            (
+                r#"{"headers":{"x-api-key":"k"}}"#,
+                "options.headers.x-api-key",
+            ),
+            (
+                r#"{"headers":{"bad name":"k"}}"#,
+                "options.headers.bad name",
+            ),
             (r#"{"headers":{"a":"b\nc"}}"#, "options.headers.a"),
             (r#"{"apikey":"k"}"#, "options.apikey"),
         ] {
@@ -305,9 +338,11 @@ mod tests {
         assert_eq!(o.timeout_ms, Some(2000.0));
         assert_eq!(o.max_retries, Some(1));
         assert_eq!(o.headers, vec![("x-test-id".into(), "t".into())]);
-        let e = CallOptions::from_value(Some(&Value::parse(r#"{"timeout":2}"#).unwrap())).unwrap_err();
+        let e =
+            CallOptions::from_value(Some(&Value::parse(r#"{"timeout":2}"#).unwrap())).unwrap_err();
         assert!(e.message().starts_with("requestOptions.timeout"));
-        let e = CallOptions::from_value(Some(&Value::parse(r#"{"abortSignal":"x"}"#).unwrap())).unwrap_err();
+        let e = CallOptions::from_value(Some(&Value::parse(r#"{"abortSignal":"x"}"#).unwrap()))
+            .unwrap_err();
         assert!(e.message().starts_with("requestOptions.abortSignal"));
     }
 }

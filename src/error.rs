@@ -79,7 +79,11 @@ pub enum Error {
         last_seen: Option<String>,
     },
     /// A browser session ended before it became ready.
-    SessionEnded { id: String, status: String, last_seen: String },
+    SessionEnded {
+        id: String,
+        status: String,
+        last_seen: String,
+    },
     /// No response arrived (DNS, refused connection, reset, CORS in browsers).
     Connection { detail: String, in_browser: bool },
     /// The caller's abort signal fired.
@@ -155,7 +159,10 @@ you), set `dangerouslyAllowBrowser: true`."
             }
             Error::WaitTimeout {
                 what, timeout_ms, ..
-            } => format!("Timed out after {} waiting for {what}", seconds(*timeout_ms)),
+            } => format!(
+                "Timed out after {} waiting for {what}",
+                seconds(*timeout_ms)
+            ),
             Error::SessionEnded { id, status, .. } => {
                 format!("Browser session {id} ended with status `{status}` before it was ready")
             }
@@ -403,10 +410,15 @@ mod tests {
         let body = r#"{"detail":[{"type":"json_invalid","loc":["body",14],"msg":"JSON decode error","input":{},"ctx":{"error":"Expecting ',' delimiter"}},{"type":"int_parsing","loc":["body","timeout"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"}]}"#;
         let (_, m, _) = msg(422, body);
         assert!(m.contains("body.14: JSON decode error"), "{m}");
-        assert!(m.contains("; body.timeout: Input should be a valid integer"), "{m}");
+        assert!(
+            m.contains("; body.timeout: Input should be a valid integer"),
+            "{m}"
+        );
         assert!(m.contains("(got \"abc\")"), "{m}");
         let body = r#"{"detail":[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":[]}]}"#;
-        assert!(msg(422, body).1.contains("body: Input should be a valid dictionary"));
+        assert!(msg(422, body)
+            .1
+            .contains("body: Input should be a valid dictionary"));
     }
 
     #[test]

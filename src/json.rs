@@ -367,14 +367,28 @@ mod tests {
     fn parses_and_serializes_round_trip() {
         let text = r#"{"a":[1,2.5,-3e2,true,false,null],"b":"x\"y\\z\n\u00e9\ud83d\ude00","c":{}}"#;
         let v = Value::parse(text).unwrap();
-        assert_eq!(v.get("a").unwrap(), &Value::parse("[1,2.5,-300,true,false,null]").unwrap());
+        assert_eq!(
+            v.get("a").unwrap(),
+            &Value::parse("[1,2.5,-300,true,false,null]").unwrap()
+        );
         assert_eq!(v.get("b").unwrap().as_str().unwrap(), "x\"y\\z\né😀");
         assert_eq!(Value::parse(&v.to_json()).unwrap(), v);
     }
 
     #[test]
     fn rejects_invalid_json() {
-        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01x", "<html>", "nul", "\"abc", "1 2", "-"] {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "01x",
+            "<html>",
+            "nul",
+            "\"abc",
+            "1 2",
+            "-",
+        ] {
             assert!(Value::parse(bad).is_none(), "{bad}");
         }
         let deep = "[".repeat(10_000);

@@ -96,9 +96,9 @@ fn hex(n: u8) -> char {
 /// Is `name` a valid HTTP header name (an RFC 9110 token)?
 pub fn valid_header_name(name: &str) -> bool {
     !name.is_empty()
-        && name.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-        })
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Is `value` a valid header value (no control characters but tab)?

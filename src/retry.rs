@@ -110,10 +110,16 @@ mod tests {
     #[test]
     fn idempotent_calls_retry_transient_failures() {
         for s in [408, 429, 500, 502, 503, 504] {
-            assert!(should_retry(Retry::Idempotent, &from_response(s, ""), None), "{s}");
+            assert!(
+                should_retry(Retry::Idempotent, &from_response(s, ""), None),
+                "{s}"
+            );
         }
         for s in [400, 403, 404, 409, 410, 422] {
-            assert!(!should_retry(Retry::Idempotent, &from_response(s, ""), None), "{s}");
+            assert!(
+                !should_retry(Retry::Idempotent, &from_response(s, ""), None),
+                "{s}"
+            );
         }
         assert!(should_retry(Retry::Idempotent, &conn(), None));
         let t = Error::AttemptTimeout { timeout_ms: 1.0 };
@@ -123,10 +129,17 @@ mod tests {
     #[test]
     fn creates_retry_only_when_nothing_was_created() {
         assert!(should_retry(Retry::Create, &from_response(429, ""), None));
-        assert!(should_retry(Retry::Create, &from_response(503, ""), Some("5")));
+        assert!(should_retry(
+            Retry::Create,
+            &from_response(503, ""),
+            Some("5")
+        ));
         assert!(!should_retry(Retry::Create, &from_response(503, ""), None));
         for s in [408, 500, 502, 504] {
-            assert!(!should_retry(Retry::Create, &from_response(s, ""), Some("1")), "{s}");
+            assert!(
+                !should_retry(Retry::Create, &from_response(s, ""), Some("1")),
+                "{s}"
+            );
         }
         assert!(!should_retry(Retry::Create, &conn(), None));
         let t = Error::AttemptTimeout { timeout_ms: 1.0 };
@@ -154,9 +167,15 @@ mod tests {
             delay_ms(0, Some("Wed, 21 Oct 2015 07:28:00 GMT"), 0.5, t - 3000.0),
             3000.0
         );
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", t + 5.0), Some(0.0));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", t + 5.0),
+            Some(0.0)
+        );
         assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
-        assert_eq!(parse_http_date("Tue, 29 Feb 2028 12:00:00 GMT"), Some(1_835_438_400_000.0));
+        assert_eq!(
+            parse_http_date("Tue, 29 Feb 2028 12:00:00 GMT"),
+            Some(1_835_438_400_000.0)
+        );
         // Garbage falls back to backoff.
         assert_eq!(delay_ms(0, Some("soon"), 0.5, 0.0), 1000.0);
         assert_eq!(delay_ms(0, Some("-1"), 0.5, 0.0), 1000.0);

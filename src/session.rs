@@ -18,7 +18,10 @@ pub const OPEN_OPTIONS: &[Field] = &[
     local("waitUntilReady", Ty::Bool),
     local("timeout", Ty::Num(0.0, 86_400.0)),
     local("pollIntervalMs", Ty::Num(0.0, 86_400_000.0)),
-    local("timeoutInSeconds", Ty::Num(0.0, crate::config::MAX_TIMEOUT_SECONDS)),
+    local(
+        "timeoutInSeconds",
+        Ty::Num(0.0, crate::config::MAX_TIMEOUT_SECONDS),
+    ),
     local("maxRetries", Ty::Int(0.0, crate::config::MAX_RETRIES_LIMIT)),
     local("abortSignal", Ty::Signal),
     local("headers", Ty::StrMap),
@@ -76,8 +79,11 @@ pub async fn open<E: Env, C: Env>(
     let Some(spec) = &open.wait else {
         return Ok(created);
     };
-    let id = Value::parse(&created)
-        .and_then(|v| v.field("browser_session_id").and_then(Value::as_str).map(str::to_string));
+    let id = Value::parse(&created).and_then(|v| {
+        v.field("browser_session_id")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
     match wait::wait(env, cfg, &open.options, spec, Some(created)).await {
         Ok(ready) => Ok(ready),
         Err(e) => {

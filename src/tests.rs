@@ -79,7 +79,11 @@ fn with_retry_after(s: u16, ra: &str) -> Reply {
 }
 
 impl Env for Script {
-    async fn send(&self, request: &HttpRequest, timeout_ms: f64) -> Result<HttpResponse, SendError> {
+    async fn send(
+        &self,
+        request: &HttpRequest,
+        timeout_ms: f64,
+    ) -> Result<HttpResponse, SendError> {
         self.sent
             .borrow_mut()
             .push((request.clone(), timeout_ms, self.now.get()));
@@ -253,14 +257,20 @@ fn builds_every_method() {
             body.map(|_| "application/json"),
             "content-type only with a body: {path}"
         );
-        assert_eq!(r.headers.iter().filter(|(k, _)| k == "x-api-key").count(), 1);
+        assert_eq!(
+            r.headers.iter().filter(|(k, _)| k == "x-api-key").count(),
+            1
+        );
     }
 }
 
 #[test]
 fn ids_are_encoded_as_one_segment() {
     let r = built(sessions::get(Some(&v(r#""../credentials""#))).unwrap());
-    assert_eq!(r.url, "http://127.0.0.1:9/v1/browser_sessions/..%2Fcredentials");
+    assert_eq!(
+        r.url,
+        "http://127.0.0.1:9/v1/browser_sessions/..%2Fcredentials"
+    );
     let r = built(runs::cancel(Some(&v(r#""a?b#c""#))).unwrap());
     assert_eq!(r.url, "http://127.0.0.1:9/v1/runs/a%3Fb%23c/cancel");
     assert!(sessions::get(Some(&v(r#""..""#))).is_err());
@@ -268,10 +278,15 @@ fn ids_are_encoded_as_one_segment() {
 
 #[test]
 fn request_headers_override_client_headers_and_no_key_without_api_key() {
-    let c = Config::from_options(Some(&v(r#"{"baseUrl":"http://p","headers":{"a":"1","b":"2"}}"#)), false)
-        .unwrap();
-    let o = CallOptions::from_value(Some(&v(r#"{"headers":{"B":"3","content-type":"text/plain"}}"#)))
-        .unwrap();
+    let c = Config::from_options(
+        Some(&v(r#"{"baseUrl":"http://p","headers":{"a":"1","b":"2"}}"#)),
+        false,
+    )
+    .unwrap();
+    let o = CallOptions::from_value(Some(&v(
+        r#"{"headers":{"B":"3","content-type":"text/plain"}}"#,
+    )))
+    .unwrap();
     let call = sessions::list().call.unwrap();
     let r = build(&c, &o, &call);
     assert_eq!(r.header("a"), Some("1"));
@@ -285,21 +300,54 @@ fn invalid_arguments_name_the_field_and_send_nothing() {
     for (result, field) in [
         (runs::run_task(Some(&v(r#"{}"#))), "request.prompt"),
         (runs::run_task(None), "request.prompt"),
-        (runs::run_task(Some(&v(r#"{"prompt":"x","max_steps":0}"#))), "request.max_steps"),
-        (runs::run_task(Some(&v(r#"{"prompt":"x","promt":"y"}"#))), "request.promt"),
-        (sessions::create(Some(&v(r#"{"timeout":3}"#))), "request.timeout"),
-        (sessions::create(Some(&v(r#"{"timeout":"abc"}"#))), "request.timeout"),
-        (sessions::create(Some(&v(r#"{"timeout":60.5}"#))), "request.timeout"),
-        (sessions::create(Some(&v(r#"{"extensions":"ad-blocker"}"#))), "request.extensions"),
+        (
+            runs::run_task(Some(&v(r#"{"prompt":"x","max_steps":0}"#))),
+            "request.max_steps",
+        ),
+        (
+            runs::run_task(Some(&v(r#"{"prompt":"x","promt":"y"}"#))),
+            "request.promt",
+        ),
+        (
+            sessions::create(Some(&v(r#"{"timeout":3}"#))),
+            "request.timeout",
+        ),
+        (
+            sessions::create(Some(&v(r#"{"timeout":"abc"}"#))),
+            "request.timeout",
+        ),
+        (
+            sessions::create(Some(&v(r#"{"timeout":60.5}"#))),
+            "request.timeout",
+        ),
+        (
+            sessions::create(Some(&v(r#"{"extensions":"ad-blocker"}"#))),
+            "request.extensions",
+        ),
         (sessions::get(Some(&v(r#""""#))), "browserSessionId"),
         (sessions::get(None), "browserSessionId"),
         (sessions::get(Some(&v("5"))), "browserSessionId"),
-        (sessions::update(Some(&v(r#""p""#)), Some(&v("{}"))), "request.generate_browser_profile"),
-        (sessions::extend(Some(&v(r#""p""#)), Some(&v(r#"{"additional_minutes":0}"#))), "request.additional_minutes"),
-        (runs::run_workflow(Some(&v(r#"{"parameters":{}}"#))), "request.workflow_id"),
+        (
+            sessions::update(Some(&v(r#""p""#)), Some(&v("{}"))),
+            "request.generate_browser_profile",
+        ),
+        (
+            sessions::extend(Some(&v(r#""p""#)), Some(&v(r#"{"additional_minutes":0}"#))),
+            "request.additional_minutes",
+        ),
+        (
+            runs::run_workflow(Some(&v(r#"{"parameters":{}}"#))),
+            "request.workflow_id",
+        ),
         (runs::get(Some(&v(r#""""#))), "runId"),
-        (runs::wait(Some(&v(r#""r""#)), Some(&v(r#"{"timeout":"x"}"#))), "options.timeout"),
-        (profiles::create(Some(&v(r#"{"description":"d"}"#))), "request.name"),
+        (
+            runs::wait(Some(&v(r#""r""#)), Some(&v(r#"{"timeout":"x"}"#))),
+            "options.timeout",
+        ),
+        (
+            profiles::create(Some(&v(r#"{"description":"d"}"#))),
+            "request.name",
+        ),
         (profiles::delete(Some(&v("null"))), "profileId"),
     ] {
         let e = result.unwrap_err();
@@ -317,9 +365,13 @@ fn success_bodies_are_returned_verbatim() {
     let env = Script::new(vec![ok(body)]);
     assert_eq!(run(&env, &sessions::list()).unwrap(), body);
     let env = Script::new(vec![status(204, "")]);
-    assert_eq!(run(&env, &profiles::delete(Some(&v(r#""bp_1""#))).unwrap()).unwrap(), "");
+    assert_eq!(
+        run(&env, &profiles::delete(Some(&v(r#""bp_1""#))).unwrap()).unwrap(),
+        ""
+    );
     let env = Script::new(vec![status(202, r#"{"warning":"unconfirmed"}"#)]);
-    let plan = sessions::extend(Some(&v(r#""p""#)), Some(&v(r#"{"additional_minutes":5}"#))).unwrap();
+    let plan =
+        sessions::extend(Some(&v(r#""p""#)), Some(&v(r#"{"additional_minutes":5}"#))).unwrap();
     assert!(run(&env, &plan).unwrap().contains("unconfirmed"));
     assert_eq!(env.sent(), 1);
 }
@@ -327,13 +379,37 @@ fn success_bodies_are_returned_verbatim() {
 #[test]
 fn real_server_error_bodies_map_to_classes() {
     for (code, body, kind) in [
-        (403, r#"{"detail":"Invalid credentials"}"#, ErrorKind::Forbidden),
-        (404, r#"{"detail":"Browser session pbs_0 not found"}"#, ErrorKind::NotFound),
-        (409, r#"{"detail":"Browser session ended"}"#, ErrorKind::Conflict),
-        (410, r#"{"detail":"Browser session pbs_1 is no longer usable (status: completed)."}"#, ErrorKind::Gone),
-        (422, r#"{"detail":[{"type":"greater_than_equal","loc":["body","timeout"],"msg":"Input should be greater than or equal to 5","input":4,"ctx":{"ge":5}}]}"#, ErrorKind::UnprocessableEntity),
+        (
+            403,
+            r#"{"detail":"Invalid credentials"}"#,
+            ErrorKind::Forbidden,
+        ),
+        (
+            404,
+            r#"{"detail":"Browser session pbs_0 not found"}"#,
+            ErrorKind::NotFound,
+        ),
+        (
+            409,
+            r#"{"detail":"Browser session ended"}"#,
+            ErrorKind::Conflict,
+        ),
+        (
+            410,
+            r#"{"detail":"Browser session pbs_1 is no longer usable (status: completed)."}"#,
+            ErrorKind::Gone,
+        ),
+        (
+            422,
+            r#"{"detail":[{"type":"greater_than_equal","loc":["body","timeout"],"msg":"Input should be greater than or equal to 5","input":4,"ctx":{"ge":5}}]}"#,
+            ErrorKind::UnprocessableEntity,
+        ),
         (400, r#"{"detail":"bad proxy"}"#, ErrorKind::BadRequest),
-        (405, r#"{"detail":"Method Not Allowed"}"#, ErrorKind::Skyvern),
+        (
+            405,
+            r#"{"detail":"Method Not Allowed"}"#,
+            ErrorKind::Skyvern,
+        ),
     ] {
         let env = Script::new(vec![status(code, body)]);
         let e = run(&env, &sessions::get(Some(&v(r#""pbs_0""#))).unwrap()).unwrap_err();
@@ -357,12 +433,20 @@ fn idempotent_calls_retry_with_backoff() {
     assert_eq!(run(&env, &sessions::list()).unwrap(), "[]");
     assert_eq!(env.sent(), 3);
     assert_eq!(*env.sleeps.borrow(), vec![1000.0, 2000.0]);
-    assert_eq!(env.request(0), env.request(2), "the same request on every attempt");
+    assert_eq!(
+        env.request(0),
+        env.request(2),
+        "the same request on every attempt"
+    );
 }
 
 #[test]
 fn retries_stop_at_max_retries() {
-    let env = Script::new(vec![status(500, ""), status(502, ""), status(504, "<html>")]);
+    let env = Script::new(vec![
+        status(500, ""),
+        status(502, ""),
+        status(504, "<html>"),
+    ]);
     let e = run(&env, &runs::get(Some(&v(r#""tsk_1""#))).unwrap()).unwrap_err();
     assert_eq!(e.status(), Some(504));
     assert_eq!(env.sent(), 3);
@@ -378,7 +462,10 @@ fn retry_after_is_honoured() {
     let env = Script::new(vec![with_retry_after(503, "3"), ok("{}")]);
     run(&env, &runs::cancel(Some(&v(r#""tsk_1""#))).unwrap()).unwrap();
     assert_eq!(*env.sleeps.borrow(), vec![3000.0]);
-    let env = Script::new(vec![with_retry_after(429, "Tue, 14 Nov 2023 22:13:25 GMT"), ok("{}")]);
+    let env = Script::new(vec![
+        with_retry_after(429, "Tue, 14 Nov 2023 22:13:25 GMT"),
+        ok("{}"),
+    ]);
     run(&env, &sessions::list()).unwrap();
     // 1_700_000_000_000 is 22:13:20; the date is 5 s later, measured after the 10 ms attempt.
     assert_eq!(*env.sleeps.borrow(), vec![4990.0]);
@@ -412,7 +499,11 @@ fn creates_are_never_repeated_unless_nothing_was_created() {
             assert!(run(&env, &plan).is_err());
             assert_eq!(env.sent(), 1, "{:?}", plan.call);
         }
-        let env = Script::new(vec![with_retry_after(503, "5"), status(429, ""), ok(r#"{"run_id":"x"}"#)]);
+        let env = Script::new(vec![
+            with_retry_after(503, "5"),
+            status(429, ""),
+            ok(r#"{"run_id":"x"}"#),
+        ]);
         assert!(run(&env, &plan).is_ok());
         assert_eq!(env.sent(), 3);
         assert_eq!(*env.sleeps.borrow(), vec![5000.0, 2000.0]);
@@ -448,7 +539,13 @@ fn connection_errors_mention_cors_in_browsers() {
     let mut c = cfg();
     c.in_browser = true;
     c.max_retries = 0;
-    let e = block_on(client::run(&env, &c, &CallOptions::default(), &sessions::list())).unwrap_err();
+    let e = block_on(client::run(
+        &env,
+        &c,
+        &CallOptions::default(),
+        &sessions::list(),
+    ))
+    .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Connection);
     assert!(e.message().contains("CORS"));
     assert!(e.message().contains("baseUrl"));
@@ -488,7 +585,17 @@ fn run_wait_polls_adaptively_until_terminal() {
         .iter()
         .map(|s| v(s).get("status").unwrap().as_str().unwrap().to_string())
         .collect();
-    assert_eq!(statuses, ["created", "queued", "running", "paused", "running", "completed"]);
+    assert_eq!(
+        statuses,
+        [
+            "created",
+            "queued",
+            "running",
+            "paused",
+            "running",
+            "completed"
+        ]
+    );
     assert!(env.request(0).url.ends_with("/v1/runs/tsk_1"));
 }
 
@@ -513,8 +620,16 @@ fn workflow_waits_while_a_retry_is_pending() {
 
 #[test]
 fn explicit_poll_interval_is_honoured() {
-    let env = Script::new(vec![run_obj("running"), run_obj("running"), run_obj("completed")]);
-    let plan = runs::wait(Some(&v(r#""tsk_1""#)), Some(&v(r#"{"pollIntervalMs":700}"#))).unwrap();
+    let env = Script::new(vec![
+        run_obj("running"),
+        run_obj("running"),
+        run_obj("completed"),
+    ]);
+    let plan = runs::wait(
+        Some(&v(r#""tsk_1""#)),
+        Some(&v(r#"{"pollIntervalMs":700}"#)),
+    )
+    .unwrap();
     run(&env, &plan).unwrap();
     assert_eq!(*env.sleeps.borrow(), vec![700.0, 700.0]);
 }
@@ -531,7 +646,11 @@ fn wait_timeout_carries_the_last_seen_object() {
     let total: f64 = env.sleeps.borrow().iter().sum();
     assert!(total <= 3000.0, "never sleeps past the deadline: {total}");
     // No cancel was sent.
-    assert!(env.sent.borrow().iter().all(|(r, _, _)| r.method == Method::Get));
+    assert!(env
+        .sent
+        .borrow()
+        .iter()
+        .all(|(r, _, _)| r.method == Method::Get));
 }
 
 #[test]
@@ -546,7 +665,11 @@ fn a_hanging_poll_is_cut_at_the_wait_deadline() {
 
 #[test]
 fn wait_stops_at_once_on_abort() {
-    let mut env = Script::new(vec![run_obj("running"), run_obj("running"), run_obj("completed")]);
+    let mut env = Script::new(vec![
+        run_obj("running"),
+        run_obj("running"),
+        run_obj("completed"),
+    ]);
     env.abort_after_sleeps = Some(1);
     let e = run(&env, &runs::wait(Some(&v(r#""tsk_1""#)), None).unwrap()).unwrap_err();
     assert_eq!(e, Error::Aborted);
@@ -555,7 +678,10 @@ fn wait_stops_at_once_on_abort() {
 
 #[test]
 fn wait_propagates_real_errors_and_callback_failures() {
-    let env = Script::new(vec![status(404, r#"{"detail":"Task run not found tsk_0"}"#)]);
+    let env = Script::new(vec![status(
+        404,
+        r#"{"detail":"Task run not found tsk_0"}"#,
+    )]);
     let e = run(&env, &runs::wait(Some(&v(r#""tsk_0""#)), None).unwrap()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     let mut env = Script::new(vec![run_obj("running")]);
@@ -571,7 +697,10 @@ fn run_task_with_wait_polls_the_created_run() {
         run_obj("running"),
         ok(r#"{"run_id":"tsk_9","status":"completed","output":{"a":1}}"#),
     ]);
-    let plan = runs::run_task(Some(&v(r#"{"prompt":"p","waitForCompletion":true,"timeout":60}"#))).unwrap();
+    let plan = runs::run_task(Some(&v(
+        r#"{"prompt":"p","waitForCompletion":true,"timeout":60}"#,
+    )))
+    .unwrap();
     let body = run(&env, &plan).unwrap();
     assert!(body.contains("output"));
     assert_eq!(env.request(0).method, Method::Post);
@@ -581,7 +710,11 @@ fn run_task_with_wait_polls_the_created_run() {
 }
 
 fn session_obj(status: &str, started: bool) -> Reply {
-    let started = if started { r#""2026-11-25T03:27:52""# } else { "null" };
+    let started = if started {
+        r#""2026-11-25T03:27:52""#
+    } else {
+        "null"
+    };
     ok(&format!(
         r#"{{"browser_session_id":"pbs_1","status":"{status}","started_at":{started},"completed_at":null}}"#
     ))
@@ -589,10 +722,16 @@ fn session_obj(status: &str, started: bool) -> Reply {
 
 #[test]
 fn session_wait_until_running() {
-    let env = Script::new(vec![session_obj("created", false), session_obj("running", true)]);
+    let env = Script::new(vec![
+        session_obj("created", false),
+        session_obj("running", true),
+    ]);
     let plan = sessions::wait(Some(&v(r#""pbs_1""#)), None).unwrap();
     assert!(run(&env, &plan).unwrap().contains("running"));
-    let env = Script::new(vec![session_obj("created", false), session_obj("failed", false)]);
+    let env = Script::new(vec![
+        session_obj("created", false),
+        session_obj("failed", false),
+    ]);
     let e = run(&env, &plan).unwrap_err();
     assert!(matches!(e, Error::SessionEnded { .. }));
     assert!(e.message().contains("failed"));
@@ -607,19 +746,39 @@ fn open_closes_the_session_when_the_wait_fails() {
     let e = block_on(session::open(&env, &cleanup, &cfg(), &open)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
     assert_eq!(cleanup.sent(), 1);
-    assert!(cleanup.request(0).url.ends_with("/v1/browser_sessions/pbs_1/close"));
+    assert!(cleanup
+        .request(0)
+        .url
+        .ends_with("/v1/browser_sessions/pbs_1/close"));
     assert_eq!(env.request(0).method, Method::Post);
-    assert_eq!(env.sent.borrow().iter().filter(|(r, _, _)| r.method == Method::Post).count(), 1);
+    assert_eq!(
+        env.sent
+            .borrow()
+            .iter()
+            .filter(|(r, _, _)| r.method == Method::Post)
+            .count(),
+        1
+    );
 
     // Ready: nothing is closed; the create response counts as the first poll.
-    let env = Script::new(vec![session_obj("created", false), session_obj("running", true)]);
+    let env = Script::new(vec![
+        session_obj("created", false),
+        session_obj("running", true),
+    ]);
     let cleanup = Script::new(vec![]);
     let body = block_on(session::open(&env, &cleanup, &cfg(), &open)).unwrap();
     assert!(body.contains("running"));
     assert_eq!(cleanup.sent(), 0);
 
-    let no_wait = session::open_plan(None, Some(&v(r#"{"waitUntilReady":false,"headers":{"x-t":"1"}}"#))).unwrap();
+    let no_wait = session::open_plan(
+        None,
+        Some(&v(r#"{"waitUntilReady":false,"headers":{"x-t":"1"}}"#)),
+    )
+    .unwrap();
     assert!(no_wait.wait.is_none());
-    assert_eq!(no_wait.options.headers, vec![("x-t".to_string(), "1".to_string())]);
+    assert_eq!(
+        no_wait.options.headers,
+        vec![("x-t".to_string(), "1".to_string())]
+    );
     assert!(session::open_plan(None, Some(&v(r#"{"bogus":1}"#))).is_err());
 }

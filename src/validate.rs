@@ -141,12 +141,18 @@ fn join(path: &str, key: &str) -> String {
 /// Checks one value against a type.
 pub fn check(path: &str, v: &Value, ty: Ty) -> Result<(), Error> {
     match ty {
-        Ty::Str => v.as_str().map(|_| ()).ok_or_else(|| fail(path, "a string", v)),
+        Ty::Str => v
+            .as_str()
+            .map(|_| ())
+            .ok_or_else(|| fail(path, "a string", v)),
         Ty::NonEmpty => match v.as_str() {
             Some(s) if !s.trim().is_empty() => Ok(()),
             _ => Err(fail(path, "a non-empty string", v)),
         },
-        Ty::Bool => v.as_bool().map(|_| ()).ok_or_else(|| fail(path, "a boolean", v)),
+        Ty::Bool => v
+            .as_bool()
+            .map(|_| ())
+            .ok_or_else(|| fail(path, "a boolean", v)),
         Ty::Int(min, max) => match v.as_f64() {
             Some(n) if n.is_finite() && n.fract() == 0.0 && n >= min && n <= max => Ok(()),
             _ if max >= 9e15 => Err(fail(path, &format!("an integer ≥ {min}"), v)),
@@ -277,15 +283,34 @@ mod tests {
     fn names_the_field() {
         let e = object("request", Some(&obj(r#"{"timeout":5}"#)), FIELDS).unwrap_err();
         assert_eq!(e.message(), "request.prompt: is required");
-        let e = object("request", Some(&obj(r#"{"prompt":"x","timeout":3}"#)), FIELDS).unwrap_err();
-        assert_eq!(e.message(), "request.timeout: must be an integer ≥ 5 (got 3)");
-        let e =
-            object("request", Some(&obj(r#"{"prompt":"x","timeout":"abc"}"#)), FIELDS).unwrap_err();
-        assert_eq!(e.message(), "request.timeout: must be an integer ≥ 5 (got \"abc\")");
+        let e = object(
+            "request",
+            Some(&obj(r#"{"prompt":"x","timeout":3}"#)),
+            FIELDS,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.message(),
+            "request.timeout: must be an integer ≥ 5 (got 3)"
+        );
+        let e = object(
+            "request",
+            Some(&obj(r#"{"prompt":"x","timeout":"abc"}"#)),
+            FIELDS,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.message(),
+            "request.timeout: must be an integer ≥ 5 (got \"abc\")"
+        );
         let e = object("request", Some(&obj(r#"{"prompt":"x","bogus":1}"#)), FIELDS).unwrap_err();
-        assert!(e.message().starts_with("request.bogus: is not a known field"));
+        assert!(e
+            .message()
+            .starts_with("request.bogus: is not a known field"));
         let e = object("request", Some(&obj(r#"{"prompt":""}"#)), FIELDS).unwrap_err();
-        assert!(e.message().starts_with("request.prompt: must be a non-empty string"));
+        assert!(e
+            .message()
+            .starts_with("request.prompt: must be a non-empty string"));
         let e = object("request", Some(&Value::String("x".into())), FIELDS).unwrap_err();
         assert_eq!(e.message(), "request: must be an object (got \"x\")");
         let e = object(
@@ -303,21 +328,33 @@ mod tests {
             ("prompt".into(), Value::String("x".into())),
             (
                 "data".into(),
-                Value::Object(vec![("n".into(), Value::Array(vec![Value::Number(f64::NAN)]))]),
+                Value::Object(vec![(
+                    "n".into(),
+                    Value::Array(vec![Value::Number(f64::NAN)]),
+                )]),
             ),
         ]);
         let e = object("request", Some(&v), FIELDS).unwrap_err();
-        assert_eq!(e.message(), "request.data.n[0]: cannot be sent as JSON (got NaN)");
+        assert_eq!(
+            e.message(),
+            "request.data.n[0]: cannot be sent as JSON (got NaN)"
+        );
         let v = Value::Object(vec![
             ("prompt".into(), Value::String("x".into())),
             ("data".into(), Value::Function),
         ]);
-        assert!(object("r", Some(&v), FIELDS).unwrap_err().message().contains("a function"));
+        assert!(object("r", Some(&v), FIELDS)
+            .unwrap_err()
+            .message()
+            .contains("a function"));
         let v = Value::Object(vec![
             ("prompt".into(), Value::String("x".into())),
             ("timeout".into(), Value::Number(f64::INFINITY)),
         ]);
-        assert!(object("r", Some(&v), FIELDS).unwrap_err().message().contains("Infinity"));
+        assert!(object("r", Some(&v), FIELDS)
+            .unwrap_err()
+            .message()
+            .contains("Infinity"));
     }
 
     #[test]
@@ -342,7 +379,12 @@ mod tests {
         ] {
             check("p", &obj(ok), Ty::Proxy).unwrap();
         }
-        for bad in [r#"1"#, r#"{"subdivision":"CA"}"#, r#"{"country":"US","x":1}"#, r#""""#] {
+        for bad in [
+            r#"1"#,
+            r#"{"subdivision":"CA"}"#,
+            r#"{"country":"US","x":1}"#,
+            r#""""#,
+        ] {
             assert!(check("p", &obj(bad), Ty::Proxy).is_err(), "{bad}");
         }
     }

@@ -150,7 +150,10 @@ pub async fn wait<E: Env>(
         if id.is_none() {
             id = id_of(spec.target, &v);
         }
-        let status = v.field("status").and_then(Value::as_str).map(str::to_string);
+        let status = v
+            .field("status")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         if status != last_status {
             env.on_status(&text)?;
             last_status = status;

@@ -45,7 +45,12 @@ pub(crate) fn wait_plan(
     })
 }
 
-pub(crate) fn spec(target: Target, id: Option<String>, o: Option<&Value>, default_ms: f64) -> WaitSpec {
+pub(crate) fn spec(
+    target: Target,
+    id: Option<String>,
+    o: Option<&Value>,
+    default_ms: f64,
+) -> WaitSpec {
     let num = |k: &str| o.and_then(|o| o.field(k)).and_then(Value::as_f64);
     WaitSpec {
         target,

@@ -24,12 +24,22 @@ fn path(id: &str) -> String {
 /// `POST /v1/browser_profiles`.
 pub fn create(request: Option<&Value>) -> Result<Plan, Error> {
     let body = object("request", request, CREATE_FIELDS)?;
-    Ok(call(Method::Post, "/v1/browser_profiles".into(), Some(body), Retry::Create))
+    Ok(call(
+        Method::Post,
+        "/v1/browser_profiles".into(),
+        Some(body),
+        Retry::Create,
+    ))
 }
 
 /// `GET /v1/browser_profiles`.
 pub fn list() -> Plan {
-    call(Method::Get, "/v1/browser_profiles".into(), None, Retry::Idempotent)
+    call(
+        Method::Get,
+        "/v1/browser_profiles".into(),
+        None,
+        Retry::Idempotent,
+    )
 }
 
 /// `GET /v1/browser_profiles/{id}`.

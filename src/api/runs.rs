@@ -85,7 +85,12 @@ fn then_wait(mut plan: Plan, request: Option<&Value>) -> Plan {
 /// `POST /v1/run/tasks`, optionally followed by a wait for a terminal status.
 pub fn run_task(request: Option<&Value>) -> Result<Plan, Error> {
     let body = object("request", request, TASK_FIELDS)?;
-    let plan = call(Method::Post, "/v1/run/tasks".into(), Some(body), Retry::Create);
+    let plan = call(
+        Method::Post,
+        "/v1/run/tasks".into(),
+        Some(body),
+        Retry::Create,
+    );
     Ok(then_wait(plan, request))
 }
 
@@ -98,7 +103,12 @@ pub fn run_workflow(request: Option<&Value>) -> Result<Plan, Error> {
             "is required (or request.agent_id)",
         ));
     }
-    let plan = call(Method::Post, "/v1/run/agents".into(), Some(body), Retry::Create);
+    let plan = call(
+        Method::Post,
+        "/v1/run/agents".into(),
+        Some(body),
+        Retry::Create,
+    );
     Ok(then_wait(plan, request))
 }
 
@@ -115,7 +125,12 @@ pub fn get(run_id: Option<&Value>) -> Result<Plan, Error> {
 /// `POST /v1/runs/{id}/cancel` (idempotent).
 pub fn cancel(run_id: Option<&Value>) -> Result<Plan, Error> {
     let id = id("runId", run_id)?;
-    Ok(call(Method::Post, format!("{}/cancel", path(&id)), None, Retry::Idempotent))
+    Ok(call(
+        Method::Post,
+        format!("{}/cancel", path(&id)),
+        None,
+        Retry::Idempotent,
+    ))
 }
 
 /// Polls `GET /v1/runs/{id}` until the status is terminal.

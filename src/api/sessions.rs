@@ -31,7 +31,12 @@ fn path(id: &str) -> String {
 /// `POST /v1/browser_sessions`.
 pub fn create(request: Option<&Value>) -> Result<Plan, Error> {
     let body = object("request", request, CREATE_FIELDS)?;
-    Ok(call(Method::Post, "/v1/browser_sessions".into(), Some(body), Retry::Create))
+    Ok(call(
+        Method::Post,
+        "/v1/browser_sessions".into(),
+        Some(body),
+        Retry::Create,
+    ))
 }
 
 /// `GET /v1/browser_sessions/{id}`.
@@ -42,13 +47,23 @@ pub fn get(session_id: Option<&Value>) -> Result<Plan, Error> {
 
 /// `GET /v1/browser_sessions` (active sessions).
 pub fn list() -> Plan {
-    call(Method::Get, "/v1/browser_sessions".into(), None, Retry::Idempotent)
+    call(
+        Method::Get,
+        "/v1/browser_sessions".into(),
+        None,
+        Retry::Idempotent,
+    )
 }
 
 /// `POST /v1/browser_sessions/{id}/close` (idempotent).
 pub fn close(session_id: Option<&Value>) -> Result<Plan, Error> {
     let id = id("browserSessionId", session_id)?;
-    Ok(call(Method::Post, format!("{}/close", path(&id)), None, Retry::Idempotent))
+    Ok(call(
+        Method::Post,
+        format!("{}/close", path(&id)),
+        None,
+        Retry::Idempotent,
+    ))
 }
 
 const UPDATE_FIELDS: &[Field] = &[required("generate_browser_profile", Ty::Bool)];
@@ -66,7 +81,12 @@ const EXTEND_FIELDS: &[Field] = &[required("additional_minutes", Ty::Int(1.0, AN
 pub fn extend(session_id: Option<&Value>, request: Option<&Value>) -> Result<Plan, Error> {
     let id = id("browserSessionId", session_id)?;
     let body = object("request", request, EXTEND_FIELDS)?;
-    Ok(call(Method::Post, format!("{}/extend", path(&id)), Some(body), Retry::Create))
+    Ok(call(
+        Method::Post,
+        format!("{}/extend", path(&id)),
+        Some(body),
+        Retry::Create,
+    ))
 }
 
 /// Polls `GET /v1/browser_sessions/{id}` until the session is running.

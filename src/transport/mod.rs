@@ -23,7 +23,8 @@ pub enum SendError {
 #[allow(async_fn_in_trait)]
 pub trait Env {
     /// Sends one attempt, giving up after `timeout_ms`.
-    async fn send(&self, request: &HttpRequest, timeout_ms: f64) -> Result<HttpResponse, SendError>;
+    async fn send(&self, request: &HttpRequest, timeout_ms: f64)
+        -> Result<HttpResponse, SendError>;
     /// Sleeps; returns `Err(Error::Aborted)` as soon as the call is aborted.
     async fn sleep(&self, ms: f64) -> Result<(), Error>;
     /// Unix time in milliseconds.

@@ -1,0 +1,145 @@
+//! The core's environment in JavaScript: fetch, timers, the abort signal and
+//! the `onStatus` callback of one call. Also turns core errors into JS errors.
+
+use std::cell::RefCell;
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortSignal;
+
+use crate::error::Error;
+use crate::request::{HttpRequest, HttpResponse};
+use crate::transport::{fetch, Env, SendError};
+
+#[wasm_bindgen(module = "/src/js/errors.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = makeError)]
+    fn make_error(
+        name: &str,
+        message: &str,
+        status: Option<u16>,
+        body: Option<String>,
+        retryable: bool,
+        last_seen: Option<String>,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = errorClasses)]
+    pub fn error_classes() -> JsValue;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+}
+
+/// One call's environment.
+#[derive(Default)]
+pub struct JsEnv {
+    pub signal: Option<AbortSignal>,
+    pub on_status: Option<Function>,
+    /// What a throwing `onStatus` threw.
+    thrown: RefCell<Option<JsValue>>,
+}
+
+impl JsEnv {
+    pub fn new(signal: Option<AbortSignal>, on_status: Option<Function>) -> JsEnv {
+        JsEnv {
+            signal,
+            on_status,
+            thrown: RefCell::new(None),
+        }
+    }
+
+    /// The JavaScript value a core error rejects with.
+    pub fn error(&self, e: Error) -> JsValue {
+        match e {
+            Error::Aborted => match &self.signal {
+                Some(s) => s.reason(),
+                None => to_js(&e),
+            },
+            Error::Callback => self
+                .thrown
+                .borrow_mut()
+                .take()
+                .unwrap_or(JsValue::UNDEFINED),
+            other => to_js(&other),
+        }
+    }
+}
+
+/// A core error as an instance of the exported error classes.
+pub fn to_js(e: &Error) -> JsValue {
+    make_error(
+        e.kind().class_name(),
+        &e.message(),
+        e.status(),
+        e.body().map(str::to_string),
+        e.retryable(),
+        e.last_seen().map(str::to_string),
+    )
+}
+
+impl Env for JsEnv {
+    async fn send(
+        &self,
+        request: &HttpRequest,
+        timeout_ms: f64,
+    ) -> Result<HttpResponse, SendError> {
+        fetch::send(request, timeout_ms, self.signal.as_ref()).await
+    }
+
+    async fn sleep(&self, ms: f64) -> Result<(), Error> {
+        if self.aborted() {
+            return Err(Error::Aborted);
+        }
+        let mut timer = JsValue::UNDEFINED;
+        let mut on_abort: Option<Function> = None;
+        let signal = self.signal.clone();
+        let promise = Promise::new(&mut |resolve, reject| {
+            timer = set_timeout(&resolve, ms.max(0.0));
+            if let Some(s) = &signal {
+                let _ = s.add_event_listener_with_callback("abort", &reject);
+                on_abort = Some(reject);
+            }
+        });
+        let _ = JsFuture::from(promise).await;
+        clear_timeout(&timer);
+        if let (Some(s), Some(f)) = (&signal, &on_abort) {
+            let _ = s.remove_event_listener_with_callback("abort", f);
+        }
+        if self.aborted() {
+            Err(Error::Aborted)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+
+    fn aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(|s| s.aborted())
+    }
+
+    fn on_status(&self, body: &str) -> Result<(), Error> {
+        let Some(f) = &self.on_status else {
+            return Ok(());
+        };
+        let value = js_sys::JSON::parse(body).unwrap_or(JsValue::UNDEFINED);
+        match f.call1(&JsValue::UNDEFINED, &value) {
+            Ok(_) => Ok(()),
+            Err(thrown) => {
+                *self.thrown.borrow_mut() = Some(thrown);
+                Err(Error::Callback)
+            }
+        }
+    }
+}

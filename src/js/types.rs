@@ -1,0 +1,327 @@
+//! TypeScript declarations of every option, request, response and error class.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Known values, plus room for values added by the server later. */
+export type OpenString<T extends string> = T | (string & {});
+
+export type ProxyLocationName = OpenString<
+  | "RESIDENTIAL" | "US-CA" | "US-NY" | "US-TX" | "US-FL" | "US-WA"
+  | "RESIDENTIAL_ES" | "RESIDENTIAL_IE" | "RESIDENTIAL_GB" | "RESIDENTIAL_IN" | "RESIDENTIAL_JP"
+  | "RESIDENTIAL_FR" | "RESIDENTIAL_DE" | "RESIDENTIAL_NZ" | "RESIDENTIAL_ZA" | "RESIDENTIAL_AR"
+  | "RESIDENTIAL_AU" | "RESIDENTIAL_BR" | "RESIDENTIAL_TR" | "RESIDENTIAL_CA" | "RESIDENTIAL_MX"
+  | "RESIDENTIAL_IT" | "RESIDENTIAL_NL" | "RESIDENTIAL_PH" | "RESIDENTIAL_KR" | "RESIDENTIAL_SA"
+  | "RESIDENTIAL_ISP" | "NONE">;
+/** A geographic proxy target. */
+export interface GeoTarget {
+  /** ISO 3166-1 alpha-2 country code, e.g. "US". */
+  country: string;
+  subdivision?: string | null;
+  city?: string | null;
+  isISP?: boolean | null;
+}
+/** A custom proxy (self-hosted servers only). */
+export interface CustomProxy { url: string }
+export type ProxyLocation = ProxyLocationName | GeoTarget | CustomProxy;
+export type Extension = OpenString<"ad-blocker" | "captcha-solver">;
+export type PersistentBrowserType = OpenString<"msedge" | "chrome" | "stealth-chromium">;
+export type BrowserSessionStatus = OpenString<"created" | "running" | "failed" | "completed" | "timeout" | "retry">;
+export type RunStatus = OpenString<"created" | "queued" | "running" | "paused" | "timed_out" | "failed" | "terminated" | "completed" | "canceled">;
+export type RunEngine = OpenString<"skyvern-1.0" | "skyvern-2.0" | "skyvern-3.0" | "openai-cua" | "anthropic-cua" | "ui-tars" | "yutori-navigator">;
+export type RunType = OpenString<"task_v1" | "task_v2" | "task_v3" | "workflow_run" | "openai_cua" | "anthropic_cua" | "ui_tars" | "yutori_navigator">;
+export type RunWith = OpenString<"agent" | "code">;
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface SkyvernClientOptions {
+  /** Sent as `x-api-key`. Omit when `baseUrl` is a proxy that adds it. */
+  apiKey?: string;
+  /** Wins over `environment`. */
+  baseUrl?: string;
+  /** "cloud" (default, https://api.skyvern.com), "staging", "local" (http://localhost:8000) or a URL. */
+  environment?: OpenString<"cloud" | "staging" | "local">;
+  /** Per attempt; default 60. */
+  timeoutInSeconds?: number;
+  /** Default 2. */
+  maxRetries?: number;
+  headers?: Record<string, string>;
+  /** Allow `apiKey` in a web page, where anyone who can open the page can read it. */
+  dangerouslyAllowBrowser?: boolean;
+}
+
+export interface RequestOptions {
+  timeoutInSeconds?: number;
+  maxRetries?: number;
+  abortSignal?: AbortSignal;
+  headers?: Record<string, string>;
+}
+
+export interface WaitOptions<T> {
+  /** Seconds to wait (runs: 1800; sessions: 300). */
+  timeout?: number;
+  /** Fixed poll interval; by default polling starts at 250 ms and backs off to 5 s. */
+  pollIntervalMs?: number;
+  /** Called with the polled object whenever its status changes. */
+  onStatus?: (value: T) => void;
+  abortSignal?: AbortSignal;
+}
+
+export interface OpenBrowserSessionOptions extends RequestOptions {
+  /** Wait until the browser is running (default true). */
+  waitUntilReady?: boolean;
+  /** Seconds to wait for readiness (default 300). */
+  timeout?: number;
+  pollIntervalMs?: number;
+}
+
+export interface BrowserSettings { timezone_id?: string | null; [key: string]: JsonValue | undefined }
+
+export interface CreateBrowserSessionRequest {
+  /** Minutes, at least 5 (default 60; the server caps it at 240 with a `warning`). */
+  timeout?: number | null;
+  proxy_location?: ProxyLocation | null;
+  proxy_session_id?: string | null;
+  extensions?: Extension[] | null;
+  browser_type?: PersistentBrowserType | null;
+  browser_profile_id?: string | null;
+  generate_browser_profile?: boolean | null;
+  url?: string | null;
+  browser_settings?: BrowserSettings | null;
+  needs_live_view?: boolean | null;
+}
+export interface UpdateBrowserSessionRequest { generate_browser_profile: boolean }
+export interface ExtendBrowserSessionRequest { additional_minutes: number }
+
+export interface FileInfo {
+  url: string;
+  checksum?: string | null;
+  filename?: string | null;
+  file_size?: number | null;
+  modified_at?: string | null;
+  artifact_id?: string | null;
+  [key: string]: unknown;
+}
+
+export interface BrowserSession {
+  browser_session_id: string;
+  organization_id: string;
+  status: BrowserSessionStatus | null;
+  runnable_type?: string | null;
+  runnable_id?: string | null;
+  timeout?: number | null;
+  browser_address?: string | null;
+  app_url?: string | null;
+  extensions?: Extension[] | null;
+  browser_type?: PersistentBrowserType | null;
+  browser_profile_id?: string | null;
+  generate_browser_profile?: boolean;
+  browser_settings?: BrowserSettings | null;
+  vnc_streaming_supported?: boolean;
+  stream_transport?: OpenString<"vnc" | "cdp"> | null;
+  download_path?: string | null;
+  downloaded_files?: FileInfo[] | null;
+  recordings?: FileInfo[] | null;
+  started_at?: string | null;
+  completed_at?: string | null;
+  created_at: string;
+  modified_at: string;
+  deleted_at?: string | null;
+  /** Set when the server adjusted the request (e.g. capped the timeout) or could not confirm an extension. */
+  warning?: string | null;
+  source?: OpenString<"managed" | "external"> | null;
+  remaining_lifetime_seconds?: number | null;
+  /** Fields added by newer servers. */
+  [key: string]: unknown;
+}
+export interface CloseBrowserSessionResponse { message?: string; [key: string]: unknown }
+
+interface RunWaitOptions<T> {
+  /** Resolve only when the run reaches a terminal status. */
+  waitForCompletion?: boolean;
+  /** Seconds to wait with `waitForCompletion` (default 1800). */
+  timeout?: number;
+  pollIntervalMs?: number;
+  onStatus?: (run: T) => void;
+}
+
+export interface RunTaskRequest extends RunWaitOptions<TaskRun> {
+  prompt: string;
+  url?: string | null;
+  browser_session_id?: string | null;
+  engine?: RunEngine | null;
+  title?: string | null;
+  proxy_location?: ProxyLocation | null;
+  data_extraction_schema?: JsonValue;
+  error_code_mapping?: Record<string, string> | null;
+  max_steps?: number | null;
+  webhook_url?: string | null;
+  totp_identifier?: string | null;
+  totp_url?: string | null;
+  model?: { [key: string]: JsonValue } | null;
+  extra_http_headers?: Record<string, string> | null;
+  cdp_connect_headers?: Record<string, string> | null;
+  include_action_history_in_verification?: boolean | null;
+  max_screenshot_scrolls?: number | null;
+  browser_address?: string | null;
+  run_with?: RunWith | null;
+  browser_profile_id?: string | null;
+  start_fresh_browser?: boolean | null;
+  publish_workflow?: boolean | null;
+  file_ids?: string[] | null;
+}
+
+export interface RunWorkflowRequest extends RunWaitOptions<WorkflowRun> {
+  /** The workflow's permanent id (`wpid_…`); `agent_id` is the same. One is required. */
+  workflow_id?: string;
+  agent_id?: string;
+  parameters?: { [key: string]: JsonValue } | null;
+  title?: string | null;
+  proxy_location?: ProxyLocation | null;
+  webhook_url?: string | null;
+  totp_url?: string | null;
+  totp_identifier?: string | null;
+  browser_session_id?: string | null;
+  browser_profile_id?: string | null;
+  max_screenshot_scrolls?: number | null;
+  max_elapsed_time_minutes?: number | null;
+  extra_http_headers?: Record<string, string> | null;
+  cdp_connect_headers?: Record<string, string> | null;
+  browser_address?: string | null;
+  ai_fallback?: boolean | null;
+  run_with?: RunWith | null;
+  run_metadata?: Record<string, string> | null;
+  reuse_browser_session?: boolean | null;
+  start_fresh_browser?: boolean | null;
+  browser_type?: PersistentBrowserType | null;
+  file_ids?: string[] | null;
+}
+
+export interface RunBase {
+  run_id: string;
+  run_type: RunType;
+  status: RunStatus;
+  output?: JsonValue;
+  downloaded_files?: FileInfo[] | null;
+  recording_url?: string | null;
+  recording_archived?: boolean;
+  screenshot_urls?: string[] | null;
+  failure_reason?: string | null;
+  created_at: string;
+  modified_at: string;
+  queued_at?: string | null;
+  started_at?: string | null;
+  finished_at?: string | null;
+  app_url?: string | null;
+  browser_session_id?: string | null;
+  browser_profile_id?: string | null;
+  max_screenshot_scrolls?: number | null;
+  script_run?: { ai_fallback_triggered: boolean; script_id?: string | null; script_revision_id?: string | null } | null;
+  errors?: { [key: string]: JsonValue }[] | null;
+  step_count?: number | null;
+  run_request?: { [key: string]: JsonValue } | null;
+  /** Fields added by newer servers. */
+  [key: string]: unknown;
+}
+export interface TaskRun extends RunBase {}
+export interface WorkflowRun extends RunBase {
+  attempt?: number;
+  retry_pending?: boolean;
+  next_attempt_at?: string | null;
+  run_with?: RunWith | null;
+  ai_fallback?: boolean | null;
+  script_id?: string | null;
+}
+export type Run = TaskRun | WorkflowRun;
+
+export interface CreateBrowserProfileRequest {
+  name: string;
+  browser_session_id?: string | null;
+  workflow_run_id?: string | null;
+  description?: string | null;
+  proxy_location?: ProxyLocation | null;
+  proxy_session_id?: string | null;
+}
+export interface BrowserProfile {
+  browser_profile_id: string;
+  organization_id: string;
+  name: string;
+  description?: string | null;
+  source_browser_type?: string | null;
+  proxy_location?: ProxyLocation | { [key: string]: JsonValue } | null;
+  proxy_session_id?: string | null;
+  is_managed?: boolean;
+  created_at: string;
+  modified_at: string;
+  deleted_at?: string | null;
+  [key: string]: unknown;
+}
+
+export interface SkyvernErrorOptions {
+  statusCode?: number;
+  body?: unknown;
+  retryable?: boolean;
+  cause?: unknown;
+}
+/** Base class of every error the client rejects with (except aborts, which reject with the signal's reason). */
+export declare class SkyvernError extends Error {
+  constructor(message: string, options?: SkyvernErrorOptions);
+  /** HTTP status, when there was a response. */
+  readonly statusCode: number | undefined;
+  /** The response body: parsed JSON, or the text. */
+  readonly body: unknown;
+  /** Whether repeating the request may succeed. */
+  readonly retryable: boolean;
+}
+/** 400 */
+export declare class BadRequestError extends SkyvernError {}
+/** 403: missing or invalid API key. */
+export declare class ForbiddenError extends SkyvernError {}
+/** 404 */
+export declare class NotFoundError extends SkyvernError {}
+/** 409: e.g. the session has ended. */
+export declare class ConflictError extends SkyvernError {}
+/** 410: the session is closed or expired. */
+export declare class GoneError extends SkyvernError {}
+/** 422: validation failed on the server. */
+export declare class UnprocessableEntityError extends SkyvernError {}
+/** 429 */
+export declare class TooManyRequestsError extends SkyvernError {}
+/** ≥ 500 */
+export declare class InternalServerError extends SkyvernError {}
+/** An attempt or a wait ran out of time. */
+export declare class SkyvernTimeoutError extends SkyvernError {
+  constructor(message: string, options?: SkyvernErrorOptions & { lastSeen?: unknown });
+  /** The last object a timed-out wait saw. */
+  readonly lastSeen: unknown;
+}
+/** No response arrived (network error; in a browser possibly CORS). */
+export declare class SkyvernConnectionError extends SkyvernError {}
+
+export interface ErrorClasses {
+  SkyvernError: typeof SkyvernError;
+  BadRequestError: typeof BadRequestError;
+  ForbiddenError: typeof ForbiddenError;
+  NotFoundError: typeof NotFoundError;
+  ConflictError: typeof ConflictError;
+  GoneError: typeof GoneError;
+  UnprocessableEntityError: typeof UnprocessableEntityError;
+  TooManyRequestsError: typeof TooManyRequestsError;
+  InternalServerError: typeof InternalServerError;
+  SkyvernTimeoutError: typeof SkyvernTimeoutError;
+  SkyvernConnectionError: typeof SkyvernConnectionError;
+}
+
+export interface SkyvernClient {
+  /** Creates a session, waits until it is ready, runs `callback` and always closes the session; resolves with the callback's value. */
+  withBrowserSession<T>(
+    request: CreateBrowserSessionRequest | undefined,
+    callback: (session: BrowserSession) => T | PromiseLike<T>,
+    options?: OpenBrowserSessionOptions,
+  ): Promise<T>;
+}
+
+export interface BrowserSessionHandle {
+  [Symbol.asyncDispose](): Promise<void>;
+}
+"#;

@@ -1,0 +1,722 @@
+// Parity: the same requests against the real open-source Skyvern server and the emulator,
+// comparing status codes, body shapes (field names and JSON types; ids and timestamps by
+// pattern; contract fields such as `detail` by value) and selected headers.
+// A difference fails its scenario unless parity-allowlist.json lists it with a reason.
+// Each scenario also checks the real server against the behaviour the emulator was built
+// from (skyvern-api/real-server.md), so a change of the real server shows up here too.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { diffBodies } from "./shape.mjs";
+import {
+  REAL,
+  EMULATOR,
+  UNKNOWN_SESSION,
+  UNKNOWN_RUN,
+  TERMINAL_RUN_STATUSES,
+  send,
+  pollUntil,
+  closeQuietly,
+  startLocalPage,
+} from "./targets.mjs";
+
+const ALLOW = JSON.parse(readFileSync(new URL("./parity-allowlist.json", import.meta.url), "utf8")).allow;
+const used = new Set();
+
+/** Headers compared on every response (when either side sends them). */
+const COMMON_HEADERS = ["content-type", "x-frame-options", "x-content-type-options", "content-security-policy"];
+const CORS_HEADERS = [
+  "access-control-allow-origin",
+  "access-control-allow-methods",
+  "access-control-allow-headers",
+  "access-control-allow-credentials",
+  "access-control-max-age",
+  "access-control-expose-headers",
+  "vary",
+];
+const ORIGIN = "http://example.test:3000";
+
+const CAPPED_WARNING =
+  "Requested timeout of 241 minutes exceeds the maximum of 240 minutes (4 hours); this session was capped at 240 minutes. A running session can be extended up to 360 minutes (6 hours) with the extend endpoint. Longer browser durations are available on our enterprise plan, please contact sales@skyvern.com";
+
+const sessionPath = (id) => `/v1/browser_sessions/${id}`;
+const validation = (type, loc, msg, input, ctx) => ({ detail: [{ type, loc, msg, input, ...(ctx ? { ctx } : {}) }] });
+const ge5 = (input) =>
+  validation("greater_than_equal", ["body", "timeout"], "Input should be greater than or equal to 5", input, { ge: 5 });
+
+// ---------------------------------------------------------------- per-server state
+
+/** Per server: the ids the scenarios share, and every session created (closed in `after`). */
+function stateFor(t) {
+  return { t, ids: {}, created: [] };
+}
+const states = [];
+let page;
+
+function remember(state, res) {
+  const id = res.json?.browser_session_id;
+  if (res.status === 200 && typeof id === "string") state.created.push(id);
+  return id;
+}
+
+async function createAndClose(state, res) {
+  const id = remember(state, res);
+  if (id) await send(state.t, { method: "POST", path: `${sessionPath(id)}/close` });
+}
+
+// ---------------------------------------------------------------- the scenarios
+//
+// name     the row in the table
+// req      the request, or (ids) => request; `{session}` etc. come from ids
+// expect   what the real server answers (status, and `body` compared as a subset)
+// prepare  (state) => Promise, run against each server before the request
+// then     (state, res) => Promise, run after it (not compared)
+// headers  extra headers to compare
+
+const scenarios = [
+  // Health
+  { name: "heartbeat without a key", req: { path: "/api/v1/heartbeat", auth: "missing" }, expect: { status: 200 } },
+
+  // Authentication
+  {
+    name: "create without x-api-key",
+    req: { method: "POST", path: "/v1/browser_sessions", auth: "missing", json: { timeout: 60 } },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+  {
+    name: "list without x-api-key",
+    req: { path: "/v1/browser_sessions", auth: "missing" },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+  {
+    name: "get without x-api-key",
+    req: { path: sessionPath(UNKNOWN_SESSION), auth: "missing" },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+  {
+    name: "close without x-api-key",
+    req: { method: "POST", path: `${sessionPath(UNKNOWN_SESSION)}/close`, auth: "missing" },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+  {
+    name: "get run without x-api-key",
+    req: { path: `/v1/runs/${UNKNOWN_RUN}`, auth: "missing" },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+  {
+    name: "empty x-api-key",
+    req: { path: "/v1/browser_sessions", auth: "empty" },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+  {
+    name: "wrong x-api-key (list)",
+    req: { path: "/v1/browser_sessions", auth: "wrong" },
+    expect: { status: 403, body: { detail: "Could not validate credentials" } },
+  },
+  {
+    name: "wrong x-api-key (create)",
+    req: { method: "POST", path: "/v1/browser_sessions", auth: "wrong", json: {} },
+    expect: { status: 403, body: { detail: "Could not validate credentials" } },
+  },
+  {
+    name: "wrong x-api-key (run)",
+    req: { path: `/v1/runs/${UNKNOWN_RUN}`, auth: "wrong" },
+    expect: { status: 403, body: { detail: "Could not validate credentials" } },
+  },
+  {
+    name: "JWT-shaped key with a bad signature",
+    req: { path: "/v1/browser_sessions", auth: "badjwt" },
+    expect: { status: 403, body: { detail: "Could not validate credentials" } },
+  },
+  {
+    name: "Authorization: Bearer instead of x-api-key",
+    req: { path: "/v1/browser_sessions", auth: "bearer" },
+    expect: { status: 403, body: { detail: "Invalid authentication method" } },
+  },
+  {
+    name: "malformed JSON without a key (parsed before auth)",
+    req: { method: "POST", path: "/v1/browser_sessions", auth: "missing", raw: '{"timeout": 60' },
+    expect: { status: 422 },
+  },
+  {
+    name: "invalid timeout without a key (auth before validation)",
+    req: { method: "POST", path: "/v1/browser_sessions", auth: "missing", json: { timeout: 4 } },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+
+  // Validation of the create body
+  ...[4, 0, -1, true].map((v) => ({
+    name: `create timeout ${JSON.stringify(v)}`,
+    req: { method: "POST", path: "/v1/browser_sessions", json: { timeout: v } },
+    expect: { status: 422, body: ge5(v) },
+  })),
+  {
+    name: "create timeout 60.5",
+    req: { method: "POST", path: "/v1/browser_sessions", raw: '{"timeout": 60.5}' },
+    expect: {
+      status: 422,
+      body: validation("int_from_float", ["body", "timeout"], "Input should be a valid integer, got a number with a fractional part", 60.5),
+    },
+  },
+  {
+    name: 'create timeout "abc"',
+    req: { method: "POST", path: "/v1/browser_sessions", json: { timeout: "abc" } },
+    expect: {
+      status: 422,
+      body: validation("int_parsing", ["body", "timeout"], "Input should be a valid integer, unable to parse string as an integer", "abc"),
+    },
+  },
+  {
+    name: "create with malformed JSON",
+    req: { method: "POST", path: "/v1/browser_sessions", raw: '{"timeout": 60' },
+    expect: {
+      status: 422,
+      body: validation("json_invalid", ["body", 14], "JSON decode error", {}, { error: "Expecting ',' delimiter" }),
+    },
+  },
+  {
+    name: "create with a JSON array body",
+    req: { method: "POST", path: "/v1/browser_sessions", raw: "[]" },
+    expect: {
+      status: 422,
+      body: validation("model_attributes_type", ["body"], "Input should be a valid dictionary or object to extract fields from", []),
+    },
+  },
+  {
+    name: "create with content-type text/plain",
+    req: { method: "POST", path: "/v1/browser_sessions", raw: '{"timeout": 60}', contentType: "text/plain" },
+    expect: {
+      status: 422,
+      body: validation("model_attributes_type", ["body"], "Input should be a valid dictionary or object to extract fields from", '{"timeout": 60}'),
+    },
+  },
+  {
+    name: "create with an invalid url (400, not 422)",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { url: "not a url" } },
+    expect: {
+      status: 400,
+      body: { detail: "Invalid url: malformed. Use an HTTP or HTTPS URL with at most 2083 characters." },
+    },
+  },
+  {
+    name: "create with an ftp:// url",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { url: "ftp://example.test/" } },
+    expect: {
+      status: 400,
+      body: { detail: "Invalid url: unsupported scheme. Use an HTTP or HTTPS URL with at most 2083 characters." },
+    },
+  },
+  {
+    name: "create with an unknown browser_type",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { browser_type: "firefox" } },
+    expect: {
+      status: 422,
+      body: validation("enum", ["body", "browser_type"], "Input should be 'msedge', 'chrome' or 'stealth-chromium'", "firefox", {
+        expected: "'msedge', 'chrome' or 'stealth-chromium'",
+      }),
+    },
+  },
+  {
+    name: "create with an unknown extension",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { extensions: ["bogus"] } },
+    expect: {
+      status: 422,
+      body: validation("enum", ["body", "extensions", 0], "Input should be 'ad-blocker' or 'captcha-solver'", "bogus", {
+        expected: "'ad-blocker' or 'captcha-solver'",
+      }),
+    },
+  },
+  {
+    name: "create with a UTC offset as timezone_id",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { browser_settings: { timezone_id: "+02:00" } } },
+    expect: { status: 422 },
+  },
+  {
+    name: "run without a prompt",
+    req: () => ({ method: "POST", path: "/v1/run/tasks", json: { url: page.url } }),
+    expect: { status: 422 },
+    check: (res) => assert.deepEqual(res.json, validation("missing", ["body", "prompt"], "Field required", { url: page.url })),
+  },
+  {
+    name: "run with an invalid url",
+    req: { method: "POST", path: "/v1/run/tasks", json: { prompt: "[fail] x", url: "not a url" } },
+    expect: {
+      status: 400,
+      body: { detail: "Invalid url: malformed. Use an HTTP or HTTPS URL with at most 2083 characters." },
+    },
+  },
+  {
+    name: "create profile with an empty name",
+    req: { method: "POST", path: "/v1/browser_profiles", json: { name: "" } },
+    expect: { status: 422 },
+  },
+  {
+    name: "create with a browser_profile_id not starting with bp_",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { browser_profile_id: "profile-1" } },
+    expect: { status: 422 },
+  },
+  {
+    name: "create with an unknown browser_profile_id",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { browser_profile_id: "bp_000000000000000000" } },
+    expect: { status: 404, body: { detail: "Browser profile bp_000000000000000000 not found" } },
+  },
+
+  // Unknown things
+  {
+    name: "get unknown session",
+    req: { path: sessionPath(UNKNOWN_SESSION) },
+    expect: { status: 404, body: { detail: `Browser session ${UNKNOWN_SESSION} not found` } },
+  },
+  {
+    name: "get session id without the pbs_ format",
+    req: { path: sessionPath("not-a-session") },
+    expect: { status: 404, body: { detail: "Browser session not-a-session not found" } },
+  },
+  {
+    name: "close unknown session",
+    req: { method: "POST", path: `${sessionPath(UNKNOWN_SESSION)}/close` },
+    expect: { status: 404, body: { detail: `Browser session ${UNKNOWN_SESSION} not found` } },
+  },
+  {
+    name: "get unknown run",
+    req: { path: `/v1/runs/${UNKNOWN_RUN}` },
+    expect: { status: 404, body: { detail: `Task run not found ${UNKNOWN_RUN}` } },
+  },
+  {
+    name: "legacy /api/v1 prefix",
+    req: { path: `/api${sessionPath(UNKNOWN_SESSION)}` },
+    expect: { status: 404, body: { detail: "Not Found" } },
+  },
+  { name: "/v1/heartbeat does not exist", req: { path: "/v1/heartbeat", auth: "missing" }, expect: { status: 404 } },
+  {
+    name: "run in an unknown session",
+    req: () => ({
+      method: "POST",
+      path: "/v1/run/tasks",
+      json: { prompt: "[fail] Read the heading", url: page.url, browser_session_id: UNKNOWN_SESSION },
+    }),
+    expect: { status: 404, body: { detail: `Browser session ${UNKNOWN_SESSION} does not exist or is not live.` } },
+  },
+
+  // Accepted create bodies (each session is closed straight away)
+  ...[
+    ["create with {}", { json: {} }, { timeout: 60 }],
+    ["create without a body", {}, { timeout: 60 }],
+    ["create timeout null", { json: { timeout: null } }, { timeout: null }],
+    ['create timeout "60" (lax coercion)', { json: { timeout: "60" } }, { timeout: 60 }],
+    ["create timeout 60.0 (lax coercion)", { raw: '{"timeout": 60.0}' }, { timeout: 60 }],
+    ["create timeout 241 (capped with a warning)", { json: { timeout: 241 } }, { timeout: 240, warning: CAPPED_WARNING }],
+    [
+      "create timeout 100000 (capped)",
+      { json: { timeout: 100000 } },
+      { timeout: 240, warning: CAPPED_WARNING.replace("241", "100000") },
+    ],
+    ["create with an unknown field (ignored)", { json: { timeout: 60, bogus: 1 } }, { timeout: 60 }],
+    ["create with a start url", () => ({ json: { url: page.url } }), {}],
+    ["create with extensions", { json: { extensions: ["ad-blocker", "captcha-solver"] } }, { extensions: ["ad-blocker", "captcha-solver"] }],
+    ["create with browser_type", { json: { browser_type: "chrome" } }, { browser_type: "chrome" }],
+    ["create with proxy_location NONE", { json: { proxy_location: "NONE" } }, {}],
+    ["create with a GeoTarget proxy_location", { json: { proxy_location: { country: "US", subdivision: "CA" } } }, {}],
+    [
+      "create with proxy_session_id",
+      { json: { proxy_location: "RESIDENTIAL_ISP", proxy_session_id: "contract-test" } },
+      {},
+    ],
+    [
+      "create with browser_settings",
+      { json: { browser_settings: { timezone_id: "America/New_York" } } },
+      { browser_settings: { timezone_id: "America/New_York" } },
+    ],
+    ["create with needs_live_view", { json: { needs_live_view: true } }, {}],
+    ["create with generate_browser_profile", { json: { generate_browser_profile: true } }, { generate_browser_profile: true }],
+  ].map(([name, body, fields]) => ({
+    name,
+    req: () => ({ method: "POST", path: "/v1/browser_sessions", ...(typeof body === "function" ? body() : body) }),
+    expect: { status: 200, body: { status: "created", warning: null, ...fields } },
+    then: createAndClose,
+  })),
+
+  // One session through its life
+  {
+    name: "create {timeout: 60}",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { timeout: 60 } },
+    expect: { status: 200, body: { status: "created", timeout: 60, browser_address: null, started_at: null } },
+    then: async (s, res) => {
+      s.ids.session = remember(s, res);
+    },
+  },
+  {
+    name: "get session once running",
+    prepare: (s) => pollUntil(s.t, sessionPath(s.ids.session), (j) => j.status === "running", { timeoutMs: 90_000 }),
+    req: (ids) => ({ path: sessionPath(ids.session) }),
+    expect: { status: 200, body: { status: "running", stream_transport: "cdp", vnc_streaming_supported: true } },
+    check: (res) => assert.match(res.json.browser_address, /^wss?:\/\//, "browser_address is a CDP WebSocket URL"),
+  },
+  { name: "list sessions", req: { path: "/v1/browser_sessions" }, expect: { status: 200 }, check: isArrayWith("session") },
+  {
+    name: "list sessions with a trailing slash",
+    req: { path: "/v1/browser_sessions/" },
+    expect: { status: 200 },
+    check: isArrayWith("session"),
+  },
+  {
+    name: "DELETE a session",
+    req: (ids) => ({ method: "DELETE", path: sessionPath(ids.session) }),
+    expect: { status: 405, body: { detail: "Method Not Allowed" } },
+  },
+  {
+    name: "OPTIONS without Origin",
+    req: { method: "OPTIONS", path: "/v1/browser_sessions" },
+    expect: { status: 405, body: { detail: "Method Not Allowed" } },
+    headers: ["allow"],
+  },
+  ...["/v1/browser_sessions", "/v1/browser_sessions/{session}"].map((path) => ({
+    name: `CORS preflight ${path}`,
+    req: (ids) => ({
+      method: "OPTIONS",
+      path: path.replace("{session}", ids.session),
+      auth: "missing",
+      headers: {
+        origin: ORIGIN,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "x-api-key, content-type",
+      },
+    }),
+    expect: { status: 200 },
+    headers: CORS_HEADERS,
+  })),
+  {
+    name: "GET with Origin",
+    req: (ids) => ({ path: sessionPath(ids.session), headers: { origin: ORIGIN } }),
+    expect: { status: 200 },
+    headers: CORS_HEADERS,
+  },
+  {
+    name: "403 with Origin",
+    req: { path: "/v1/browser_sessions", auth: "missing", headers: { origin: ORIGIN } },
+    expect: { status: 403 },
+    headers: CORS_HEADERS,
+  },
+  {
+    name: "update generate_browser_profile",
+    req: (ids) => ({ method: "PATCH", path: sessionPath(ids.session), json: { generate_browser_profile: true } }),
+    expect: { status: 200, body: { generate_browser_profile: true } },
+  },
+  {
+    name: "update without generate_browser_profile",
+    req: (ids) => ({ method: "PATCH", path: sessionPath(ids.session), json: {} }),
+    expect: { status: 422 },
+  },
+  {
+    name: "extend by 10 minutes",
+    req: (ids) => ({ method: "POST", path: `${sessionPath(ids.session)}/extend`, json: { additional_minutes: 10 } }),
+    expect: { status: 200, body: { timeout: 70 } },
+  },
+  {
+    name: "extend by 0 minutes",
+    req: (ids) => ({ method: "POST", path: `${sessionPath(ids.session)}/extend`, json: { additional_minutes: 0 } }),
+    expect: { status: 422 },
+  },
+  {
+    name: "extend unknown session",
+    req: { method: "POST", path: `${sessionPath(UNKNOWN_SESSION)}/extend`, json: { additional_minutes: 10 } },
+    expect: { status: 404, body: { detail: `Browser session ${UNKNOWN_SESSION} not found` } },
+  },
+
+  // A task in the session (no LLM on the real server: it fails; "[fail]" makes the emulator fail too)
+  {
+    name: "run a task in the session",
+    req: (ids) => ({
+      method: "POST",
+      path: "/v1/run/tasks",
+      json: { prompt: "[fail] Read the heading of the page", url: page.url, browser_session_id: ids.session },
+    }),
+    expect: { status: 200, body: { status: "created", run_type: "task_v1", browser_session_id: null } },
+    then: async (s, res) => {
+      s.ids.run = res.json?.run_id;
+    },
+  },
+  {
+    name: "get the run once terminal",
+    prepare: async (s) => {
+      await pollUntil(s.t, `/v1/runs/${s.ids.run}`, (j) => TERMINAL_RUN_STATUSES.has(j.status), { timeoutMs: 180_000, intervalMs: 1000 });
+    },
+    req: (ids) => ({ path: `/v1/runs/${ids.run}` }),
+    expect: { status: 200, body: { status: "failed", run_type: "task_v1" } },
+    check: (res) => {
+      assert.equal(typeof res.json.failure_reason, "string");
+      assert.ok(Array.isArray(res.json.errors) && res.json.errors.length > 0, "errors are listed");
+      assert.ok(res.json.step_count >= 1, "at least one step ran");
+    },
+  },
+  {
+    name: "get session after the run",
+    req: (ids) => ({ path: sessionPath(ids.session) }),
+    expect: { status: 200, body: { status: "running", runnable_type: "task" } },
+  },
+  {
+    name: "cancel the finished run",
+    req: (ids) => ({ method: "POST", path: `/v1/runs/${ids.run}/cancel` }),
+    expect: { status: 400 },
+    check: (res, s) => assert.equal(res.json.detail, `Invalid task status transition from failed to canceled for ${s.ids.run}`),
+  },
+  {
+    name: "cancel unknown run",
+    req: { method: "POST", path: `/v1/runs/${UNKNOWN_RUN}/cancel` },
+    expect: { status: 404, body: { detail: `Run not found ${UNKNOWN_RUN}` } },
+  },
+
+  // Closing
+  {
+    name: "close the session",
+    req: (ids) => ({ method: "POST", path: `${sessionPath(ids.session)}/close` }),
+    expect: { status: 200, body: { message: "Browser session closed" } },
+  },
+  {
+    name: "close again (idempotent)",
+    req: (ids) => ({ method: "POST", path: `${sessionPath(ids.session)}/close`, json: {} }),
+    expect: { status: 200, body: { message: "Browser session closed" } },
+  },
+  {
+    name: "get after close",
+    req: (ids) => ({ path: sessionPath(ids.session) }),
+    expect: { status: 200, body: { status: "completed" } },
+    check: (res) => assert.notEqual(res.json.completed_at, null),
+  },
+  {
+    name: "list after close",
+    req: { path: "/v1/browser_sessions" },
+    expect: { status: 200 },
+    check: (res, s) => assert.ok(!res.json.some((x) => x.browser_session_id === s.ids.session), "closed sessions drop out of the list"),
+  },
+  {
+    name: "run in a closed session",
+    req: (ids) => ({
+      method: "POST",
+      path: "/v1/run/tasks",
+      json: { prompt: "[fail] Read the heading", url: page.url, browser_session_id: ids.session },
+    }),
+    expect: { status: 410 },
+    check: (res, s) =>
+      assert.equal(
+        res.json.detail,
+        `Browser session ${s.ids.session} is no longer usable (status: completed). Create a new browser session and retry.`,
+      ),
+  },
+  {
+    name: "extend a closed session",
+    req: (ids) => ({ method: "POST", path: `${sessionPath(ids.session)}/extend`, json: { additional_minutes: 10 } }),
+    expect: { status: 409 },
+    check: (res, s) =>
+      assert.equal(res.json.detail, `Browser session ${s.ids.session} has already ended and can no longer be extended.`),
+  },
+  {
+    name: "update a closed session",
+    req: (ids) => ({ method: "PATCH", path: sessionPath(ids.session), json: { generate_browser_profile: false } }),
+    expect: { status: 409 },
+    check: (res, s) =>
+      assert.equal(res.json.detail, `Browser session ${s.ids.session} has already ended and can no longer be updated.`),
+  },
+
+  // Browser profiles
+  {
+    name: "create a profile from the closed session",
+    req: (ids) => ({ method: "POST", path: "/v1/browser_profiles", json: { name: `parity-${Date.now()}`, browser_session_id: ids.session } }),
+    expect: { status: 200 },
+    then: async (s, res) => {
+      s.ids.profile = res.json?.browser_profile_id;
+    },
+  },
+  { name: "list profiles", req: { path: "/v1/browser_profiles" }, expect: { status: 200 } },
+  {
+    name: "get the profile",
+    req: (ids) => ({ path: `/v1/browser_profiles/${ids.profile}` }),
+    expect: { status: 200 },
+  },
+  {
+    name: "get unknown profile",
+    req: { path: "/v1/browser_profiles/bp_000000000000000000" },
+    expect: { status: 404 },
+    check: (res) => assert.match(res.json.detail, /^Browser profile bp_000000000000000000 not found for organization o_\d+$/),
+  },
+  {
+    name: "delete the profile",
+    req: (ids) => ({ method: "DELETE", path: `/v1/browser_profiles/${ids.profile}` }),
+    expect: { status: 204 },
+  },
+];
+
+function isArrayWith(idName) {
+  return (res, s) => {
+    assert.ok(Array.isArray(res.json), "a JSON array");
+    assert.ok(res.json.some((x) => x.browser_session_id === s.ids[idName]), `the list has the ${idName}`);
+  };
+}
+
+// ---------------------------------------------------------------- comparison
+
+function headerValue(res, name) {
+  const v = res.headers[name];
+  return v === undefined ? "absent" : v.toLowerCase().replace(/\s*,\s*/g, ", ").replace(/\s*;\s*/g, "; ");
+}
+
+function compare(scenario, real, emu) {
+  const out = [];
+  if (real.status !== emu.status) out.push({ kind: "status", path: "status", real: real.status, emulator: emu.status });
+  for (const name of [...COMMON_HEADERS, ...(scenario.headers ?? [])]) {
+    const a = headerValue(real, name);
+    const b = headerValue(emu, name);
+    if (a !== b) out.push({ kind: "header", path: name, real: a, emulator: b });
+  }
+  if (real.json !== undefined && emu.json !== undefined) diffBodies(real.json, emu.json, "$", null, out);
+  else if (real.text !== emu.text) {
+    out.push({ kind: "body", path: "$", real: real.text.slice(0, 120), emulator: emu.text.slice(0, 120) });
+  }
+  return out;
+}
+
+function allowed(scenario, d) {
+  const i = ALLOW.findIndex(
+    (a) =>
+      (a.scenario === "*" || a.scenario === scenario.name) &&
+      a.kind === d.kind &&
+      (a.path === d.path || (a.path.endsWith("*") && d.path.startsWith(a.path.slice(0, -1)))),
+  );
+  if (i >= 0) used.add(i);
+  return i >= 0 ? ALLOW[i] : null;
+}
+
+/** Asserts the documented real-server behaviour: status, and body fields as a subset. */
+function checkExpected(scenario, state, res) {
+  const { status, body } = scenario.expect;
+  assert.equal(res.status, status, `${state.t.name}: ${describe(scenario, state)} → ${res.status} ${res.text.slice(0, 400)}`);
+  for (const [k, v] of Object.entries(body ?? {})) {
+    assert.deepEqual(res.json?.[k], v, `${state.t.name}: field ${k} of ${res.text.slice(0, 400)}`);
+  }
+  scenario.check?.(res, state);
+}
+
+function request(scenario, state) {
+  return typeof scenario.req === "function" ? scenario.req(state.ids) : scenario.req;
+}
+
+function describe(scenario, state) {
+  const r = request(scenario, state);
+  const path = r.path.replace(/pbs_\d{18}/g, "{id}").replace(/tsk_\d{18}/g, "{run}").replace(/bp_\d{18}/g, "{profile}");
+  return `${r.method ?? "GET"} ${path}`;
+}
+
+// ---------------------------------------------------------------- the tests
+
+const rows = [];
+const skipAll = REAL ? false : "SKYVERN_REAL_URL / SKYVERN_REAL_API_KEY not set (run tests/real-server/run.sh)";
+
+before(async () => {
+  if (skipAll) return;
+  page = await startLocalPage();
+  states.push(stateFor(REAL));
+  if (EMULATOR) states.push(stateFor(EMULATOR));
+});
+
+after(async () => {
+  await Promise.all(states.map((s) => closeQuietly(s.t, s.created)));
+  await page?.close();
+  if (skipAll) return;
+  writeTable();
+});
+
+for (const scenario of scenarios) {
+  test(scenario.name, { skip: skipAll }, async () => {
+    const results = await Promise.all(
+      states.map(async (s) => {
+        try {
+          await scenario.prepare?.(s);
+          const res = await send(s.t, request(scenario, s));
+          await scenario.then?.(s, res);
+          return { res };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
+    const [real, emu] = results;
+    const row = { name: scenario.name, request: describe(scenario, states[0]), real, emu, diffs: [], allowedDiffs: [], failures: [] };
+    rows.push(row);
+    for (const [i, r] of results.entries()) {
+      if (r.error) row.failures.push(`${states[i].t.name}: ${r.error.message}`);
+      else {
+        try {
+          checkExpected(scenario, states[i], r.res);
+        } catch (e) {
+          row.failures.push(e.message);
+        }
+      }
+    }
+    if (real.res && emu?.res) {
+      for (const d of compare(scenario, real.res, emu.res)) {
+        const a = allowed(scenario, d);
+        (a ? row.allowedDiffs : row.diffs).push(a ? { ...d, reason: a.reason } : d);
+      }
+    }
+    const problems = [
+      ...row.failures,
+      ...row.diffs.map((d) => `${d.kind} ${d.path}: real ${fmt(d.real)} | emulator ${fmt(d.emulator)}`),
+    ];
+    assert.ok(problems.length === 0, `${scenario.name} (${row.request}):\n  ${problems.join("\n  ")}`);
+  });
+}
+
+test("parity: the emulator was compared", { skip: skipAll }, () => {
+  assert.ok(EMULATOR, "SKYVERN_EMULATOR_URL / SKYVERN_EMULATOR_API_KEY are not set: only the real server was checked");
+});
+
+function fmt(v) {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+function cell(text) {
+  return String(text).replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function writeTable() {
+  const lines = [
+    "| scenario | request | real | emulator | result |",
+    "|---|---|---:|---:|---|",
+  ];
+  let same = 0;
+  for (const row of rows) {
+    const status = (r) => (r ? (r.error ? "error" : r.res.status) : "—");
+    let result;
+    if (row.failures.length || row.diffs.length) {
+      const parts = [...row.failures, ...row.diffs.map((d) => `${d.kind} \`${d.path}\`: ${fmt(d.real)} vs ${fmt(d.emulator)}`)];
+      result = `**DIFF**: ${parts.join("; ")}`;
+    } else if (!row.emu) {
+      result = "real only (no emulator)";
+    } else if (row.allowedDiffs.length) {
+      result = `same (allowed: ${row.allowedDiffs.map((d) => `${d.kind} \`${d.path}\``).join(", ")})`;
+      same++;
+    } else {
+      result = "same";
+      same++;
+    }
+    lines.push(`| ${cell(row.name)} | \`${cell(row.request)}\` | ${status(row.real)} | ${status(row.emu)} | ${cell(result.slice(0, 900))} |`);
+  }
+  lines.push("");
+  lines.push(`${same} of ${rows.length} scenarios match${EMULATOR ? "" : " (emulator not configured)"}.`);
+  const stale = ALLOW.filter((_, i) => !used.has(i));
+  if (EMULATOR && stale.length) {
+    lines.push(`Allow-list entries that matched nothing (the emulator may have caught up): ${stale.map((a) => `${a.scenario}/${a.kind} ${a.path}`).join("; ")}.`);
+  }
+  const text = lines.join("\n") + "\n";
+  if (process.env.SKYVERN_PARITY_TABLE) writeFileSync(process.env.SKYVERN_PARITY_TABLE, text);
+  else console.log(text);
+  if (process.env.SKYVERN_PARITY_RECORD) {
+    const record = rows.map((r) => ({
+      name: r.name,
+      request: r.request,
+      real: r.real?.res ? { status: r.real.res.status, headers: r.real.res.headers, body: r.real.res.json ?? r.real.res.text, ms: r.real.res.ms } : String(r.real?.error),
+      emulator: r.emu?.res ? { status: r.emu.res.status, headers: r.emu.res.headers, body: r.emu.res.json ?? r.emu.res.text } : r.emu ? String(r.emu.error) : null,
+    }));
+    writeFileSync(process.env.SKYVERN_PARITY_RECORD, JSON.stringify(record, null, 1));
+  }
+}

@@ -1,0 +1,50 @@
+// Memory after many calls, in a child started with --expose-gc: wasm linear
+// memory (from the instance's exports) and the JS heap after a full GC, after
+// 1,000 and after 100,000 calls. Calls go 8 at a time; every 10th asks for a
+// missing session so the error path (a NotFoundError each time) is covered.
+const { SkyvernClient, NotFoundError } = await import(process.env.BENCH_ENTRY);
+const { initSync } = await import(process.env.BENCH_GLUE);
+const wasm = initSync(); // already instantiated by the entry: returns its exports
+const url = process.env.SKYVERN_EMULATOR_URL;
+const key = process.env.SKYVERN_EMULATOR_API_KEY;
+const client = new SkyvernClient({ apiKey: key, baseUrl: url, maxRetries: 0 });
+const session = await client.createBrowserSession({ timeout: 30 });
+const id = session.browser_session_id;
+
+let done = 0;
+let failures = 0;
+async function worker(total) {
+  while (done < total) {
+    const n = done++;
+    try {
+      if (n % 10 === 9) {
+        await client.getBrowserSession("pbs_missing_memory_bench").then(
+          () => failures++,
+          (e) => { if (!(e instanceof NotFoundError)) failures++; },
+        );
+      } else {
+        const s = await client.getBrowserSession(id);
+        if (s.browser_session_id !== id) failures++;
+      }
+    } catch {
+      failures++;
+    }
+  }
+}
+async function runUntil(total) {
+  await Promise.all(Array.from({ length: 8 }, () => worker(total)));
+}
+function snapshot(calls) {
+  globalThis.gc();
+  globalThis.gc();
+  return { calls, wasmBytes: wasm.memory.buffer.byteLength, heapUsed: process.memoryUsage().heapUsed };
+}
+
+const t0 = performance.now();
+await runUntil(1_000);
+const at1k = snapshot(1_000);
+await runUntil(100_000);
+const at100k = snapshot(100_000);
+const seconds = (performance.now() - t0) / 1000;
+await client.closeBrowserSession(id);
+process.stdout.write(JSON.stringify({ at1k, at100k, failures, seconds }));

@@ -1,0 +1,441 @@
+// `cargo xtask bench`: size, per-call cost, cold start, memory, concurrency and
+// waiting figures for the built package, printed as Markdown and written into
+// the README's Performance section. Exits non-zero when a budget is exceeded.
+//
+//   node bench/run.mjs   (env: SKYVERN_EMULATOR_URL, SKYVERN_EMULATOR_API_KEY;
+//                         without them it starts target/debug/skyvern-emulator)
+import { execFile, execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { randomBytes } from "node:crypto";
+import { addSizes, fmtSizes, kb, max, median, min, ms, percentile, sizes, sleep, table } from "./lib.mjs";
+import { emulator } from "../tests/runtimes/helpers.mjs";
+
+const execFileP = promisify(execFile);
+const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const PKG = process.env.SKYVERN_WASM_PKG ? resolve(process.env.SKYVERN_WASM_PKG) : join(ROOT, "pkg");
+const ENTRY = pathToFileURL(join(PKG, "node.js")).href;
+const GLUE = pathToFileURL(join(PKG, "skyvern_wasm.js")).href;
+
+const BUDGET = {
+  gzipBytes: 40_000, // whole package (wasm + JS), gzip -9
+  gzipAimBytes: 30_000,
+  perCallRatio: 1.1, // client median / raw fetch median
+  coldStartMs: 10,
+  shortRunNoticeMs: 1_500, // a 2 s run is noticed within about a second
+};
+
+// BENCH_ONLY=size,cold,call,concurrency,wait,memory runs only those sections
+// (budgets are then checked for those only, and the README is not written).
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",")) : null;
+const want = (name) => !ONLY || ONLY.has(name);
+
+const failures = [];
+function budget(ok, what) {
+  if (!ok) failures.push(what);
+  return ok ? "ok" : "**over budget**";
+}
+const log = (...a) => console.error("bench:", ...a);
+
+if (!existsSync(join(PKG, "skyvern_wasm_bg.wasm")) || !existsSync(join(PKG, "skyvern_wasm.js"))) {
+  console.error(`bench: the package is not built (no ${PKG}/skyvern_wasm_bg.wasm); run \`cargo xtask build\``);
+  process.exit(2);
+}
+const emu = await emulator();
+if (emu.skip) {
+  console.error(`bench: ${emu.skip}`);
+  process.exit(2);
+}
+const { SkyvernClient } = await import(ENTRY);
+const sections = [];
+const started = performance.now();
+
+// ---------------------------------------------------------------- size
+if (want("size")) {
+  log("size");
+  const { stdout } = await execFileP("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: PKG });
+  const shipped = JSON.parse(stdout)[0].files.map((f) => f.path);
+  const zero = { raw: 0, gzip: 0, brotli: 0 };
+  let wasm = zero;
+  let js = zero;
+  let types = zero;
+  for (const f of shipped) {
+    const s = sizes(readFileSync(join(PKG, f)));
+    if (f.endsWith(".wasm")) wasm = addSizes(wasm, s);
+    else if (f.endsWith(".js")) js = addSizes(js, s);
+    else if (f.endsWith(".d.ts")) types = addSizes(types, s);
+  }
+  const total = addSizes(wasm, js);
+  const rows = [
+    [".wasm", fmtSizes(wasm), "", ""],
+    [`JS (${shipped.filter((f) => f.endsWith(".js")).length} files: entries, api, glue, snippets)`, fmtSizes(js), "", ""],
+    ["**package (wasm + JS)**", fmtSizes(total), `gzip ≤ ${kb(BUDGET.gzipBytes)} (aim ${kb(BUDGET.gzipAimBytes)})`,
+      budget(total.gzip <= BUDGET.gzipBytes, `package ${total.gzip} B gzip > ${BUDGET.gzipBytes} B`)],
+    ["types (.d.ts, not loaded at run time)", fmtSizes(types), "", ""],
+  ];
+  let md = `### Package size\n\nSizes of the files \`npm pack\` ships, each compressed on its own (raw / gzip -9 / brotli q11); one measurement, sizes are deterministic.\n\n`;
+  md += table(["what", "raw / gzip / brotli", "budget", ""], rows);
+
+  const twiggy = (() => {
+    try {
+      execFileSync("twiggy", ["--version"], { stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (twiggy) {
+    // The shipped module has no name section after wasm-opt; the same code
+    // before wasm-bindgen/wasm-opt still carries the function names.
+    const targetDir = process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, "target");
+    const named = join(targetDir, "wasm32-unknown-unknown", "release", "skyvern_wasm.wasm");
+    const file = existsSync(named) ? named : join(PKG, "skyvern_wasm_bg.wasm");
+    const out = execFileSync("twiggy", ["top", "-n", "15", "-f", "csv", file], { encoding: "utf8" });
+    const lines = out.trim().split("\n").slice(1);
+    const trows = lines.map((line) => {
+      const m = /^"?(.*?)"?,(\d+),([\d.]+),/.exec(line) ?? /^(.*),(\d+),([\d.]+)/.exec(line);
+      return m ? [m[1].length > 90 ? `${m[1].slice(0, 87)}…` : m[1], Number(m[2]).toLocaleString("en"), `${Number(m[3]).toFixed(2)} %`] : [line, "", ""];
+    });
+    md += `\n\n\`twiggy top -n 15\` of ${file === named ? "the release module before wasm-bindgen and wasm-opt (it keeps function names; shipped code is smaller)" : "the shipped .wasm"}:\n\n`;
+    md += table(["item", "shallow bytes", "share"], trows);
+  } else {
+    md += "\n\n`twiggy` is not on PATH, so the largest items are not listed (`cargo install twiggy` adds them).";
+  }
+  sections.push(md);
+}
+
+// ---------------------------------------------------------------- cold start
+/** A server that notes when each request arrives (absolute ms) and answers a canned session. */
+async function arrivalServer() {
+  const arrivals = [];
+  const server = createServer((req, res) => {
+    arrivals.push({ at: performance.timeOrigin + performance.now(), path: req.url });
+    req.resume();
+    res.writeHead(200, { "content-type": "application/json", "access-control-allow-origin": "*" });
+    res.end(JSON.stringify({ browser_session_id: "pbs_cold_start", status: "running", timeout: 60 }));
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return { url: `http://127.0.0.1:${server.address().port}`, arrivals, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+let coldNode;
+let coldWorkerd;
+if (want("cold")) {
+  log("cold start in Node");
+  const hook = await arrivalServer();
+  const runs = { package: [], raw: [] };
+  for (let i = 0; i < 13; i++) {
+    for (const mode of i % 2 ? ["raw", "package"] : ["package", "raw"]) {
+      hook.arrivals.length = 0;
+      const { stdout } = await execFileP(process.execPath, [join(ROOT, "bench", "cold-node.mjs")], {
+        env: { ...process.env, BENCH_MODE: mode, BENCH_ENTRY: ENTRY, BENCH_BASE_URL: hook.url, BENCH_API_KEY: "cold-start-key" },
+      });
+      const r = JSON.parse(stdout);
+      if (!r.ok || hook.arrivals.length !== 1) throw new Error(`cold start run (${mode}) failed: ${stdout}`);
+      // the first pair only warms the OS file cache
+      if (i > 0) {
+        runs[mode].push({
+          arrivalMs: hook.arrivals[0].at - r.t0,
+          importMs: r.tImported == null ? null : r.tImported - r.t0,
+          fetchCalledMs: r.tFetch == null ? null : r.tFetch - r.t0,
+        });
+      }
+    }
+  }
+  await hook.close();
+  const pick = (xs, k) => xs.map((r) => r[k]);
+  const stat = (xs) => ({ n: xs.length, median: median(xs), min: min(xs), max: max(xs) });
+  coldNode = {
+    fetchCalled: stat(pick(runs.package, "fetchCalledMs")),
+    imported: stat(pick(runs.package, "importMs")),
+    arrival: stat(pick(runs.package, "arrivalMs")),
+    rawArrival: stat(pick(runs.raw, "arrivalMs")),
+  };
+}
+
+if (want("cold")) {
+  log("cold start in workerd");
+  try {
+    const { Miniflare, supportedCompatibilityDate } = await import("miniflare");
+    const hook = await arrivalServer();
+    const pkgModules = [];
+    const walk = (dir) => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.m?js$/.test(name)) pkgModules.push({ type: "ESModule", path: p, contents: readFileSync(p, "utf8") });
+        else if (name.endsWith(".wasm")) pkgModules.push({ type: "CompiledWasm", path: p, contents: readFileSync(p) });
+      }
+    };
+    walk(PKG);
+    // Clocks stand still inside a Worker, so the local server timestamps four
+    // requests: a mark, the package's first request right after a dynamic
+    // import, a second mark, and a bare fetch as the baseline for one request.
+    const source = `export default { async fetch(req, env) {
+  await fetch(env.HOOK + "/mark-1");
+  const { SkyvernClient } = await import("./workerd.js");
+  const client = new SkyvernClient({ apiKey: "cold-start-key", baseUrl: env.HOOK, maxRetries: 0 });
+  const s = await client.getBrowserSession("pbs_cold_start");
+  await fetch(env.HOOK + "/mark-2");
+  const r = await (await fetch(env.HOOK + "/v1/browser_sessions/pbs_cold_start", { headers: { "x-api-key": "cold-start-key" } })).json();
+  return Response.json({ ok: s.browser_session_id === "pbs_cold_start" && r.browser_session_id === "pbs_cold_start" });
+} };`;
+    async function once() {
+      hook.arrivals.length = 0;
+      const mf = new Miniflare({
+        modules: [{ type: "ESModule", path: join(PKG, "__bench_worker.mjs"), contents: source }, ...pkgModules],
+        modulesRoot: PKG,
+        compatibilityDate: supportedCompatibilityDate,
+        bindings: { HOOK: hook.url },
+        host: "127.0.0.1",
+      });
+      try {
+        await mf.ready;
+        const body = await (await mf.dispatchFetch("http://localhost/")).json();
+        const at = hook.arrivals;
+        if (!body.ok || at.length !== 4) throw new Error(`the Worker answered ${JSON.stringify(body)} after ${at.length} requests`);
+        return { pkg: at[1].at - at[0].at, base: at[3].at - at[2].at };
+      } finally {
+        await mf.dispose();
+      }
+    }
+    await once(); // warms the OS caches and miniflare's own start-up
+    const diffs = [];
+    const pkgTimes = [];
+    const baseTimes = [];
+    for (let i = 0; i < 9; i++) {
+      const r = await once();
+      pkgTimes.push(r.pkg);
+      baseTimes.push(r.base);
+      diffs.push(r.pkg - r.base);
+    }
+    await hook.close();
+    coldWorkerd = { runs: diffs.length, median: median(diffs), min: min(diffs), max: max(diffs), pkgMedian: median(pkgTimes), baseMedian: median(baseTimes) };
+  } catch (e) {
+    coldWorkerd = { error: String(e && e.message ? e.message : e) };
+  }
+}
+
+if (want("cold")) {
+  const c = coldNode;
+  const spread = (x) => `${x.n} processes, ${ms(x.min)}–${ms(x.max)}`;
+  const rows = [
+    ["Node: `import` → the package sends its first request (calls `fetch`)", `median ${ms(c.fetchCalled.median)}`, spread(c.fetchCalled), `≤ ${BUDGET.coldStartMs} ms`,
+      budget(c.fetchCalled.median <= BUDGET.coldStartMs, `Node cold start ${c.fetchCalled.median.toFixed(2)} ms > ${BUDGET.coldStartMs} ms`)],
+    ["Node: `import` alone (read + compile + instantiate the .wasm)", `median ${ms(c.imported.median)}`, spread(c.imported), "", ""],
+    ["Node: `import` → the request reaches the server", `median ${ms(c.arrival.median)}`, spread(c.arrival), "", ""],
+    ["Node, baseline without the package: bare `fetch` → reaches the server (Node's own first-`fetch` set-up)", `median ${ms(c.rawArrival.median)}`, spread(c.rawArrival), "", ""],
+  ];
+  if (coldWorkerd.error) {
+    rows.push(["workerd: package cost before the first request", "not measured", coldWorkerd.error, "", ""]);
+  } else {
+    rows.push([
+      "workerd: `import()` → the package's first request, minus one bare `fetch`",
+      `median ${ms(coldWorkerd.median)}`,
+      `${coldWorkerd.runs} fresh workerd instances, ${ms(coldWorkerd.min)}–${ms(coldWorkerd.max)} (with the package ${ms(coldWorkerd.pkgMedian)}, bare fetch ${ms(coldWorkerd.baseMedian)})`,
+      `≤ ${BUDGET.coldStartMs} ms`,
+      budget(coldWorkerd.median <= BUDGET.coldStartMs, `workerd cold start ${coldWorkerd.median.toFixed(2)} ms > ${BUDGET.coldStartMs} ms`),
+    ]);
+  }
+  let md = "### Cold start\n\nEach run starts a fresh Node process or a fresh workerd (miniflare 4). In Node the package's first `fetch` call is timed in the process and the request's arrival at a local server as well. Clocks stand still inside a Worker, so in workerd a local server timestamps a mark request, the package's first request after `await import()`, then a bare `fetch` as the cost of one request; the figure excludes workerd compiling the `.wasm` module at start-up.\n\n";
+  md += table(["figure", "value", "runs, range", "budget", ""], rows);
+  sections.push(md);
+}
+
+// ---------------------------------------------------------------- per-call cost
+const client = new SkyvernClient({ apiKey: emu.apiKey, baseUrl: emu.url, maxRetries: 0 });
+if (want("call")) {
+  log("per-call cost");
+  const session = await client.createBrowserSession({ timeout: 30 });
+  const id = session.browser_session_id;
+  const rawUrl = `${emu.url}/v1/browser_sessions/${encodeURIComponent(id)}`;
+  const viaRaw = async () => {
+    const res = await fetch(rawUrl, { headers: { "x-api-key": emu.apiKey } });
+    if (!res.ok) throw new Error(`raw fetch: ${res.status}`);
+    return res.json();
+  };
+  const viaClient = () => client.getBrowserSession(id);
+  const samples = { client: [], raw: [] };
+  const blockRatios = [];
+  async function block(kind, fn, n, keep) {
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const s = await fn();
+      out.push(performance.now() - t);
+      if (s.browser_session_id !== id) throw new Error(`${kind}: wrong session ${s.browser_session_id}`);
+    }
+    if (keep) samples[kind].push(...out);
+    return out;
+  }
+  await block("client", viaClient, 200, false);
+  await block("raw", viaRaw, 200, false);
+  const BLOCK = 100;
+  for (let b = 0; b < 20; b++) {
+    // alternate which goes first so neither always runs on a warmer machine
+    const order = b % 2 ? [["raw", viaRaw], ["client", viaClient]] : [["client", viaClient], ["raw", viaRaw]];
+    const got = {};
+    for (const [kind, fn] of order) got[kind] = await block(kind, fn, BLOCK, true);
+    blockRatios.push(median(got.client) / median(got.raw));
+  }
+  await client.closeBrowserSession(id);
+  const c = samples.client;
+  const r = samples.raw;
+  const ratio = median(c) / median(r);
+  const rows = [
+    ["client `getBrowserSession`", ms(median(c), 3), ms(percentile(c, 99), 3), `${c.length} calls, p10–p90 ${ms(percentile(c, 10), 3)}–${ms(percentile(c, 90), 3)}`, "", ""],
+    ["raw `fetch` + `response.json()`", ms(median(r), 3), ms(percentile(r, 99), 3), `${r.length} calls, p10–p90 ${ms(percentile(r, 10), 3)}–${ms(percentile(r, 90), 3)}`, "", ""],
+    ["**ratio client / raw**", `${ratio.toFixed(3)}×`, `${(percentile(c, 99) / percentile(r, 99)).toFixed(3)}×`,
+      `${blockRatios.length} block pairs of ${BLOCK}: ${min(blockRatios).toFixed(3)}×–${max(blockRatios).toFixed(3)}×`, `median ≤ ${BUDGET.perCallRatio}×`,
+      budget(ratio <= BUDGET.perCallRatio, `per-call median ratio ${ratio.toFixed(3)} > ${BUDGET.perCallRatio}`)],
+  ];
+  let md = `### Per-call cost (Node ${process.version}, emulator on loopback)\n\n2,000 sequential \`GET /v1/browser_sessions/{id}\` each way after 200 warm-up calls each, interleaved in blocks of ${BLOCK} (order alternating).\n\n`;
+  md += table(["", "median", "p99", "runs, spread", "budget", ""], rows);
+  sections.push(md);
+}
+
+// ---------------------------------------------------------------- concurrency
+if (want("concurrency")) {
+  log("concurrency");
+  const session = await client.createBrowserSession({ timeout: 30 });
+  const id = session.browser_session_id;
+  const runs = [];
+  for (let run = 0; run < 3; run++) {
+    const t = performance.now();
+    const results = await Promise.allSettled(Array.from({ length: 1000 }, () => client.getBrowserSession(id)));
+    const wall = performance.now() - t;
+    const ok = results.filter((x) => x.status === "fulfilled" && x.value.browser_session_id === id).length;
+    const firstError = results.find((x) => x.status === "rejected");
+    runs.push({ ok, wall, firstError: firstError ? String(firstError.reason) : null });
+  }
+  await client.closeBrowserSession(id);
+  const allOk = runs.every((r) => r.ok === 1000);
+  const walls = runs.map((r) => r.wall);
+  const rows = [[
+    "1,000 `getBrowserSession` in flight at once",
+    runs.map((r) => `${r.ok}/1000`).join(", "),
+    `${runs.length} runs, wall ${ms(min(walls), 0)}–${ms(max(walls), 0)} (median ${ms(median(walls), 0)})`,
+    "all succeed",
+    budget(allOk, `concurrency: ${runs.map((r) => r.ok).join("/")} of 1000 succeeded${runs.find((r) => r.firstError)?.firstError ? ` (${runs.find((r) => r.firstError).firstError})` : ""}`),
+  ]];
+  sections.push(`### Concurrency\n\n${table(["figure", "succeeded", "runs, spread", "budget", ""], rows)}`);
+}
+
+// ---------------------------------------------------------------- waiting
+if (want("wait")) {
+  log("waiting (about 40 s)");
+  const TERMINAL = new Set(["completed", "failed", "terminated", "canceled", "timed_out"]);
+  async function waitOnce(seconds) {
+    const testId = `bench-wait-${seconds}s-${randomBytes(4).toString("hex")}`;
+    const c = new SkyvernClient({ apiKey: emu.apiKey, baseUrl: emu.url, headers: { "x-test-id": testId } });
+    const tSubmit = Date.now();
+    const run = await c.runTask({ prompt: `[duration=${seconds}s] benchmark wait`, url: "https://example.com" });
+    const runId = run.run_id;
+    // The status timeline: a raw poll every 25 ms notes when the run turned terminal.
+    let tTerminal = null;
+    let observing = true;
+    const observer = (async () => {
+      while (observing && tTerminal == null) {
+        const res = await fetch(`${emu.url}/v1/runs/${encodeURIComponent(runId)}`, { headers: { "x-api-key": emu.apiKey } });
+        const body = await res.json();
+        if (TERMINAL.has(body.status)) tTerminal = Date.now();
+        else await sleep(25);
+      }
+    })();
+    const done = await c.waitForRun(runId, { timeout: seconds + 60 });
+    const tNoticed = Date.now();
+    await observer;
+    observing = false;
+    const res = await fetch(`${emu.url}/_emulator/requests`);
+    const polls = (await res.json()).filter((r) => r.headers?.["x-test-id"] === testId && r.method === "GET" && r.path === `/v1/runs/${runId}`).length;
+    // A fixed 10 s poll: GET right after submitting, then every 10 s.
+    const d = tTerminal - tSubmit;
+    const k = Math.ceil(d / 10_000);
+    return { seconds, status: done.status, notice: tNoticed - tTerminal, polls, fixedNotice: k * 10_000 - d, fixedPolls: k + 1 };
+  }
+  const jobs = [];
+  for (const s of [2, 10, 30]) for (let i = 0; i < 3; i++) jobs.push(waitOnce(s));
+  const results = await Promise.all(jobs);
+  const rows = [];
+  for (const s of [2, 10, 30]) {
+    const rs = results.filter((r) => r.seconds === s);
+    const notice = rs.map((r) => r.notice);
+    const polls = rs.map((r) => r.polls);
+    const fixed = rs.map((r) => r.fixedNotice);
+    const fixedPolls = rs.map((r) => r.fixedPolls);
+    const short = s === 2;
+    rows.push([
+      `${s} s run`,
+      `${ms(median(notice), 0)} (${ms(min(notice), 0)}–${ms(max(notice), 0)})`,
+      `${median(polls)} (${min(polls)}–${max(polls)})`,
+      `${ms(median(fixed), 0)} (${ms(min(fixed), 0)}–${ms(max(fixed), 0)})`,
+      `${median(fixedPolls)} (${min(fixedPolls)}–${max(fixedPolls)})`,
+      `${rs.length} runs, all ${[...new Set(rs.map((r) => r.status))].join("/")}`,
+      short ? `≤ ${ms(BUDGET.shortRunNoticeMs, 0)}` : "",
+      short ? budget(median(notice) <= BUDGET.shortRunNoticeMs, `a 2 s run was noticed after ${median(notice)} ms (median)`) : "",
+    ]);
+  }
+  let md = "### Waiting for a run\n\n`waitForRun` with its default (adaptive) polling, runs in parallel; the terminal moment comes from a 25 ms raw poll of the same run, and the fixed 10 s poll (GET at once, then every 10 s) is computed from that same timeline. Values: median (min–max).\n\n";
+  md += table(["run", "waitForRun notices after", "its polls", "fixed 10 s poll notices after", "its polls", "runs", "budget", ""], rows);
+  sections.push(md);
+}
+
+// ---------------------------------------------------------------- memory
+if (want("memory")) {
+  log("memory (100,000 calls, up to a minute)");
+  const { stdout } = await execFileP(process.execPath, ["--expose-gc", join(ROOT, "bench", "memory.mjs")], {
+    env: { ...process.env, BENCH_ENTRY: ENTRY, BENCH_GLUE: GLUE, SKYVERN_EMULATOR_URL: emu.url, SKYVERN_EMULATOR_API_KEY: emu.apiKey },
+    maxBuffer: 1 << 20,
+    timeout: 240_000,
+  });
+  const m = JSON.parse(stdout);
+  const grew = m.at100k.wasmBytes - m.at1k.wasmBytes;
+  const rows = [
+    ["wasm linear memory", `${m.at1k.wasmBytes.toLocaleString("en")} B`, `${m.at100k.wasmBytes.toLocaleString("en")} B`, "must not grow",
+      budget(grew <= 0 && m.failures === 0, grew > 0 ? `wasm memory grew by ${grew} B between 1,000 and 100,000 calls` : `${m.failures} calls failed in the memory run`)],
+    ["JS heap used (after full GC)", `${(m.at1k.heapUsed / 1e6).toFixed(2)} MB`, `${(m.at100k.heapUsed / 1e6).toFixed(2)} MB`, "", ""],
+  ];
+  let md = `### Memory (Node)\n\nOne process, 100,000 \`getBrowserSession\` calls 8 at a time, every 10th for a missing session (a \`NotFoundError\`); ${m.failures} unexpected results; ${m.seconds.toFixed(1)} s.\n\n`;
+  md += table(["figure", "after 1,000 calls", "after 100,000 calls", "budget", ""], rows);
+  sections.push(md);
+}
+
+emu.stop();
+
+const when = new Date().toISOString().slice(0, 10);
+const cpu = (() => {
+  try {
+    return (readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/) ?? [])[1] ?? "unknown CPU";
+  } catch {
+    return "unknown CPU";
+  }
+})();
+const header = `Measured ${when} on ${cpu}, Node ${process.version}, with \`cargo xtask bench\` (release build, wasm-opt -Oz; emulator on loopback). The command fails when a budget is exceeded.`;
+const output = `${header}\n\n${sections.join("\n\n")}\n`;
+console.log(output);
+log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+const readme = join(ROOT, "README.md");
+if (process.env.SKYVERN_WASM_PKG || ONLY) {
+  log("SKYVERN_WASM_PKG or BENCH_ONLY is set: README.md not written");
+} else if (existsSync(readme)) {
+  const text = readFileSync(readme, "utf8");
+  const start = "<!-- bench:start -->";
+  const end = "<!-- bench:end -->";
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a >= 0 && b > a) {
+    writeFileSync(readme, `${text.slice(0, a + start.length)}\n${output}${text.slice(b)}`);
+    log("wrote the table into README.md");
+  } else {
+    log("README.md has no bench markers; not written");
+  }
+}
+
+if (failures.length) {
+  console.error(`bench: ${failures.length} budget(s) exceeded:\n  - ${failures.join("\n  - ")}`);
+  process.exit(1);
+}

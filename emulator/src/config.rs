@@ -241,7 +241,7 @@ mod tests {
         );
         match c {
             Ok(Command::Run(c)) => {
-                let u = c.upstream.unwrap_or(Upstream {
+                let u = c.upstream.clone().unwrap_or(Upstream {
                     base_url: String::new(),
                     api_key: String::new(),
                 });

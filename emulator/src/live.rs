@@ -188,12 +188,9 @@ fn screenshot(r: &Run, n: u32) -> String {
     format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="960" height="600" viewBox="0 0 960 600">
 <rect width="960" height="600" fill="#f5f7fb"/>
-<rect width="960" height="48" fill="#e3e7ee"/>
-<circle cx="24" cy="24" r="7" fill="#ff5f57"/><circle cx="46" cy="24" r="7" fill="#febc2e"/><circle cx="68" cy="24" r="7" fill="#28c840"/>
-<rect x="96" y="11" width="840" height="26" rx="13" fill="#fff"/>
-<text x="112" y="29" font-family="sans-serif" font-size="14" fill="#333">{url}</text>
-<rect x="0" y="48" width="960" height="120" fill="hsl({hue},55%,45%)"/>
-<text x="60" y="120" font-family="sans-serif" font-size="34" font-weight="bold" fill="#fff">{title}</text>
+<rect x="0" y="0" width="960" height="150" fill="hsl({hue},55%,45%)"/>
+<text x="60" y="40" font-family="monospace" font-size="13" fill="rgba(255,255,255,.75)">{url}</text>
+<text x="60" y="105" font-family="sans-serif" font-size="34" font-weight="bold" fill="#fff">{title}</text>
 <text x="60" y="215" font-family="sans-serif" font-size="18" fill="#445">Step {n} of {steps}: {label}</text>
 {bars}
 <rect x="60" y="470" width="180" height="44" rx="8" fill="hsl({hue},55%,45%)"/>

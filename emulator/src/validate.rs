@@ -246,11 +246,16 @@ pub fn boolean(errs: &mut Errors, field: &str, v: &Value, nullable: bool) -> Opt
     match v {
         Value::Null if nullable => Some(None),
         Value::Bool(b) => Some(Some(*b)),
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if f == 0.0 => Some(Some(false)),
-            Some(f) if f == 1.0 => Some(Some(true)),
-            _ => parse_err(errs),
-        },
+        Value::Number(n) => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f == 0.0 {
+                Some(Some(false))
+            } else if f == 1.0 {
+                Some(Some(true))
+            } else {
+                parse_err(errs)
+            }
+        }
         Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
             "0" | "off" | "f" | "false" | "n" | "no" => Some(Some(false)),
             "1" | "on" | "t" | "true" | "y" | "yes" => Some(Some(true)),

@@ -187,7 +187,7 @@ async fn fault_delay_hang_and_reset() {
         .timeout(Duration::from_millis(400))
         .send()
         .await;
-    let err = res.err().expect("hang must not answer");
+    let err = res.expect_err("hang must not answer");
     assert!(err.is_timeout(), "{err:?}");
     assert!(t.elapsed() >= Duration::from_millis(400));
 
@@ -200,7 +200,7 @@ async fn fault_delay_hang_and_reset() {
         .header("x-api-key", KEY)
         .send()
         .await;
-    let err = res.err().expect("reset must not answer");
+    let err = res.expect_err("reset must not answer");
     assert!(
         !err.is_timeout() && (err.is_request() || err.is_connect()),
         "{err:?}"
@@ -233,7 +233,7 @@ async fn reset_is_a_real_tcp_reset() {
     let mut buf = Vec::new();
     let res = s.read_to_end(&mut buf).await;
     assert!(buf.is_empty(), "no response bytes");
-    let err = res.err().expect("an RST is a read error, not a clean EOF");
+    let err = res.expect_err("an RST is a read error, not a clean EOF");
     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset);
 }
 

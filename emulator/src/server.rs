@@ -281,7 +281,7 @@ async fn handle(
         Err(_) => {
             let resp = Resp::detail(413, "Request body too large");
             log_line(&app, &method, &path, &resp.status.to_string(), started);
-            return Ok(to_hyper(resp, &method));
+            return Ok(to_hyper(resp));
         }
     };
     let req = Req {
@@ -330,7 +330,7 @@ async fn handle(
                         &resp.status.to_string(),
                         started,
                     );
-                    return Ok(to_hyper(resp, &req.method));
+                    return Ok(to_hyper(resp));
                 }
             }
         }
@@ -352,7 +352,7 @@ async fn handle(
         &resp.status.to_string(),
         started,
     );
-    Ok(to_hyper(resp, &req.method))
+    Ok(to_hyper(resp))
 }
 
 fn is_logged_path(path: &str) -> bool {
@@ -432,17 +432,13 @@ async fn route(app: &App, req: &Req) -> Resp {
     with_security_headers(Resp::not_found())
 }
 
-fn to_hyper(r: Resp, method: &str) -> HyperResp {
+/// hyper sends the headers of a HEAD response without its body.
+fn to_hyper(r: Resp) -> HyperResp {
     let mut b = hyper::Response::builder().status(r.status);
     for (n, v) in &r.headers {
         b = b.header(n.as_str(), v.as_str());
     }
-    let body = if method == "HEAD" {
-        Bytes::new()
-    } else {
-        r.body
-    };
-    match b.body(Full::new(body)) {
+    match b.body(Full::new(r.body)) {
         Ok(resp) => resp,
         Err(_) => {
             let mut resp = hyper::Response::new(Full::new(Bytes::from_static(

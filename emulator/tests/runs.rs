@@ -85,7 +85,7 @@ async fn run_task_returns_the_real_shape_and_completes() {
 
 #[tokio::test]
 async fn created_then_queued_then_running() {
-    let emu = emu_with(|c| c.step_ms = 150).await;
+    let emu = emu_with(|c| c.step_ms = 300).await;
     let sid = emu.running_session().await;
     let v = emu.run_task(&task("slow", &sid)).await;
     assert_eq!(v["status"], "created");

@@ -363,6 +363,15 @@ async fn not_found_and_method_errors() {
     );
     let r = emu.send("GET", "/api/v1/heartbeat", None, &[]).await;
     assert_eq!(r.status, 200, "heartbeat needs no key");
+    let r = emu
+        .send("HEAD", "/v1/browser_sessions", None, &[("x-api-key", KEY)])
+        .await;
+    assert_eq!(
+        (r.status, r.text.as_str()),
+        (200, ""),
+        "HEAD answers like GET"
+    );
+    assert_eq!(r.header("content-length"), Some("2"));
     let r = emu.send("PUT", "/v1/browser_sessions", None, &[]).await;
     assert_eq!(r.status, 405);
     assert_eq!(r.header("allow"), Some("POST"));
@@ -491,8 +500,8 @@ async fn extend_rules() {
 
 #[tokio::test]
 async fn extend_refused_near_expiry() {
-    // one emulated minute = 100 ms: 120 s = 200 ms; timeout 5 = 500 ms
-    let emu = emu().await;
+    // one emulated minute = 400 ms: 120 s = 800 ms; timeout 5 = 2000 ms
+    let emu = emu_with(|c| c.time_scale_ms = 400).await;
     let s = emu.create_session(r#"{"timeout": 5}"#).await;
     let id = s["browser_session_id"].as_str().expect("id").to_string();
     let path = format!("/v1/browser_sessions/{id}");
@@ -500,7 +509,7 @@ async fn extend_refused_near_expiry() {
         emu.get(&path).await.json()["status"] == "running"
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     let r = emu
         .post(&format!("{path}/extend"), r#"{"additional_minutes": 5}"#)
         .await;

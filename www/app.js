@@ -77,6 +77,8 @@ const state = {
   refreshTimer: 0,
   refreshing: false,
   closing: new Set(),
+  /** Options this page asked for, by session id (the session object does not echo the proxy). */
+  requested: new Map(),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -239,7 +241,9 @@ ui.createForm.addEventListener("submit", async (event) => {
   ui.createBtn.disabled = true;
   ui.createBtn.textContent = "Creating…";
   try {
-    const session = await state.client.createBrowserSession(createRequest());
+    const request = createRequest();
+    const session = await state.client.createBrowserSession(request);
+    state.requested.set(session.browser_session_id, request);
     state.sessions.set(session.browser_session_id, session);
     renderList();
     selectSession(session.browser_session_id, session, true);
@@ -421,14 +425,16 @@ function renderSelected(session) {
   ui.sessionId.textContent = session.browser_session_id;
   setBadge(ui.sessionStatus, session.status);
 
-  const rows = [
-    ["Browser", session.browser_type || "default"],
-    ["Proxy", describeProxy(session.proxy_location)],
+  const requested = state.requested.get(session.browser_session_id);
+  const rows = [["Browser", session.browser_type || "default"]];
+  if ("proxy_location" in session) rows.push(["Proxy", describeProxy(session.proxy_location)]);
+  else if (requested) rows.push(["Proxy", describeProxy(requested.proxy_location)]);
+  rows.push(
     ["Timeout", typeof session.timeout === "number" ? `${session.timeout} min` : "—"],
     ["Extensions", Array.isArray(session.extensions) && session.extensions.length ? session.extensions.join(", ") : "none"],
     ["Created", formatTime(session.created_at)],
     ["Started", session.started_at ? formatTime(session.started_at) : "not yet"],
-  ];
+  );
   if (session.completed_at) rows.push(["Ended", formatTime(session.completed_at)]);
   if (session.warning) rows.push(["Warning", toText(session.warning)]);
   ui.sessionMeta.replaceChildren(
@@ -444,8 +450,8 @@ function renderSelected(session) {
 
   const ended = isEnded(session);
   ui.panel.dataset.ended = String(ended);
-  ui.closeBtn.disabled = ended || state.closing.has(session.browser_session_id);
-  ui.closeBtn.textContent = ended ? "Session ended" : "Close session";
+  ui.closeBtn.hidden = ended;
+  ui.closeBtn.disabled = state.closing.has(session.browser_session_id);
   ui.runPrompt.disabled = ended;
   ui.runUrl.disabled = ended;
   renderRunControls();

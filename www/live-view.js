@@ -58,19 +58,21 @@ export function mountSessionView(element, session) {
     const url = safeUrl(next.app_url);
     const ended = ENDED_SESSION.has(status) || Boolean(next.completed_at);
 
-    if (url) {
-      link.href = url.href;
-      link.hidden = false;
-    } else {
-      link.removeAttribute("href");
-      link.hidden = true;
-    }
 
     let nextState;
     if (ended) nextState = `ended:${status}`;
     else if (!url) nextState = "no-url";
     else if (status === "running" || next.started_at) nextState = "live";
     else nextState = "starting";
+
+    bar.hidden = ended;
+    if (url && !ended) {
+      link.href = url.href;
+      link.hidden = false;
+    } else {
+      link.removeAttribute("href");
+      link.hidden = true;
+    }
 
     if (nextState === "live") {
       caption.textContent = "Live view";
@@ -94,7 +96,6 @@ export function mountSessionView(element, session) {
         setPlaceholder("empty", "No live view for this session", "The server did not return an app_url.");
       } else {
         caption.textContent = "";
-        link.hidden = true;
         setPlaceholder("ended", "Session ended", `Final status: ${statusLabel(status)}.`);
       }
     }

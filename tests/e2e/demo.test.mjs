@@ -242,11 +242,15 @@ test("demo page: sessions, live view, tasks and readable errors against the emul
   // --- Screenshots while the session is busy -----------------------------------------------------------------
   const noOverflow = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
   assert.ok(await noOverflow(), "no horizontal scrolling at 1280 px");
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(shotDir, "demo-1280x800.png") });
   await page.screenshot({ path: path.join(shotDir, "demo-1280-full.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   assert.ok(await noOverflow(), "no horizontal scrolling at 390 px");
   await page.screenshot({ path: path.join(shotDir, "demo-390-full.png"), fullPage: true });
+  await page.locator("#session-panel").scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.getElementById("session-panel").scrollIntoView({ block: "start" }));
+  await page.screenshot({ path: path.join(shotDir, "demo-390-session.png") });
   await page.setViewportSize({ width: 1280, height: 800 });
 
   // --- A forced API error is shown readably ------------------------------------------------------------------
@@ -286,6 +290,8 @@ test("demo page: sessions, live view, tasks and readable errors against the emul
   assert.match(await page.textContent("#live-view"), /Session ended/);
   assert.match(await page.textContent("#live-view"), /completed/);
   assert.equal((await page.textContent("#session-status")).trim().toLowerCase(), "completed");
+  assert.ok(!(await page.isVisible("#live-view iframe")), "the frame is gone once the session ended");
+  assert.ok(!(await page.isVisible("#close-session-btn")));
   assert.ok(await page.isDisabled("#run-btn"), "no tasks in an ended session");
   await page.waitForSelector(item, { state: "detached", timeout: 15_000 });
   const closes = (await requestLog()).filter((r) => r.method === "POST" && r.path === `/v1/browser_sessions/${sessionId}/close`);

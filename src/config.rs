@@ -87,25 +87,26 @@ impl Config {
         if in_browser && api_key.is_some() && !allow_browser {
             return Err(Error::BrowserApiKey);
         }
-        let base_url =
-            match (o.field("baseUrl"), o.field("environment")) {
-                (Some(Value::String(url)), _) => base_url("options.baseUrl", url)?,
-                (None, Some(Value::String(env))) => match env.as_str() {
-                    "cloud" | "Cloud" => CLOUD_URL.to_string(),
-                    "staging" | "Staging" => STAGING_URL.to_string(),
-                    "local" | "Local" => LOCAL_URL.to_string(),
-                    url if url.starts_with("http://") || url.starts_with("https://") => {
-                        base_url("options.environment", url)?
-                    }
-                    _ => return Err(Error::invalid(
+        let base_url = match (o.field("baseUrl"), o.field("environment")) {
+            (Some(Value::String(url)), _) => base_url("options.baseUrl", url)?,
+            (None, Some(Value::String(env))) => match env.as_str() {
+                "cloud" | "Cloud" => CLOUD_URL.to_string(),
+                "staging" | "Staging" => STAGING_URL.to_string(),
+                "local" | "Local" => LOCAL_URL.to_string(),
+                url if url.starts_with("http://") || url.starts_with("https://") => {
+                    base_url("options.environment", url)?
+                }
+                _ => {
+                    return Err(Error::invalid(
                         "options.environment",
                         format!(
                             "must be \"cloud\", \"staging\", \"local\" or a URL (got \"{env}\")"
                         ),
-                    )),
-                },
-                _ => CLOUD_URL.to_string(),
-            };
+                    ))
+                }
+            },
+            _ => CLOUD_URL.to_string(),
+        };
         let timeout_ms = o
             .field("timeoutInSeconds")
             .and_then(Value::as_f64)

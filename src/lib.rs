@@ -18,7 +18,7 @@ pub mod validate;
 pub mod wait;
 
 #[cfg(target_arch = "wasm32")]
-mod js;
+pub mod js;
 
 #[cfg(test)]
 mod tests;

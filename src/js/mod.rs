@@ -1,7 +1,7 @@
 //! The wasm-bindgen facade: the only place with `#[wasm_bindgen]`. Converts
 //! JavaScript values to the core's types, delegates, and converts back.
 
-mod client;
+pub mod client;
 mod convert;
 mod env;
 mod handle;

@@ -45,7 +45,7 @@ fn test_id(name: &str) -> String {
 
 fn client_with(extra: &str) -> SkyvernClient {
     let options = js(&format!(
-        r#"{{"apiKey":"{}","baseUrl":"{}"{extra}}}"#,
+        r#"{{"apiKey":"{}","baseUrl":"{}","dangerouslyAllowBrowser":true{extra}}}"#,
         key(),
         url()
     ));
@@ -242,7 +242,7 @@ async fn session_methods_real_errors() {
 
     // Wrong key: 403 with the server's detail in the message, never the key.
     let bad = SkyvernClient::new(Some(js(&format!(
-        r#"{{"apiKey":"wrong-key-123","baseUrl":"{}"}}"#,
+        r#"{{"apiKey":"wrong-key-123","baseUrl":"{}","dangerouslyAllowBrowser":true}}"#,
         url()
     ))))
     .unwrap();
@@ -589,9 +589,18 @@ async fn retries_an_injected_503_with_retry_after() {
     // A create retries a 503 that carries Retry-After: nothing was created.
     let id = test_id("retry-create");
     fault(r#"{"method":"POST","path":"/v1/run/tasks","times":1,"status":503,"headers":{"retry-after":"1"},"body":"{\"detail\":\"The server is busy dispatching other runs. No run was created; retry this request.\"}"}"#).await;
-    let run = ok(c.run_task(js(r#"{"prompt":"after busy"}"#), opts(&id))).await;
-    assert!(s(&run, "run_id").starts_with("tsk_"));
-    assert_eq!(logged(&id).await.len(), 2);
+    let in_page = !get(&js_sys::global(), "document").is_undefined();
+    if in_page {
+        // Cross-origin pages cannot read Retry-After (the server exposes no headers), so
+        // the client cannot tell "nothing was created": it does not repeat the create.
+        let e = err(c.run_task(js(r#"{"prompt":"after busy"}"#), opts(&id))).await;
+        assert_error(&e, "InternalServerError", Some(503));
+        assert_eq!(logged(&id).await.len(), 1);
+    } else {
+        let run = ok(c.run_task(js(r#"{"prompt":"after busy"}"#), opts(&id))).await;
+        assert!(s(&run, "run_id").starts_with("tsk_"));
+        assert_eq!(logged(&id).await.len(), 2);
+    }
 }
 
 #[wasm_bindgen_test]
@@ -621,12 +630,28 @@ async fn a_create_under_a_hang_or_500_is_sent_exactly_once() {
 #[wasm_bindgen_test]
 async fn connection_errors() {
     let c = SkyvernClient::new(Some(js(
-        r#"{"apiKey":"k","baseUrl":"http://127.0.0.1:9","maxRetries":0,"timeoutInSeconds":5}"#,
+        r#"{"apiKey":"k","baseUrl":"http://127.0.0.1:9","maxRetries":0,"timeoutInSeconds":5,"dangerouslyAllowBrowser":true}"#,
     )))
     .unwrap();
     let e = err(c.get_browser_sessions(None)).await;
     assert_error(&e, "SkyvernConnectionError", None);
     assert_eq!(get(&e, "retryable").as_bool(), Some(true));
+}
+
+#[wasm_bindgen_test]
+fn browser_key_guard() {
+    let in_page = !get(&js_sys::global(), "document").is_undefined();
+    let result = SkyvernClient::new(Some(js(r#"{"apiKey":"sk-secret-1"}"#)));
+    if in_page {
+        let e = result.err().unwrap();
+        assert_error(&e, "SkyvernError", None);
+        assert!(s(&e, "message").contains("dangerouslyAllowBrowser"));
+        assert!(!s(&e, "message").contains("sk-secret-1"));
+    } else {
+        assert!(result.is_ok());
+    }
+    // Without a key (a proxy adds it) there is nothing to guard.
+    assert!(SkyvernClient::new(Some(js(r#"{"baseUrl":"https://proxy.example/skyvern"}"#))).is_ok());
 }
 
 #[wasm_bindgen_test]

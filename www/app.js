@@ -4,6 +4,7 @@
 import {
   el,
   showError,
+  showMessage,
   formatTime,
   statusTone,
   statusLabel,
@@ -14,6 +15,7 @@ import {
 import { mountSessionView } from "./live-view.js";
 
 const REFRESH_MS = 2500;
+const POLL_OPTIONS = { maxRetries: 0, timeoutInSeconds: 15 };
 const STORAGE_KEY = "skyvern-demo.apiKey";
 const GEO_COUNTRIES = ["US", "AR", "AU", "BR", "CA", "DE", "ES", "FR", "GB", "IE", "IN", "IT", "JP", "MX", "NL", "NZ", "PH", "KR", "SA", "TR", "ZA"];
 
@@ -76,6 +78,10 @@ const state = {
   activeRuns: new Map(),
   refreshTimer: 0,
   refreshing: false,
+  /** A refresh was asked for while one was in flight (e.g. with the previous connection). */
+  refreshAgain: false,
+  /** "host · key mode", for the header. */
+  connection: "",
   closing: new Set(),
   /** Options this page asked for, by session id (the session object does not echo the proxy). */
   requested: new Map(),
@@ -160,7 +166,13 @@ function connect() {
   } catch {
     // keep the text as typed
   }
-  setSummary(`Connected to ${host} · ${apiKey ? "key in this page" : "no key (proxy)"}`, "ok");
+  state.connection = `${host} · ${apiKey ? "key in this page" : "no key (proxy)"}`;
+  // Sessions of the previous connection are not this one's.
+  state.sessions = new Map();
+  renderList();
+  ui.listUpdated.textContent = "";
+  showError(ui.listError, null);
+  setSummary(`Connecting to ${state.connection}…`, "");
   refreshNow();
 }
 
@@ -257,7 +269,7 @@ ui.createForm.addEventListener("submit", async (event) => {
 
 function requireClient(box) {
   if (state.client) return true;
-  showError(box, new Error("Not connected: check the base URL and API key, then press Connect."));
+  showMessage(box, "Not connected: check the base URL and API key, then press Connect.");
   return false;
 }
 
@@ -326,11 +338,16 @@ function renderList() {
 }
 
 async function refreshSessions() {
-  if (!state.client || state.refreshing) return;
+  if (!state.client) return;
+  if (state.refreshing) {
+    state.refreshAgain = true;
+    return;
+  }
   state.refreshing = true;
   const client = state.client;
   try {
-    const list = await client.getBrowserSessions();
+    // The next tick is the retry: report a failure at once instead of backing off.
+    const list = await client.getBrowserSessions(POLL_OPTIONS);
     if (client !== state.client) return;
     state.sessions = new Map(
       (Array.isArray(list) ? list : [])
@@ -338,6 +355,7 @@ async function refreshSessions() {
         .map((s) => [s.browser_session_id, s]),
     );
     showError(ui.listError, null);
+    setSummary(`Connected to ${state.connection}`, "ok");
     ui.listUpdated.textContent = `Updated ${formatTime(new Date().toISOString())}`;
     renderList();
     await refreshSelected(client);
@@ -345,9 +363,14 @@ async function refreshSessions() {
     if (client === state.client) {
       const hint = err && err.statusCode === 403 ? "Listing sessions · check the API key under Connection" : "Listing sessions";
       showError(ui.listError, err, hint);
+      setSummary(`${state.connection} · the last request failed`, "bad");
     }
   } finally {
     state.refreshing = false;
+  }
+  if (state.refreshAgain) {
+    state.refreshAgain = false;
+    await refreshSessions();
   }
 }
 
@@ -357,7 +380,7 @@ async function refreshSelected(client) {
   const listed = state.sessions.get(id);
   try {
     // The single-session GET carries the most detail (and says when a session left the active list).
-    const session = await client.getBrowserSession(id);
+    const session = await client.getBrowserSession(id, POLL_OPTIONS);
     if (id === state.selectedId) renderSelected(session);
   } catch (err) {
     if (listed && id === state.selectedId) renderSelected(listed);
@@ -599,7 +622,7 @@ ui.runForm.addEventListener("submit", async (event) => {
   const prompt = ui.runPrompt.value.trim();
   if (!prompt) {
     ui.runPrompt.setAttribute("aria-invalid", "true");
-    showError(ui.runError, new Error("Enter a prompt for the task."));
+    showMessage(ui.runError, "Enter a prompt for the task.");
     ui.runPrompt.focus();
     return;
   }

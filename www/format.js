@@ -156,3 +156,9 @@ export function statusLabel(status) {
 
 export const TERMINAL_RUN = new Set(["completed", "failed", "terminated", "canceled", "timed_out"]);
 export const ENDED_SESSION = new Set(["completed", "failed", "timeout"]);
+
+/** Fills `box` with a plain message about the form (no error class or status). */
+export function showMessage(box, text) {
+  box.replaceChildren(el("p", "error-message", text));
+  box.hidden = false;
+}

@@ -426,6 +426,7 @@ function selectSession(id, session, moveFocus) {
   }
   ui.sessionEmpty.hidden = true;
   ui.sessionDetail.hidden = false;
+  ui.panel.setAttribute("aria-labelledby", "session-title");
   if (session) renderSelected(session);
   renderList();
   if (moveFocus) ui.panel.focus();

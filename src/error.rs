@@ -183,11 +183,11 @@ origin, or call Skyvern through your own proxy (set `baseUrl` to it)",
 }
 
 fn seconds(ms: f64) -> String {
-    let s = ms / 1000.0;
-    if s.fract() == 0.0 {
-        format!("{} s", s as i64)
+    let tenths = (ms.max(0.0) / 100.0).round() as u64;
+    if tenths % 10 == 0 {
+        format!("{} s", tenths / 10)
     } else {
-        format!("{s:.1} s")
+        format!("{}.{} s", tenths / 10, tenths % 10)
     }
 }
 

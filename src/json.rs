@@ -12,7 +12,12 @@ use std::fmt::Write;
 pub enum Value {
     Null,
     Bool(bool),
+    /// An integer (or any number built in Rust).
     Number(f64),
+    /// A non-integer or very large number, with its JSON text as written by the
+    /// JavaScript engine or found in a response. Keeping the text means no float
+    /// formatting code is needed to send it back unchanged.
+    Decimal(f64, String),
     String(String),
     Array(Vec<Value>),
     /// Members in their original order.
@@ -47,7 +52,7 @@ impl Value {
 
     pub fn as_f64(&self) -> Option<f64> {
         match self {
-            Value::Number(n) => Some(*n),
+            Value::Number(n) | Value::Decimal(n, _) => Some(*n),
             _ => None,
         }
     }
@@ -70,7 +75,7 @@ impl Value {
             Value::Bool(_) => "a boolean",
             Value::Number(n) if n.is_nan() => "NaN",
             Value::Number(n) if n.is_infinite() => "Infinity",
-            Value::Number(_) => "a number",
+            Value::Number(_) | Value::Decimal(..) => "a number",
             Value::String(_) => "a string",
             Value::Array(_) => "an array",
             Value::Object(_) => "an object",
@@ -113,6 +118,7 @@ fn write_value(out: &mut String, v: &Value) {
         }
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => write_number(out, *n),
+        Value::Decimal(_, text) => out.push_str(text),
         Value::String(s) => write_string(out, s),
         Value::Array(items) => {
             out.push('[');
@@ -150,8 +156,122 @@ fn write_number(out: &mut String, n: f64) {
     } else if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
         let _ = write!(out, "{}", n as i64);
     } else {
-        let _ = write!(out, "{}", n);
+        write_scientific(out, n);
     }
+}
+
+/// Writes `n` as `d.ddddddddddddddde±x` (17 significant digits, computed in floating
+/// point, so the last digit may be off by one). Only reached for numbers built in
+/// Rust: numbers from JavaScript and from responses keep their text.
+fn write_scientific(out: &mut String, n: f64) {
+    if n < 0.0 {
+        out.push('-');
+    }
+    let mut m = n.abs();
+    let mut exp: i32 = 0;
+    while m >= 10.0 {
+        m /= 10.0;
+        exp += 1;
+    }
+    while m < 1.0 {
+        m *= 10.0;
+        exp -= 1;
+    }
+    let mut digits = String::new();
+    for _ in 0..17 {
+        let d = (m as u8).min(9);
+        digits.push(char::from(b'0' + d));
+        m = (m - f64::from(d)) * 10.0;
+    }
+    let digits = digits.trim_end_matches('0');
+    out.push_str(&digits[..1]);
+    if digits.len() > 1 {
+        out.push('.');
+        out.push_str(&digits[1..]);
+    }
+    let _ = write!(out, "e{exp}");
+}
+
+/// Parses a JSON number's text (also used for `Retry-After` seconds). Exact for
+/// integers up to 2^53 and for short decimals; otherwise within a few ulps.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let neg = b.first() == Some(&b'-');
+    if neg {
+        i += 1;
+    }
+    let mut mantissa: u64 = 0;
+    let mut exp: i32 = 0;
+    let mut digits = 0;
+    let mut any = false;
+    while let Some(&c @ b'0'..=b'9') = b.get(i) {
+        any = true;
+        if digits < 19 {
+            mantissa = mantissa * 10 + u64::from(c - b'0');
+            if mantissa > 0 {
+                digits += 1;
+            }
+        } else {
+            exp += 1;
+        }
+        i += 1;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let mut frac = false;
+        while let Some(&c @ b'0'..=b'9') = b.get(i) {
+            frac = true;
+            if digits < 19 {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                if mantissa > 0 {
+                    digits += 1;
+                }
+                exp -= 1;
+            }
+            i += 1;
+        }
+        if !frac {
+            return None;
+        }
+    }
+    if !any {
+        return None;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        let eneg = b.get(i) == Some(&b'-');
+        if let Some(b'+' | b'-') = b.get(i) {
+            i += 1;
+        }
+        let mut e: i32 = 0;
+        let mut edigits = false;
+        while let Some(&c @ b'0'..=b'9') = b.get(i) {
+            edigits = true;
+            e = (e * 10 + i32::from(c - b'0')).min(100_000);
+            i += 1;
+        }
+        if !edigits {
+            return None;
+        }
+        exp += if eneg { -e } else { e };
+    }
+    if i != b.len() {
+        return None;
+    }
+    let mut v = mantissa as f64;
+    if exp > 0 {
+        v *= 10f64.powi(exp.min(400));
+    } else if exp < 0 {
+        // Divide by an exact power of ten while it is one (≤ 1e22), for exact short decimals.
+        let mut e = -exp;
+        while e > 0 && v != 0.0 {
+            let step = e.min(22);
+            v /= 10f64.powi(step);
+            e -= step;
+        }
+    }
+    Some(if neg { -v } else { v })
 }
 
 /// Writes `s` as a JSON string literal.
@@ -296,7 +416,14 @@ impl Parser<'_> {
             }
         }
         let text = std::str::from_utf8(&self.s[start..self.i]).ok()?;
-        text.parse::<f64>().ok().map(Value::Number)
+        let n = parse_decimal(text)?;
+        if text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+            && n.abs() < 9.007_199_254_740_992e15
+        {
+            Some(Value::Number(n))
+        } else {
+            Some(Value::Decimal(n, text.to_string()))
+        }
     }
 
     fn hex4(&mut self) -> Option<u32> {
@@ -368,11 +495,37 @@ mod tests {
         let text = r#"{"a":[1,2.5,-3e2,true,false,null],"b":"x\"y\\z\n\u00e9\ud83d\ude00","c":{}}"#;
         let v = Value::parse(text).unwrap();
         assert_eq!(
-            v.get("a").unwrap(),
-            &Value::parse("[1,2.5,-300,true,false,null]").unwrap()
+            v.get("a").unwrap().to_json(),
+            "[1,2.5,-3e2,true,false,null]"
         );
         assert_eq!(v.get("b").unwrap().as_str().unwrap(), "x\"y\\z\né😀");
         assert_eq!(Value::parse(&v.to_json()).unwrap(), v);
+    }
+
+    #[test]
+    fn numbers_keep_their_text() {
+        let v = Value::parse(r#"[0.1,1e21,-2.5E-3,12345678901234567890,7]"#).unwrap();
+        assert_eq!(v.to_json(), "[0.1,1e21,-2.5E-3,12345678901234567890,7]");
+        let Value::Array(items) = v else { panic!() };
+        assert_eq!(items[0].as_f64(), Some(0.1));
+        assert_eq!(items[2].as_f64(), Some(-0.0025));
+        assert_eq!(items[4], Value::Number(7.0));
+        for (text, n) in [
+            ("0.25", 0.25),
+            ("1.5", 1.5),
+            ("3", 3.0),
+            ("1e3", 1000.0),
+            ("-0.4", -0.4),
+        ] {
+            assert_eq!(super::parse_decimal(text), Some(n), "{text}");
+        }
+        for bad in ["", "-", "1.", ".5", "1e", "1x", "+1", " 1"] {
+            assert_eq!(super::parse_decimal(bad), None, "{bad}");
+        }
+        assert_eq!(Value::Number(0.5).to_json(), "5e-1");
+        let big = Value::Number(1e300).to_json();
+        let back = super::parse_decimal(&big).unwrap();
+        assert!((back / 1e300 - 1.0).abs() < 1e-12, "{big}");
     }
 
     #[test]
@@ -403,6 +556,6 @@ mod tests {
             ("c".into(), Value::Number(0.5)),
             ("d".into(), Value::String("\u{1}".into())),
         ]);
-        assert_eq!(v.to_json(), r#"{"b":60,"c":0.5,"d":"\u0001"}"#);
+        assert_eq!(v.to_json(), r#"{"b":60,"c":5e-1,"d":"\u0001"}"#);
     }
 }

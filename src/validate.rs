@@ -78,6 +78,7 @@ fn got(v: &Value) -> String {
     match v {
         Value::String(s) if s.chars().count() <= 40 => format!("\"{s}\""),
         Value::Number(n) if n.is_finite() => v.to_json(),
+        Value::Decimal(..) => v.to_json(),
         Value::Bool(_) => v.to_json(),
         other => other.type_name().to_string(),
     }
@@ -155,14 +156,21 @@ pub fn check(path: &str, v: &Value, ty: Ty) -> Result<(), Error> {
             .ok_or_else(|| fail(path, "a boolean", v)),
         Ty::Int(min, max) => match v.as_f64() {
             Some(n) if n.is_finite() && n.fract() == 0.0 && n >= min && n <= max => Ok(()),
-            _ if max >= 9e15 => Err(fail(path, &format!("an integer ≥ {min}"), v)),
-            _ => Err(fail(path, &format!("an integer from {min} to {max}"), v)),
+            _ if max >= 9e15 => Err(fail(path, &format!("an integer ≥ {}", min as i64), v)),
+            _ => Err(fail(
+                path,
+                &format!("an integer from {} to {}", min as i64, max as i64),
+                v,
+            )),
         },
         Ty::Num(min, max) => match v.as_f64() {
             Some(n) if n.is_finite() && n > min && n <= max => Ok(()),
             _ => Err(fail(
                 path,
-                &format!("a number greater than {min} and at most {max}"),
+                &format!(
+                    "a number greater than {} and at most {}",
+                    min as i64, max as i64
+                ),
                 v,
             )),
         },
@@ -207,7 +215,7 @@ pub fn check(path: &str, v: &Value, ty: Ty) -> Result<(), Error> {
 fn json(path: &str, v: &Value) -> Result<(), Error> {
     match v {
         Value::Null | Value::Bool(_) | Value::String(_) => Ok(()),
-        Value::Number(n) if n.is_finite() => Ok(()),
+        Value::Number(n) | Value::Decimal(n, _) if n.is_finite() => Ok(()),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 json(&format!("{path}[{i}]"), item)?;

@@ -25,6 +25,11 @@ fn convert(v: &JsValue, depth: u32) -> Value {
         return Value::Bool(b);
     }
     if let Some(n) = v.as_f64() {
+        if n.is_finite() && (n.fract() != 0.0 || n.abs() >= 9.007_199_254_740_992e15) {
+            // The engine writes the shortest round-trip form.
+            let text: String = JSON::stringify(v).map(String::from).unwrap_or_default();
+            return Value::Decimal(n, text);
+        }
         return Value::Number(n);
     }
     if let Some(s) = v.as_string() {

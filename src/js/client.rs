@@ -114,7 +114,9 @@ impl SkyvernClient {
     /// web page without `dangerouslyAllowBrowser: true`.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "SkyvernClientOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "SkyvernClientOptions")] options: Option<
+            JsValue,
+        >,
     ) -> Result<SkyvernClient, JsValue> {
         let config =
             Config::from_options(opt(&options).as_ref(), in_browser()).map_err(|e| to_js(&e))?;
@@ -128,10 +130,11 @@ impl SkyvernClient {
     #[wasm_bindgen(js_name = createBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
     pub fn create_browser_session(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CreateBrowserSessionRequest")] request: Option<
+        #[wasm_bindgen(unchecked_optional_param_type = "CreateBrowserSessionRequest")]
+        request: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
             JsValue,
         >,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
     ) -> Promise {
         self.simple(sessions::create(opt(&request).as_ref()), &request_options)
     }
@@ -141,7 +144,9 @@ impl SkyvernClient {
     pub fn get_browser_session(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] browser_session_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         self.simple(
             sessions::get(Some(&to_value(&browser_session_id))),
@@ -153,7 +158,9 @@ impl SkyvernClient {
     #[wasm_bindgen(js_name = getBrowserSessions, unchecked_return_type = "Promise<BrowserSession[]>")]
     pub fn get_browser_sessions(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         self.simple(Ok(sessions::list()), &request_options)
     }
@@ -163,7 +170,9 @@ impl SkyvernClient {
     pub fn close_browser_session(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] browser_session_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         self.simple(
             sessions::close(Some(&to_value(&browser_session_id))),
@@ -177,7 +186,9 @@ impl SkyvernClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] browser_session_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "UpdateBrowserSessionRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         let plan = sessions::update(
             Some(&to_value(&browser_session_id)),
@@ -193,7 +204,9 @@ impl SkyvernClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] browser_session_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ExtendBrowserSessionRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         let plan = sessions::extend(
             Some(&to_value(&browser_session_id)),
@@ -208,10 +221,11 @@ impl SkyvernClient {
     pub fn wait_for_browser_session(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] browser_session_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WaitOptions<BrowserSession>")] options: Option<
+        #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions<BrowserSession>")]
+        options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
             JsValue,
         >,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
     ) -> Promise {
         let o = options.clone().unwrap_or(JsValue::UNDEFINED);
         let plan = sessions::wait(Some(&to_value(&browser_session_id)), opt(&options).as_ref());
@@ -224,7 +238,9 @@ impl SkyvernClient {
     pub fn run_task(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RunTaskRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         let plan = runs::run_task(Some(&to_value(&request)));
         self.start(plan, prepare(&request_options, Some((&request, "request"))))
@@ -235,7 +251,9 @@ impl SkyvernClient {
     pub fn run_workflow(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RunWorkflowRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         let plan = runs::run_workflow(Some(&to_value(&request)));
         self.start(plan, prepare(&request_options, Some((&request, "request"))))
@@ -246,7 +264,9 @@ impl SkyvernClient {
     pub fn get_run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] run_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         self.simple(runs::get(Some(&to_value(&run_id))), &request_options)
     }
@@ -256,7 +276,9 @@ impl SkyvernClient {
     pub fn cancel_run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] run_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         self.simple(runs::cancel(Some(&to_value(&run_id))), &request_options)
     }
@@ -267,8 +289,12 @@ impl SkyvernClient {
     pub fn wait_for_run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] run_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WaitOptions<Run>")] options: Option<JsValue>,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "WaitOptions<Run>")] options: Option<
+            JsValue,
+        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         let o = options.clone().unwrap_or(JsValue::UNDEFINED);
         let plan = runs::wait(Some(&to_value(&run_id)), opt(&options).as_ref());
@@ -280,7 +306,9 @@ impl SkyvernClient {
     pub fn create_browser_profile(
         &self,
         #[wasm_bindgen(unchecked_param_type = "CreateBrowserProfileRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         self.simple(
             profiles::create(Some(&to_value(&request))),
@@ -292,7 +320,9 @@ impl SkyvernClient {
     #[wasm_bindgen(js_name = getBrowserProfiles, unchecked_return_type = "Promise<BrowserProfile[]>")]
     pub fn get_browser_profiles(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         self.simple(Ok(profiles::list()), &request_options)
     }
@@ -302,7 +332,9 @@ impl SkyvernClient {
     pub fn get_browser_profile(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] profile_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         self.simple(
             profiles::get(Some(&to_value(&profile_id))),
@@ -315,7 +347,9 @@ impl SkyvernClient {
     pub fn delete_browser_profile(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] profile_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         self.simple(
             profiles::delete(Some(&to_value(&profile_id))),
@@ -329,12 +363,10 @@ impl SkyvernClient {
     #[wasm_bindgen(js_name = openBrowserSession, unchecked_return_type = "Promise<BrowserSessionHandle>")]
     pub fn open_browser_session(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CreateBrowserSessionRequest")] request: Option<
-            JsValue,
-        >,
-        #[wasm_bindgen(unchecked_param_type = "OpenBrowserSessionOptions")] options: Option<
-            JsValue,
-        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "CreateBrowserSessionRequest")]
+        request: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "OpenBrowserSessionOptions")]
+        options: Option<JsValue>,
     ) -> Promise {
         let o = options.clone().unwrap_or(JsValue::UNDEFINED);
         let open = session::open_plan(opt(&request).as_ref(), opt(&options).as_ref());
@@ -360,16 +392,12 @@ impl SkyvernClient {
     /// Creates a session, waits until it is ready (unless `waitUntilReady: false`), calls
     /// `callback(session)` and always closes the session afterwards (success, throw or
     /// abort). Resolves with the callback's value.
-    #[wasm_bindgen(js_name = withBrowserSession, unchecked_return_type = "Promise<unknown>")]
+    #[wasm_bindgen(js_name = withBrowserSession, skip_typescript)]
     pub fn with_browser_session(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CreateBrowserSessionRequest | undefined")]
         request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "(session: BrowserSession) => unknown")]
         callback: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "OpenBrowserSessionOptions")] options: Option<
-            JsValue,
-        >,
+        options: Option<JsValue>,
     ) -> Promise {
         let o = options.clone().unwrap_or(JsValue::UNDEFINED);
         let Ok(callback) = callback.dyn_into::<Function>() else {

@@ -81,7 +81,9 @@ impl BrowserSessionHandle {
     #[wasm_bindgen(unchecked_return_type = "Promise<BrowserSession>")]
     pub fn refresh(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         let p = match prepare(&request_options, None) {
             Ok(p) => p,
@@ -106,7 +108,9 @@ impl BrowserSessionHandle {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Omit<RunTaskRequest, 'browser_session_id'>")]
         request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestOptions")] request_options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
+            JsValue,
+        >,
     ) -> Promise {
         let mut value = to_value(&request);
         if let Value::Object(members) = &mut value {

@@ -1,5 +1,6 @@
 // Vite: a production build of a tiny app that imports the installed package
-// by name, served from its dist/ and run in headless Debian chromium.
+// by name, served from its dist/ and run in headless Debian chromium; the
+// same app under Vite's dev server (dependency pre-bundling included).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, readdirSync, readFileSync } from "node:fs";
@@ -20,11 +21,18 @@ after(async () => {
   emu?.stop?.();
 });
 
-test("Vite production build: import by name, create -> get -> list -> close", { skip }, async () => {
-  const project = await packAndInstall("vite");
+let project;
+async function app() {
+  if (project) return project;
+  project = await packAndInstall("vite");
   cleanup.push(() => removeDir(project.dir));
   for (const f of ["index.html", "main.js"]) copyFileSync(join(FIXTURES, "vite-app", f), join(project.app, f));
   copyFileSync(join(FIXTURES, "flow.mjs"), join(project.app, "flow.mjs"));
+  return project;
+}
+
+test("Vite production build: import by name, create -> get -> list -> close", { skip }, async () => {
+  const project = await app();
 
   const { build } = await import("vite");
   await build({
@@ -45,6 +53,25 @@ test("Vite production build: import by name, create -> get -> list -> close", { 
   const testId = uniqueId("vite");
   const q = new URLSearchParams({ emulator: emu.url, key: emu.apiKey, testId });
   const { state, result, logs } = await runPage(chrome.browser, `${server.url}/?${q}`);
+  assert.equal(state, "done", `page failed: ${JSON.stringify(result)}\n${logs.join("\n")}`);
+  await assertFlow(result, { emuUrl: emu.url, testId, browser: true });
+});
+
+test("Vite dev server: import by name, create -> get -> list -> close", { skip }, async () => {
+  const project = await app();
+  const { createServer } = await import("vite");
+  const server = await createServer({
+    root: project.app,
+    configFile: false,
+    logLevel: "warn",
+    server: { host: "127.0.0.1", port: 0, strictPort: false, hmr: false },
+  });
+  await server.listen();
+  cleanup.push(() => server.close());
+  const base = server.resolvedUrls.local[0];
+  const testId = uniqueId("vite-dev");
+  const q = new URLSearchParams({ emulator: emu.url, key: emu.apiKey, testId });
+  const { state, result, logs } = await runPage(chrome.browser, `${base}?${q}`);
   assert.equal(state, "done", `page failed: ${JSON.stringify(result)}\n${logs.join("\n")}`);
   await assertFlow(result, { emuUrl: emu.url, testId, browser: true });
 });

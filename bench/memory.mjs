@@ -1,6 +1,6 @@
 // Memory after many calls, in a child started with --expose-gc: wasm linear
-// memory (from the instance's exports) and the JS heap after a full GC, after
-// 1,000 and after 100,000 calls. Calls go 8 at a time; every 10th asks for a
+// memory (from the instance's exports) and the JS heap after a full GC, at
+// each checkpoint of BENCH_CHECKPOINTS (default: after 1,000 and 100,000 calls). Calls go 8 at a time; every 10th asks for a
 // missing session so the error path (a NotFoundError each time) is covered.
 const { SkyvernClient, NotFoundError } = await import(process.env.BENCH_ENTRY);
 const { initSync } = await import(process.env.BENCH_GLUE);
@@ -40,11 +40,14 @@ function snapshot(calls) {
   return { calls, wasmBytes: wasm.memory.buffer.byteLength, heapUsed: process.memoryUsage().heapUsed };
 }
 
+const checkpoints = (process.env.BENCH_CHECKPOINTS ?? "1000,100000").split(",").map(Number);
 const t0 = performance.now();
-await runUntil(1_000);
-const at1k = snapshot(1_000);
-await runUntil(100_000);
-const at100k = snapshot(100_000);
+const snapshots = [];
+for (const n of checkpoints) {
+  await runUntil(n);
+  snapshots.push({ ...snapshot(n), seconds: (performance.now() - t0) / 1000 });
+  if (process.env.BENCH_PROGRESS) console.error(`memory: ${JSON.stringify(snapshots.at(-1))}`);
+}
 const seconds = (performance.now() - t0) / 1000;
 await client.closeBrowserSession(id);
-process.stdout.write(JSON.stringify({ at1k, at100k, failures, seconds }));
+process.stdout.write(JSON.stringify({ snapshots, at1k: snapshots[0], at100k: snapshots.at(-1), failures, seconds }));

@@ -54,7 +54,14 @@ ensure_venv() {
   log "installing $SKYVERN_SPEC into $VENV (pinned by constraints.txt; about 2-5 minutes)"
   rm -rf "$VENV"
   mkdir -p "$CACHE"
-  "$PYTHON" -m venv "$VENV"
+  if ! "$PYTHON" -m venv "$VENV"; then
+    # Debian's python3 ships venv separately.
+    command -v apt-get >/dev/null && [[ $(id -u) == 0 ]] || die "$PYTHON -m venv failed"
+    log "installing python3-venv with apt-get"
+    rm -rf "$VENV"
+    apt_install python3-venv
+    "$PYTHON" -m venv "$VENV"
+  fi
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
     -c "$CONSTRAINTS" "$SKYVERN_SPEC"
@@ -71,9 +78,14 @@ ensure_debian_browser() {
   command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get to install them"
   [[ $(id -u) == 0 ]] || die "missing ${missing[*]}: install them (apt-get install ${missing[*]}) or run as root"
   log "installing ${missing[*]} with apt-get"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+  apt_install "${missing[@]}"
+}
+
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1; then
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt-get install -y -qq --no-install-recommends "$@" >/dev/null
   fi
 }
 
@@ -114,11 +126,14 @@ REAL_KEY=""
 # Every descendant of a PID (Playwright starts browsers in their own process group, so a
 # group kill would miss them; they are found by parent PID instead).
 descendants() {
-  local pid=$1 child
-  for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do
-    echo "$child"
-    descendants "$child"
-  done
+  "$VENV/bin/python" - "$1" <<'EOF' 2>/dev/null || true
+import psutil, sys
+try:
+    for child in psutil.Process(int(sys.argv[1])).children(recursive=True):
+        print(child.pid)
+except psutil.Error:
+    pass
+EOF
 }
 
 stop_pid() { # PID NAME SECONDS
@@ -152,8 +167,9 @@ cleanup() {
   fi
   [[ -n "$EMULATOR_PID" ]] && stop_pid "$EMULATOR_PID" "the emulator" 5
   if [[ "${REAL_SERVER_KEEP_LOGS:-0}" == 1 || $status != 0 ]]; then
-    log "logs kept in $WORK (server.log, emulator.log)"
-    rm -f "$WORK/.env"
+    # Keep what helps debugging, never the keys.
+    rm -f "$WORK/env" "$WORK/emulator.out" "$WORK/server/.env" "$WORK/server/data.db"*
+    log "logs kept in $WORK (server.log, emulator.log, server/ artifacts)"
   else
     rm -rf "$WORK"
   fi
@@ -162,6 +178,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+heartbeat() {
+  "$VENV/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=3)' \
+    "$REAL_URL/api/v1/heartbeat" >/dev/null 2>&1
+}
 
 free_port() {
   "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -197,12 +218,12 @@ uvicorn.run("skyvern.forge.api_app:create_api_app", factory=True, host="127.0.0.
       tail -n 40 "$WORK/server.log" >&2
       die "the Skyvern server exited during start-up (log above)"
     }
-    if curl -fsS -o /dev/null "$REAL_URL/api/v1/heartbeat" 2>/dev/null; then
+    if heartbeat; then
       break
     fi
     sleep 0.5
   done
-  curl -fsS -o /dev/null "$REAL_URL/api/v1/heartbeat" 2>/dev/null ||
+  heartbeat ||
     die "the Skyvern server did not answer /api/v1/heartbeat within ${START_TIMEOUT}s (log: $WORK/server.log)"
   # The server writes the key of its local organization into ./.env on first start.
   for ((i = 0; i < 60; i++)); do

@@ -10,6 +10,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod json;
+pub mod live;
 pub mod request;
 pub mod retry;
 pub mod session;

@@ -341,10 +341,17 @@ fn create_session(app: &App, body: Body) -> Resp {
         browser_settings,
         warning,
         runnable: None,
+        browser_pending: false,
+        nav: None,
     };
+    let mut session = session;
+    if crate::agent::launch_for_session(app, &session.id) {
+        // The session turns `running` once its browser is up.
+        session.browser_pending = true;
+        session.start_at = state::far_future(now);
+    }
     let r = render(app, &store, now);
     let out = r.session(&session, false);
-    let mut session = session;
     session.warning = None;
     store.sessions.push(session);
     Resp::json(200, &out)
@@ -380,6 +387,11 @@ fn close_session(app: &App, id: &str) -> Resp {
         s.completed = Some(now);
         s.modified = now;
         store.stop_runs_of(id, now);
+    }
+    drop(store);
+    if let Some(app) = app.arc() {
+        let id = id.to_string();
+        tokio::spawn(async move { app.browsers.close(&id).await });
     }
     Resp::json(200, &json!({"message": "Browser session closed"}))
 }
@@ -740,6 +752,7 @@ fn create_run(
     let session_id = request["browser_session_id"].as_str().map(str::to_string);
     let mut holder: Option<String> = None;
     let mut session_ready = now;
+    let mut backed = false;
     if let Some(sid) = &session_id {
         let Some(s) = store.session(sid) else {
             return Resp::detail(
@@ -757,6 +770,7 @@ fn create_run(
             );
         }
         session_ready = s.start_at;
+        backed = crate::agent::uses_browser(app, s.browser_pending, sid);
         holder = store.holder_of(sid, now).map(|r| r.id.clone());
     }
     let plan = state::plan_from_prompt(&prompt);
@@ -793,7 +807,12 @@ fn create_run(
         request,
         prompt,
         url,
+        agent: None,
     };
+    let mut run = run;
+    if let (true, Some(sid)) = (backed, run.session_id.clone()) {
+        crate::agent::start_agent(app, &mut run, &sid);
+    }
     let out = render(app, &store, now).run(&run);
     store.runs.push(run);
     Resp::json(200, &out)

@@ -19,6 +19,11 @@ OPTIONS:
     --step-ms MS              real ms per run step (default 300)
     --www DIR                 serve DIR at /
     --pkg DIR                 serve DIR at /pkg/
+    --chromium PATH           back each session with a headless Chromium at PATH
+                              (default: /usr/bin/chromium when it exists)
+    --no-browser              no real browsers: live views show frames drawn by the emulator
+    --max-browsers N          at most N real browsers at once; later sessions use drawn
+                              frames (default 4)
     --upstream URL            forward /v1/* to a real Skyvern at URL, adding x-api-key from
                               the SKYVERN_API_KEY environment variable
     -h, --help                print this help
@@ -41,6 +46,9 @@ pub struct Config {
     pub upstream: Option<Upstream>,
     /// Write one line per request to stderr.
     pub log_requests: bool,
+    /// The Chromium that backs sessions; `None`: drawn frames only.
+    pub chromium: Option<PathBuf>,
+    pub max_browsers: usize,
 }
 
 /// A real Skyvern server to forward `/v1/*` to.
@@ -72,6 +80,8 @@ impl fmt::Debug for Config {
             .field("www", &self.www)
             .field("pkg", &self.pkg)
             .field("upstream", &self.upstream)
+            .field("chromium", &self.chromium)
+            .field("max_browsers", &self.max_browsers)
             .finish()
     }
 }
@@ -90,6 +100,8 @@ impl Default for Config {
             pkg: None,
             upstream: None,
             log_requests: true,
+            chromium: crate::browser::default_chromium(),
+            max_browsers: 4,
         }
     }
 }
@@ -101,7 +113,7 @@ pub fn random_key() -> String {
 /// What the command line asked for.
 #[derive(Debug)]
 pub enum Command {
-    Run(Config),
+    Run(Box<Config>),
     Help,
 }
 
@@ -115,6 +127,8 @@ where
     let mut cfg = Config::default();
     let mut it = args.into_iter().map(Into::into);
     let mut upstream_url: Option<String> = None;
+    let mut no_browser = false;
+    let mut chromium: Option<PathBuf> = None;
     while let Some(arg) = it.next() {
         let (name, inline) = match arg.split_once('=') {
             Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
@@ -160,8 +174,29 @@ where
             "--www" => cfg.www = Some(existing_dir(&name, &value(&mut it)?)?),
             "--pkg" => cfg.pkg = Some(existing_dir(&name, &value(&mut it)?)?),
             "--upstream" => upstream_url = Some(value(&mut it)?),
+            "--no-browser" => {
+                if inline.is_some() {
+                    return Err("option '--no-browser' takes no value".into());
+                }
+                no_browser = true;
+            }
+            "--chromium" => {
+                let v = value(&mut it)?;
+                let p = PathBuf::from(&v);
+                if !p.is_file() {
+                    return Err(format!("'--chromium': '{v}' is not a file"));
+                }
+                chromium = Some(p);
+            }
+            "--max-browsers" => cfg.max_browsers = positive(&name, &value(&mut it)?, 0)? as usize,
             other => return Err(format!("unknown option '{other}'")),
         }
+    }
+    if chromium.is_some() {
+        cfg.chromium = chromium;
+    }
+    if no_browser {
+        cfg.chromium = None;
     }
     if let Some(url) = upstream_url {
         let lower = url.to_ascii_lowercase();
@@ -182,12 +217,15 @@ where
             api_key: key,
         });
     }
-    Ok(Command::Run(cfg))
+    Ok(Command::Run(Box::new(cfg)))
 }
 
 fn positive(name: &str, v: &str, min: u64) -> Result<u64, String> {
     match v.parse::<u64>() {
         Ok(n) if n >= min => Ok(n),
+        _ if name == "--max-browsers" => Err(format!(
+            "invalid value '{v}' for '{name}': expected a whole number >= {min}"
+        )),
         _ => Err(format!(
             "invalid value '{v}' for '{name}': expected a whole number of milliseconds >= {min}"
         )),
@@ -209,7 +247,7 @@ mod tests {
 
     fn cfg(args: &[&str]) -> Result<Config, String> {
         match parse_args(args.iter().copied(), None)? {
-            Command::Run(c) => Ok(c),
+            Command::Run(c) => Ok(*c),
             Command::Help => Err("help".into()),
         }
     }
@@ -234,6 +272,10 @@ mod tests {
         assert!(cfg(&["--port"]).is_err());
         assert!(cfg(&["--time-scale", "0"]).is_err());
         assert!(cfg(&["--upstream", "http://example.test"]).is_err());
+        assert!(cfg(&["--no-browser"]).is_ok_and(|c| c.chromium.is_none()));
+        assert!(cfg(&["--chromium", "/nonexistent/chromium"]).is_err());
+        assert!(cfg(&["--max-browsers", "2"]).is_ok_and(|c| c.max_browsers == 2));
+        assert!(cfg(&["--max-browsers", "x"]).is_err());
         assert!(matches!(parse_args(["--help"], None), Ok(Command::Help)));
         let c = parse_args(
             ["--upstream", "https://api.example.test/"],

@@ -56,11 +56,31 @@ impl Controls {
                 }
             }
         }
-        let api_key = match req.header("x-api-key") {
+        // Stream sockets take the key from the query: it is judged from
+        // there and never stored.
+        let stream = crate::stream::is_stream_path(&req.path);
+        let given = if stream {
+            crate::stream::query_param(req.query.as_deref(), "apikey")
+        } else {
+            req.header("x-api-key").map(str::to_string)
+        };
+        let api_key = match given.as_deref() {
             None => "missing",
             Some("") => "empty",
             Some(k) if k == key => "valid",
             Some(_) => "wrong",
+        };
+        let query = match (&req.query, stream) {
+            (Some(q), true) => Some(
+                q.split('&')
+                    .map(|kv| match kv.split_once('=') {
+                        Some((k, _)) if k == "apikey" || k == "token" => format!("{k}=REDACTED"),
+                        _ => kv.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("&"),
+            ),
+            (q, _) => q.clone(),
         };
         let body = if req.body.is_empty() {
             Value::Null
@@ -71,7 +91,7 @@ impl Controls {
             "seq": self.seq,
             "method": req.method,
             "path": req.path,
-            "query": req.query,
+            "query": query,
             "headers": headers,
             "api_key": api_key,
             "body": body,
@@ -149,6 +169,9 @@ pub fn handle(app: &App, req: &Req) -> Resp {
         ("POST", "/_emulator/reset") => {
             app.controls().reset();
             app.store.lock().unwrap_or_else(|e| e.into_inner()).clear();
+            if let Some(app) = app.arc() {
+                tokio::spawn(async move { app.browsers.close_all().await });
+            }
             Resp::json(200, &json!({"reset": true}))
         }
         (_, "/_emulator/faults" | "/_emulator/requests" | "/_emulator/reset") => {

@@ -6,15 +6,20 @@
 //! The binary is a thin wrapper around [`parse_args`] and [`serve`]; tests
 //! start the server in-process with [`start`].
 
+mod agent;
 mod api;
+mod browser;
+mod cdp;
 pub mod config;
 mod controls;
+mod frames;
 mod live;
 mod proxy;
 mod pyjson;
 mod server;
 mod state;
 mod static_files;
+mod stream;
 mod util;
 mod validate;
 
@@ -24,6 +29,7 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use browser::kill_all as kill_browsers;
 pub use config::{parse_args, Command, Config, Upstream, USAGE};
 pub use server::serve;
 

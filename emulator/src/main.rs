@@ -1,7 +1,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use skyvern_emulator::{bind, parse_args, serve, Command, Config, USAGE};
+use skyvern_emulator::{bind, kill_browsers, parse_args, serve, Command, Config, USAGE};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -11,7 +11,7 @@ fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Ok(Command::Run(cfg)) => run(cfg),
+        Ok(Command::Run(cfg)) => run(*cfg),
         Err(msg) => {
             eprintln!("skyvern-emulator: {msg}\n\n{USAGE}");
             ExitCode::from(2)
@@ -65,12 +65,44 @@ fn run(cfg: Config) -> ExitCode {
                 up.base_url
             );
         }
-        match serve(cfg, listener).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("skyvern-emulator: server stopped: {e}");
-                ExitCode::FAILURE
+        // Browsers are killed on every way out: a signal or a failed server.
+        let code = tokio::select! {
+            r = serve(cfg, listener) => match r {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("skyvern-emulator: server stopped: {e}");
+                    ExitCode::FAILURE
+                }
+            },
+            sig = shutdown_signal() => {
+                eprintln!("skyvern-emulator: {sig}, stopping");
+                ExitCode::SUCCESS
             }
-        }
+        };
+        kill_browsers();
+        code
     })
+}
+
+/// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere).
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(mut int), Ok(mut term)) => tokio::select! {
+                _ = int.recv() => "SIGINT",
+                _ = term.recv() => "SIGTERM",
+            },
+            _ => std::future::pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "interrupted"
+    }
 }

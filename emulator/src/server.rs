@@ -5,7 +5,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -19,11 +19,12 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::browser::Pool;
 use crate::config::Config;
 use crate::controls::{Controls, FaultAction};
 use crate::state::{Store, Timing};
 use crate::util::Clock;
-use crate::{api, controls, live, proxy, static_files};
+use crate::{agent, api, controls, live, proxy, static_files, stream};
 
 const MAX_BODY: usize = 10 * 1024 * 1024;
 const HANG_CAP: Duration = Duration::from_secs(300);
@@ -101,10 +102,13 @@ pub struct App {
     pub store: Mutex<Store>,
     pub controls: Mutex<Controls>,
     pub http: Option<reqwest::Client>,
+    /// Real browsers behind sessions (empty without Chromium).
+    pub browsers: Pool,
+    me: Weak<App>,
 }
 
 impl App {
-    pub fn new(cfg: Config, addr: SocketAddr) -> App {
+    pub fn new(cfg: Config, addr: SocketAddr) -> Arc<App> {
         let host = match addr.ip() {
             ip if ip.is_unspecified() => "127.0.0.1".to_string(),
             std::net::IpAddr::V6(ip) => format!("[{ip}]"),
@@ -122,7 +126,15 @@ impl App {
                 .build()
                 .ok()
         });
-        App {
+        let browsers = Pool::new(
+            if cfg.upstream.is_some() {
+                None
+            } else {
+                cfg.chromium.clone()
+            },
+            cfg.max_browsers,
+        );
+        Arc::new_cyclic(|me| App {
             base_url: format!("http://{host}:{}", addr.port()),
             cfg,
             clock: Clock::new(),
@@ -130,7 +142,14 @@ impl App {
             store: Mutex::new(Store::new()),
             controls: Mutex::new(Controls::default()),
             http,
-        }
+            browsers,
+            me: me.clone(),
+        })
+    }
+
+    /// This app, for work that outlives a request.
+    pub fn arc(&self) -> Option<Arc<App>> {
+        self.me.upgrade()
     }
 
     /// The store, with expiry applied up to now.
@@ -149,7 +168,8 @@ impl App {
 /// Accepts connections until the listener fails.
 pub async fn serve(cfg: Config, listener: TcpListener) -> io::Result<()> {
     let addr = listener.local_addr()?;
-    let app = Arc::new(App::new(cfg, addr));
+    let app = App::new(cfg, addr);
+    tokio::spawn(agent::reap(Arc::downgrade(&app)));
     loop {
         let (stream, _) = match listener.accept().await {
             Ok(c) => c,
@@ -175,6 +195,7 @@ pub async fn serve(cfg: Config, listener: TcpListener) -> io::Result<()> {
             let _ = http1::Builder::new()
                 .keep_alive(true)
                 .serve_connection(io, svc)
+                .with_upgrades()
                 .await;
         });
     }
@@ -262,6 +283,12 @@ async fn handle(
     reset: Arc<AtomicBool>,
 ) -> Result<HyperResp, Reset> {
     let started = Instant::now();
+    let mut req = req;
+    let ws_upgrade = if stream::is_upgrade(req.headers()) {
+        Some(hyper::upgrade::on(&mut req))
+    } else {
+        None
+    };
     let (parts, body) = req.into_parts();
     let method = parts.method.as_str().to_ascii_uppercase();
     let path = parts.uri.path().to_string();
@@ -334,6 +361,22 @@ async fn handle(
                 }
             }
         }
+    }
+
+    if let Some(on_upgrade) = ws_upgrade {
+        let resp = if app.cfg.upstream.is_some() {
+            Resp::text(403, "text/plain; charset=utf-8", "")
+        } else {
+            stream::upgrade(&app, &req, on_upgrade)
+        };
+        log_line(
+            &app,
+            &req.method,
+            &req.path,
+            &resp.status.to_string(),
+            started,
+        );
+        return Ok(to_hyper(resp));
     }
 
     let resp = if preflight {

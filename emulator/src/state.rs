@@ -49,6 +49,12 @@ pub struct Session {
     pub browser_settings: Value,
     pub warning: Option<String>,
     pub runnable: Option<(String, String)>,
+    /// A real browser is starting for this session; `start_at` is set once
+    /// it is up (or it failed and the session falls back to drawn frames).
+    pub browser_pending: bool,
+    /// The last URL a live-view user navigated to (sessions without a real
+    /// browser), and when.
+    pub nav: Option<(Instant, String)>,
 }
 
 impl Session {
@@ -110,6 +116,15 @@ pub fn is_terminal(status: &str) -> bool {
     )
 }
 
+/// Where the scripted agent of a run backed by a real browser is.
+#[derive(Clone, Debug)]
+pub enum Agent {
+    /// Still working: the run cannot complete before it reports.
+    Pending,
+    /// Read the page at `at`.
+    Done { at: Instant, output: Value },
+}
+
 /// A status forced on a run (cancel, or its session ending).
 #[derive(Clone, Debug)]
 pub struct Forced {
@@ -133,6 +148,9 @@ pub struct Run {
     pub request: Value,
     pub prompt: String,
     pub url: Option<String>,
+    /// Set when a real browser runs this task (only for runs meant to
+    /// complete; other outcomes only navigate).
+    pub agent: Option<Agent>,
 }
 
 /// A run as seen at one instant.
@@ -148,8 +166,18 @@ pub struct RunView {
 }
 
 impl Run {
-    fn end_at(&self) -> Instant {
+    /// When the planned steps are over.
+    pub fn steps_end(&self) -> Instant {
         self.start_at + self.interval * self.steps
+    }
+
+    fn end_at(&self) -> Instant {
+        let planned = self.steps_end();
+        match &self.agent {
+            None => planned,
+            Some(Agent::Pending) => far_future(planned),
+            Some(Agent::Done { at, .. }) => planned.max(*at),
+        }
     }
 
     fn natural(&self, now: Instant) -> RunView {
@@ -251,6 +279,13 @@ impl Run {
     }
 
     pub fn output(&self) -> Value {
+        if let Some(Agent::Done { output, .. }) = &self.agent {
+            let mut o = output.clone();
+            if let Some(m) = o.as_object_mut() {
+                m.insert("prompt".into(), json!(self.prompt));
+            }
+            return o;
+        }
         let host = self
             .url
             .as_deref()
@@ -264,6 +299,11 @@ impl Run {
             "prompt": self.prompt,
         })
     }
+}
+
+/// An instant far enough ahead to mean "not yet" for anything planned.
+pub fn far_future(from: Instant) -> Instant {
+    from + Duration::from_secs(10 * 365 * 86_400)
 }
 
 pub const FAIL_REASON: &str = "Max retries per step (3) exceeded. Possible failure reasons: The task failed because all 3 retry attempts failed to generate actions. (emulated failure requested with [fail])";
@@ -438,17 +478,24 @@ impl Store {
     }
 
     /// What the session's browser shows now: the page of its latest run that
-    /// has begun, else the start URL.
+    /// has begun or the URL a live-view user went to, whichever came last,
+    /// else the start URL.
     pub fn current_url(&self, sid: &str, now: Instant) -> String {
         let from_run = self
             .runs
             .iter()
             .rev()
             .filter(|r| r.session_id.as_deref() == Some(sid))
-            .find(|r| r.view(now).started.is_some())
-            .and_then(|r| r.url.clone());
-        from_run
-            .or_else(|| self.session(sid).and_then(|s| s.url.clone()))
+            .filter_map(|r| Some((r.view(now).started?, r.url.clone()?)))
+            .next();
+        let session = self.session(sid);
+        let nav = session.and_then(|s| s.nav.clone());
+        let latest = match (from_run, nav) {
+            (Some(r), Some(n)) => Some(if n.0 >= r.0 { n.1 } else { r.1 }),
+            (r, n) => r.or(n).map(|x| x.1),
+        };
+        latest
+            .or_else(|| session.and_then(|s| s.url.clone()))
             .unwrap_or_else(|| "about:blank".into())
     }
 }

@@ -424,6 +424,7 @@ async fn binary_serves_with_the_contract_knobs() {
             "200",
             "--step-ms",
             "100",
+            "--no-browser",
         ],
         &[],
     )

@@ -43,6 +43,7 @@ pub fn fast_config() -> Config {
         start_delay_ms: 60,
         step_ms: 60,
         log_requests: false,
+        chromium: None,
         ..Config::default()
     }
 }

@@ -1,0 +1,667 @@
+//! Real headless Chromium browsers behind emulated sessions: launch, CDP
+//! attach, screencast frames for viewers, input dispatch, navigation, page
+//! reads for the scripted agent, and clean shutdown (no orphan processes).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::broadcast;
+
+use crate::cdp::{Cdp, Event};
+
+/// One screencast image, as the stream socket sends it.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// Base64 JPEG.
+    pub data: String,
+    pub viewport_width: u32,
+    pub viewport_height: u32,
+    pub url: String,
+}
+
+struct Shared {
+    url: String,
+    viewport: (u32, u32),
+}
+
+pub struct Browser {
+    /// `ws://127.0.0.1:PORT/devtools/browser/UUID`.
+    pub address: String,
+    cdp: Arc<Cdp>,
+    /// Flattened CDP session of the attached page.
+    page: String,
+    frames: broadcast::Sender<Arc<Frame>>,
+    shared: Mutex<Shared>,
+    viewers: tokio::sync::Mutex<usize>,
+    child: Mutex<Option<Child>>,
+    pid: Option<u32>,
+    dir: PathBuf,
+    closed: AtomicBool,
+}
+
+/// Every browser process group and profile directory still alive, so that a
+/// signal handler can remove them all synchronously.
+static LIVE: Mutex<Vec<(u32, PathBuf)>> = Mutex::new(Vec::new());
+
+fn register(pid: u32, dir: &Path) {
+    LIVE.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((pid, dir.to_path_buf()));
+}
+
+fn unregister(pid: u32) {
+    LIVE.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|(p, _)| *p != pid);
+}
+
+/// Kills the whole process group of a browser.
+fn kill_group(pid: u32) {
+    #[cfg(unix)]
+    {
+        if let Ok(pgid) = i32::try_from(pid) {
+            if pgid > 1 {
+                // SAFETY: kill(2) with a negative pid signals that process
+                // group; the group was created for this browser alone.
+                unsafe {
+                    libc::kill(-pgid, libc::SIGKILL);
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = pid;
+}
+
+/// Kills every browser at once and removes their profile directories (on
+/// SIGINT/SIGTERM and when the server stops).
+pub fn kill_all() {
+    let live: Vec<(u32, PathBuf)> =
+        std::mem::take(&mut *LIVE.lock().unwrap_or_else(|e| e.into_inner()));
+    for (pid, _) in &live {
+        kill_group(*pid);
+    }
+    if !live.is_empty() {
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    for (_, dir) in &live {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// The CSS viewport of the window every browser is launched with.
+pub const WINDOW: (u32, u32) = (1280, 720);
+
+impl Browser {
+    /// Starts Chromium with a fresh profile and attaches to its page.
+    pub async fn launch(chromium: &Path) -> Result<Arc<Browser>, String> {
+        let dir = std::env::temp_dir().join(format!(
+            "{DIR_PREFIX}{}-{}",
+            std::process::id(),
+            crate::util::random_hex(16)
+        ));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create a profile dir: {e}"))?;
+        let mut cmd = Command::new(chromium);
+        cmd.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--remote-debugging-address=127.0.0.1",
+            "--remote-debugging-port=0",
+            "--window-size=1280,720",
+        ])
+        .arg(format!("--user-data-dir={}", dir.display()))
+        .arg("about:blank")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+        #[cfg(unix)]
+        {
+            cmd.process_group(0);
+        }
+        #[cfg(target_os = "linux")]
+        {
+            // SAFETY: only async-signal-safe calls between fork and exec.
+            unsafe {
+                cmd.pre_exec(|| {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                    Ok(())
+                });
+            }
+        }
+        let mut child = match cmd.spawn() {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(format!("cannot start {}: {e}", chromium.display()));
+            }
+        };
+        let pid = child.id();
+        if let Some(p) = pid {
+            register(p, &dir);
+        }
+        let cleanup = |mut child: Child, why: String| {
+            if let Some(p) = pid {
+                kill_group(p);
+                unregister(p);
+            }
+            let _ = child.start_kill();
+            let _ = std::fs::remove_dir_all(&dir);
+            Err::<Arc<Browser>, String>(why)
+        };
+        let Some(stderr) = child.stderr.take() else {
+            return cleanup(child, "no stderr from the browser".into());
+        };
+        let mut lines = BufReader::new(stderr).lines();
+        let found = tokio::time::timeout(Duration::from_secs(30), async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(i) = line.find("DevTools listening on ") {
+                    return Some(line[i + 22..].trim().to_string());
+                }
+            }
+            None
+        })
+        .await;
+        let address = match found {
+            Ok(Some(a)) if a.starts_with("ws://") => a,
+            Ok(_) => return cleanup(child, "the browser exited before it was ready".into()),
+            Err(_) => return cleanup(child, "the browser did not start within 30 s".into()),
+        };
+        // Keep reading stderr so the browser never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+
+        let (cdp, events) = match Cdp::connect(&address).await {
+            Ok(c) => c,
+            Err(e) => return cleanup(child, e),
+        };
+        let page = match attach_page(&cdp).await {
+            Ok(p) => p,
+            Err(e) => return cleanup(child, e),
+        };
+        let (frames, _) = broadcast::channel(2);
+        let b = Arc::new(Browser {
+            address,
+            cdp,
+            page,
+            frames,
+            shared: Mutex::new(Shared {
+                url: "about:blank".into(),
+                viewport: WINDOW,
+            }),
+            viewers: tokio::sync::Mutex::new(0),
+            child: Mutex::new(Some(child)),
+            pid,
+            dir,
+            closed: AtomicBool::new(false),
+        });
+        tokio::spawn(pump_events(Arc::downgrade(&b), events));
+        if let Ok(m) = b.call("Page.getLayoutMetrics", json!({})).await {
+            if let Some(vp) = layout_viewport(&m) {
+                b.shared().viewport = vp;
+            }
+        }
+        Ok(b)
+    }
+
+    fn shared(&self) -> std::sync::MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn is_alive(&self) -> bool {
+        !self.closed.load(Ordering::SeqCst) && !self.cdp.is_closed()
+    }
+
+    async fn call(&self, method: &str, params: Value) -> Result<Value, String> {
+        self.cdp.call(Some(&self.page), method, params).await
+    }
+
+    /// Registers a viewer: starts the screencast for the first one, and
+    /// returns the frame receiver plus a prime frame of the page as it is.
+    pub async fn watch(self: &Arc<Self>) -> (Viewer, Option<Frame>) {
+        let rx = self.frames.subscribe();
+        {
+            let mut n = self.viewers.lock().await;
+            *n += 1;
+            if *n == 1 {
+                let _ = self
+                    .call(
+                        "Page.startScreencast",
+                        json!({"format": "jpeg", "quality": 60, "maxWidth": 1280, "maxHeight": 720, "everyNthFrame": 1}),
+                    )
+                    .await;
+            }
+        }
+        let viewer = Viewer {
+            rx,
+            browser: self.clone(),
+        };
+        let prime = self.capture().await;
+        (viewer, prime)
+    }
+
+    /// A JPEG screenshot of the viewport.
+    pub async fn capture(&self) -> Option<Frame> {
+        if let Ok(m) = self.call("Page.getLayoutMetrics", json!({})).await {
+            if let Some(vp) = layout_viewport(&m) {
+                self.shared().viewport = vp;
+            }
+        }
+        let shot = self
+            .call(
+                "Page.captureScreenshot",
+                json!({"format": "jpeg", "quality": 60}),
+            )
+            .await
+            .ok()?;
+        let data = shot.get("data")?.as_str()?.to_string();
+        let s = self.shared();
+        Some(Frame {
+            data,
+            viewport_width: s.viewport.0,
+            viewport_height: s.viewport.1,
+            url: s.url.clone(),
+        })
+    }
+
+    pub async fn mouse(&self, params: Value) -> Result<(), String> {
+        self.call("Input.dispatchMouseEvent", params)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn key(&self, params: Value) -> Result<(), String> {
+        self.call("Input.dispatchKeyEvent", params)
+            .await
+            .map(|_| ())
+    }
+
+    /// Navigates the page. `Err` carries Chromium's error text.
+    pub async fn navigate(&self, url: &str) -> Result<(), String> {
+        let r = self.call("Page.navigate", json!({"url": url})).await?;
+        match r.get("errorText").and_then(Value::as_str) {
+            Some(e) if !e.is_empty() => Err(e.to_string()),
+            _ => {
+                self.shared().url = url.to_string();
+                Ok(())
+            }
+        }
+    }
+
+    /// Moves `delta` entries through the history (-1 back, 1 forward).
+    pub async fn history(&self, delta: i64) -> Result<(), String> {
+        let h = self.call("Page.getNavigationHistory", json!({})).await?;
+        let idx = h.get("currentIndex").and_then(Value::as_i64).unwrap_or(0) + delta;
+        let entries = h.get("entries").and_then(Value::as_array);
+        let entry = entries.and_then(|e| usize::try_from(idx).ok().and_then(|i| e.get(i)));
+        if let Some(id) = entry.and_then(|e| e.get("id")).and_then(Value::as_i64) {
+            self.call("Page.navigateToHistoryEntry", json!({"entryId": id}))
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn reload(&self) -> Result<(), String> {
+        self.call("Page.reload", json!({})).await.map(|_| ())
+    }
+
+    /// Evaluates an expression in the page and returns its JSON value.
+    pub async fn evaluate(&self, expr: &str) -> Result<Value, String> {
+        let r = self
+            .call(
+                "Runtime.evaluate",
+                json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
+            )
+            .await?;
+        if let Some(d) = r.get("exceptionDetails") {
+            return Err(d
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or("evaluation failed")
+                .to_string());
+        }
+        Ok(r.get("result")
+            .and_then(|x| x.get("value"))
+            .cloned()
+            .unwrap_or(Value::Null))
+    }
+
+    /// Waits until the document has loaded (at most `limit`).
+    pub async fn wait_loaded(&self, limit: Duration) -> Result<(), String> {
+        let start = tokio::time::Instant::now();
+        loop {
+            if let Ok(v) = self.evaluate("document.readyState").await {
+                if v == "complete" {
+                    return Ok(());
+                }
+            }
+            if start.elapsed() > limit {
+                return Err("the page did not finish loading".into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The page's title, first heading and URL.
+    pub async fn read_page(&self) -> Result<Value, String> {
+        self.evaluate(
+            "(() => { const h = document.querySelector('h1, h2, h3, h4, h5, h6'); \
+             return { title: document.title, heading: h ? h.innerText.trim() : null, url: location.href }; })()",
+        )
+        .await
+    }
+
+    /// Closes the browser: politely, then by killing its process group.
+    pub async fn close(&self) {
+        if self.closed.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let _ = tokio::time::timeout(
+            Duration::from_millis(800),
+            self.cdp.call(None, "Browser.close", json!({})),
+        )
+        .await;
+        let child = self.child.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(mut child) = child {
+            let exited = tokio::time::timeout(Duration::from_millis(1500), child.wait()).await;
+            if let Some(p) = self.pid {
+                kill_group(p);
+            }
+            if exited.is_err() {
+                let _ = child.start_kill();
+                let _ = tokio::time::timeout(Duration::from_secs(2), child.wait()).await;
+            }
+        }
+        if let Some(p) = self.pid {
+            unregister(p);
+        }
+        let dir = self.dir.clone();
+        let _ = tokio::task::spawn_blocking(move || std::fs::remove_dir_all(dir)).await;
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(p) = self.pid {
+            if !self.closed.load(Ordering::SeqCst) {
+                kill_group(p);
+                // Let the processes go before their profile is removed.
+                let child = self.child.get_mut().unwrap_or_else(|e| e.into_inner());
+                if let Some(c) = child.as_mut() {
+                    for _ in 0..40 {
+                        if !matches!(c.try_wait(), Ok(None)) {
+                            break;
+                        }
+                        std::thread::sleep(Duration::from_millis(25));
+                    }
+                }
+            }
+            unregister(p);
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+const DIR_PREFIX: &str = "skyvern-emulator-";
+
+/// Removes profile directories left by emulators that were killed outright
+/// (their browsers die with them, their directories stay).
+fn sweep_stale_profiles() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(DIR_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if cfg!(target_os = "linux") && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// A registered viewer; the screencast stops when the last one goes.
+pub struct Viewer {
+    pub rx: broadcast::Receiver<Arc<Frame>>,
+    browser: Arc<Browser>,
+}
+
+impl Drop for Viewer {
+    fn drop(&mut self) {
+        let b = self.browser.clone();
+        if let Ok(h) = tokio::runtime::Handle::try_current() {
+            h.spawn(async move {
+                let mut n = b.viewers.lock().await;
+                *n = n.saturating_sub(1);
+                if *n == 0 && b.is_alive() {
+                    let _ = b.call("Page.stopScreencast", json!({})).await;
+                }
+            });
+        }
+    }
+}
+
+fn layout_viewport(m: &Value) -> Option<(u32, u32)> {
+    let v = m.get("cssLayoutViewport")?;
+    let w = v.get("clientWidth")?.as_f64()?;
+    let h = v.get("clientHeight")?.as_f64()?;
+    if w >= 1.0 && h >= 1.0 {
+        Some((w.round() as u32, h.round() as u32))
+    } else {
+        None
+    }
+}
+
+async fn attach_page(cdp: &Cdp) -> Result<String, String> {
+    let mut target: Option<String> = None;
+    for _ in 0..50 {
+        let t = cdp.call(None, "Target.getTargets", json!({})).await?;
+        target = t
+            .get("targetInfos")
+            .and_then(Value::as_array)
+            .and_then(|a| {
+                a.iter()
+                    .find(|i| i.get("type").and_then(Value::as_str) == Some("page"))
+            })
+            .and_then(|i| i.get("targetId"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        if target.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let target = match target {
+        Some(t) => t,
+        None => cdp
+            .call(None, "Target.createTarget", json!({"url": "about:blank"}))
+            .await?
+            .get("targetId")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or("no page target")?,
+    };
+    let r = cdp
+        .call(
+            None,
+            "Target.attachToTarget",
+            json!({"targetId": target, "flatten": true}),
+        )
+        .await?;
+    let session = r
+        .get("sessionId")
+        .and_then(Value::as_str)
+        .ok_or("no CDP session for the page")?
+        .to_string();
+    cdp.call(Some(&session), "Page.enable", json!({})).await?;
+    // A fixed CSS viewport, whatever room the headless window leaves.
+    cdp.call(
+        Some(&session),
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": WINDOW.0, "height": WINDOW.1, "deviceScaleFactor": 1, "mobile": false}),
+    )
+    .await?;
+    Ok(session)
+}
+
+/// Forwards screencast frames to viewers (acking each at once) and follows
+/// the page's URL.
+async fn pump_events(
+    b: std::sync::Weak<Browser>,
+    mut events: tokio::sync::mpsc::UnboundedReceiver<Event>,
+) {
+    while let Some(ev) = events.recv().await {
+        let Some(b) = b.upgrade() else { return };
+        if ev.session.as_deref() != Some(b.page.as_str()) {
+            continue;
+        }
+        match ev.method.as_str() {
+            "Page.screencastFrame" => {
+                if let Some(sid) = ev.params.get("sessionId").and_then(Value::as_i64) {
+                    b.cdp.fire(
+                        Some(&b.page),
+                        "Page.screencastFrameAck",
+                        json!({"sessionId": sid}),
+                    );
+                }
+                let meta = ev.params.get("metadata");
+                let dim = |k: &str| {
+                    meta.and_then(|m| m.get(k))
+                        .and_then(Value::as_f64)
+                        .filter(|v| *v >= 1.0)
+                        .map(|v| v.round() as u32)
+                };
+                let Some(data) = ev.params.get("data").and_then(Value::as_str) else {
+                    continue;
+                };
+                let frame = {
+                    let mut s = b.shared();
+                    if let (Some(w), Some(h)) = (dim("deviceWidth"), dim("deviceHeight")) {
+                        s.viewport = (w, h);
+                    }
+                    Frame {
+                        data: data.to_string(),
+                        viewport_width: s.viewport.0,
+                        viewport_height: s.viewport.1,
+                        url: s.url.clone(),
+                    }
+                };
+                let _ = b.frames.send(Arc::new(frame));
+            }
+            "Page.frameNavigated" => {
+                let f = ev.params.get("frame");
+                let main = f.is_some_and(|f| f.get("parentId").is_none());
+                if let (true, Some(u)) =
+                    (main, f.and_then(|f| f.get("url")).and_then(Value::as_str))
+                {
+                    b.shared().url = u.to_string();
+                }
+            }
+            "Page.navigatedWithinDocument" => {
+                if let Some(u) = ev.params.get("url").and_then(Value::as_str) {
+                    b.shared().url = u.to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The browsers of all sessions, limited in number.
+pub struct Pool {
+    chromium: Option<PathBuf>,
+    max: usize,
+    inner: Mutex<PoolInner>,
+}
+
+#[derive(Default)]
+struct PoolInner {
+    /// Sessions whose browser is starting.
+    launching: usize,
+    browsers: HashMap<String, Arc<Browser>>,
+}
+
+impl Pool {
+    pub fn new(chromium: Option<PathBuf>, max: usize) -> Pool {
+        if chromium.is_some() {
+            sweep_stale_profiles();
+        }
+        Pool {
+            chromium,
+            max,
+            inner: Mutex::new(PoolInner::default()),
+        }
+    }
+
+    fn inner(&self) -> std::sync::MutexGuard<'_, PoolInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Reserves a slot for a new browser; `None` when there is no Chromium or
+    /// the limit is reached (the session then uses drawn frames).
+    pub fn reserve(&self) -> Option<PathBuf> {
+        let path = self.chromium.clone()?;
+        let mut g = self.inner();
+        if g.launching + g.browsers.len() >= self.max {
+            return None;
+        }
+        g.launching += 1;
+        Some(path)
+    }
+
+    /// Ends a reservation with the launched browser (or none if it failed).
+    pub fn launched(&self, session: &str, b: Option<Arc<Browser>>) {
+        let mut g = self.inner();
+        g.launching = g.launching.saturating_sub(1);
+        if let Some(b) = b {
+            g.browsers.insert(session.to_string(), b);
+        }
+    }
+
+    pub fn get(&self, session: &str) -> Option<Arc<Browser>> {
+        self.inner().browsers.get(session).cloned()
+    }
+
+    pub fn sessions(&self) -> Vec<String> {
+        self.inner().browsers.keys().cloned().collect()
+    }
+
+    /// Removes a session's browser and shuts it down.
+    pub async fn close(&self, session: &str) {
+        let b = self.inner().browsers.remove(session);
+        if let Some(b) = b {
+            b.close().await;
+        }
+    }
+
+    pub async fn close_all(&self) {
+        let all: Vec<Arc<Browser>> = self.inner().browsers.drain().map(|(_, b)| b).collect();
+        for b in all {
+            b.close().await;
+        }
+    }
+}
+
+/// `/usr/bin/chromium` when it exists.
+pub fn default_chromium() -> Option<PathBuf> {
+    let p = PathBuf::from("/usr/bin/chromium");
+    p.exists().then_some(p)
+}

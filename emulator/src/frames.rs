@@ -1,0 +1,583 @@
+//! Frames drawn from the emulator's own state for sessions without a real
+//! browser: a small indexed-colour PNG (hand-written encoder, fixed-Huffman
+//! deflate with run and row-above matches) showing the session's status, the
+//! browser's URL and the current run's steps.
+
+/// Width and height of a drawn frame; also the viewport it reports.
+pub const WIDTH: usize = 1280;
+pub const HEIGHT: usize = 720;
+
+/// What a drawn frame shows. Equal models draw equal frames.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Model {
+    pub session_id: String,
+    /// `created`, `running` or `completed`.
+    pub status: String,
+    pub url: String,
+    pub run: Option<RunModel>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct RunModel {
+    pub id: String,
+    pub status: String,
+    pub prompt: String,
+    /// (label, done)
+    pub steps: Vec<(String, bool)>,
+    pub result: Option<String>,
+}
+
+// Palette indexes.
+const BG: u8 = 0;
+const WHITE: u8 = 1;
+const TEXT: u8 = 2;
+const MUTED: u8 = 3;
+const BLUE: u8 = 4;
+const AMBER: u8 = 5;
+const GREY: u8 = 6;
+const GREEN: u8 = 7;
+const BORDER: u8 = 8;
+const BAR: u8 = 9;
+const ACTIVE: u8 = 10;
+const RED: u8 = 11;
+
+const PALETTE: [[u8; 3]; 12] = [
+    [0xf5, 0xf7, 0xfb],
+    [0xff, 0xff, 0xff],
+    [0x1f, 0x29, 0x37],
+    [0x6b, 0x72, 0x80],
+    [0x1d, 0x4e, 0xd8],
+    [0xb4, 0x53, 0x09],
+    [0x4b, 0x55, 0x63],
+    [0x15, 0x80, 0x3d],
+    [0xd8, 0xdd, 0xe6],
+    [0xe5, 0xe7, 0xeb],
+    [0xdb, 0xea, 0xfe],
+    [0xb9, 0x1c, 0x1c],
+];
+
+/// 5×7 glyphs for ASCII 32..=126, one byte per row, bit 4 leftmost.
+const FONT: [[u8; 7]; 95] = [
+    [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00], // ' '
+    [0x04, 0x04, 0x04, 0x04, 0x04, 0x00, 0x04], // '!'
+    [0x0a, 0x0a, 0x0a, 0x00, 0x00, 0x00, 0x00], // '"'
+    [0x0a, 0x0a, 0x1f, 0x0a, 0x1f, 0x0a, 0x0a], // '#'
+    [0x04, 0x0f, 0x14, 0x0e, 0x05, 0x1e, 0x04], // '$'
+    [0x18, 0x19, 0x02, 0x04, 0x08, 0x13, 0x03], // '%'
+    [0x0c, 0x12, 0x14, 0x08, 0x15, 0x12, 0x0d], // '&'
+    [0x04, 0x04, 0x08, 0x00, 0x00, 0x00, 0x00], // "'"
+    [0x02, 0x04, 0x08, 0x08, 0x08, 0x04, 0x02], // '('
+    [0x08, 0x04, 0x02, 0x02, 0x02, 0x04, 0x08], // ')'
+    [0x00, 0x04, 0x15, 0x0e, 0x15, 0x04, 0x00], // '*'
+    [0x00, 0x04, 0x04, 0x1f, 0x04, 0x04, 0x00], // '+'
+    [0x00, 0x00, 0x00, 0x00, 0x0c, 0x04, 0x08], // ','
+    [0x00, 0x00, 0x00, 0x1f, 0x00, 0x00, 0x00], // '-'
+    [0x00, 0x00, 0x00, 0x00, 0x00, 0x0c, 0x0c], // '.'
+    [0x00, 0x01, 0x02, 0x04, 0x08, 0x10, 0x00], // '/'
+    [0x0e, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0e], // '0'
+    [0x04, 0x0c, 0x04, 0x04, 0x04, 0x04, 0x0e], // '1'
+    [0x0e, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1f], // '2'
+    [0x1f, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0e], // '3'
+    [0x02, 0x06, 0x0a, 0x12, 0x1f, 0x02, 0x02], // '4'
+    [0x1f, 0x10, 0x1e, 0x01, 0x01, 0x11, 0x0e], // '5'
+    [0x06, 0x08, 0x10, 0x1e, 0x11, 0x11, 0x0e], // '6'
+    [0x1f, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08], // '7'
+    [0x0e, 0x11, 0x11, 0x0e, 0x11, 0x11, 0x0e], // '8'
+    [0x0e, 0x11, 0x11, 0x0f, 0x01, 0x02, 0x0c], // '9'
+    [0x00, 0x0c, 0x0c, 0x00, 0x0c, 0x0c, 0x00], // ':'
+    [0x00, 0x0c, 0x0c, 0x00, 0x0c, 0x04, 0x08], // ';'
+    [0x02, 0x04, 0x08, 0x10, 0x08, 0x04, 0x02], // '<'
+    [0x00, 0x00, 0x1f, 0x00, 0x1f, 0x00, 0x00], // '='
+    [0x08, 0x04, 0x02, 0x01, 0x02, 0x04, 0x08], // '>'
+    [0x0e, 0x11, 0x01, 0x02, 0x04, 0x00, 0x04], // '?'
+    [0x0e, 0x11, 0x01, 0x0d, 0x15, 0x15, 0x0e], // '@'
+    [0x0e, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11], // 'A'
+    [0x1e, 0x11, 0x11, 0x1e, 0x11, 0x11, 0x1e], // 'B'
+    [0x0e, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0e], // 'C'
+    [0x1c, 0x12, 0x11, 0x11, 0x11, 0x12, 0x1c], // 'D'
+    [0x1f, 0x10, 0x10, 0x1e, 0x10, 0x10, 0x1f], // 'E'
+    [0x1f, 0x10, 0x10, 0x1e, 0x10, 0x10, 0x10], // 'F'
+    [0x0e, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0f], // 'G'
+    [0x11, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11], // 'H'
+    [0x0e, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0e], // 'I'
+    [0x07, 0x02, 0x02, 0x02, 0x02, 0x12, 0x0c], // 'J'
+    [0x11, 0x12, 0x14, 0x18, 0x14, 0x12, 0x11], // 'K'
+    [0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1f], // 'L'
+    [0x11, 0x1b, 0x15, 0x15, 0x11, 0x11, 0x11], // 'M'
+    [0x11, 0x11, 0x19, 0x15, 0x13, 0x11, 0x11], // 'N'
+    [0x0e, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0e], // 'O'
+    [0x1e, 0x11, 0x11, 0x1e, 0x10, 0x10, 0x10], // 'P'
+    [0x0e, 0x11, 0x11, 0x11, 0x15, 0x12, 0x0d], // 'Q'
+    [0x1e, 0x11, 0x11, 0x1e, 0x14, 0x12, 0x11], // 'R'
+    [0x0f, 0x10, 0x10, 0x0e, 0x01, 0x01, 0x1e], // 'S'
+    [0x1f, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04], // 'T'
+    [0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0e], // 'U'
+    [0x11, 0x11, 0x11, 0x11, 0x11, 0x0a, 0x04], // 'V'
+    [0x11, 0x11, 0x11, 0x15, 0x15, 0x15, 0x0a], // 'W'
+    [0x11, 0x11, 0x0a, 0x04, 0x0a, 0x11, 0x11], // 'X'
+    [0x11, 0x11, 0x11, 0x0a, 0x04, 0x04, 0x04], // 'Y'
+    [0x1f, 0x01, 0x02, 0x04, 0x08, 0x10, 0x1f], // 'Z'
+    [0x0e, 0x08, 0x08, 0x08, 0x08, 0x08, 0x0e], // '['
+    [0x00, 0x10, 0x08, 0x04, 0x02, 0x01, 0x00], // '\\'
+    [0x0e, 0x02, 0x02, 0x02, 0x02, 0x02, 0x0e], // ']'
+    [0x04, 0x0a, 0x11, 0x00, 0x00, 0x00, 0x00], // '^'
+    [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1f], // '_'
+    [0x08, 0x04, 0x02, 0x00, 0x00, 0x00, 0x00], // '`'
+    [0x00, 0x00, 0x0e, 0x01, 0x0f, 0x11, 0x0f], // 'a'
+    [0x10, 0x10, 0x16, 0x19, 0x11, 0x11, 0x1e], // 'b'
+    [0x00, 0x00, 0x0e, 0x10, 0x10, 0x11, 0x0e], // 'c'
+    [0x01, 0x01, 0x0d, 0x13, 0x11, 0x11, 0x0f], // 'd'
+    [0x00, 0x00, 0x0e, 0x11, 0x1f, 0x10, 0x0e], // 'e'
+    [0x06, 0x09, 0x08, 0x1c, 0x08, 0x08, 0x08], // 'f'
+    [0x00, 0x0f, 0x11, 0x11, 0x0f, 0x01, 0x0e], // 'g'
+    [0x10, 0x10, 0x16, 0x19, 0x11, 0x11, 0x11], // 'h'
+    [0x04, 0x00, 0x0c, 0x04, 0x04, 0x04, 0x0e], // 'i'
+    [0x02, 0x00, 0x06, 0x02, 0x02, 0x12, 0x0c], // 'j'
+    [0x10, 0x10, 0x12, 0x14, 0x18, 0x14, 0x12], // 'k'
+    [0x0c, 0x04, 0x04, 0x04, 0x04, 0x04, 0x0e], // 'l'
+    [0x00, 0x00, 0x1a, 0x15, 0x15, 0x11, 0x11], // 'm'
+    [0x00, 0x00, 0x16, 0x19, 0x11, 0x11, 0x11], // 'n'
+    [0x00, 0x00, 0x0e, 0x11, 0x11, 0x11, 0x0e], // 'o'
+    [0x00, 0x00, 0x1e, 0x11, 0x1e, 0x10, 0x10], // 'p'
+    [0x00, 0x00, 0x0d, 0x13, 0x0f, 0x01, 0x01], // 'q'
+    [0x00, 0x00, 0x16, 0x19, 0x10, 0x10, 0x10], // 'r'
+    [0x00, 0x00, 0x0e, 0x10, 0x0e, 0x01, 0x1e], // 's'
+    [0x08, 0x08, 0x1c, 0x08, 0x08, 0x09, 0x06], // 't'
+    [0x00, 0x00, 0x11, 0x11, 0x11, 0x13, 0x0d], // 'u'
+    [0x00, 0x00, 0x11, 0x11, 0x11, 0x0a, 0x04], // 'v'
+    [0x00, 0x00, 0x11, 0x11, 0x15, 0x15, 0x0a], // 'w'
+    [0x00, 0x00, 0x11, 0x0a, 0x04, 0x0a, 0x11], // 'x'
+    [0x00, 0x00, 0x11, 0x11, 0x0f, 0x01, 0x0e], // 'y'
+    [0x00, 0x00, 0x1f, 0x02, 0x04, 0x08, 0x1f], // 'z'
+    [0x02, 0x04, 0x04, 0x08, 0x04, 0x04, 0x02], // '{'
+    [0x04, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04], // '|'
+    [0x08, 0x04, 0x04, 0x02, 0x04, 0x04, 0x08], // '}'
+    [0x00, 0x00, 0x08, 0x15, 0x02, 0x00, 0x00], // '~'
+];
+
+struct Canvas {
+    px: Vec<u8>,
+}
+
+impl Canvas {
+    fn new() -> Canvas {
+        Canvas {
+            px: vec![BG; WIDTH * HEIGHT],
+        }
+    }
+
+    fn rect(&mut self, x: usize, y: usize, w: usize, h: usize, c: u8) {
+        for yy in y.min(HEIGHT)..(y + h).min(HEIGHT) {
+            let row = yy * WIDTH;
+            for xx in x.min(WIDTH)..(x + w).min(WIDTH) {
+                self.px[row + xx] = c;
+            }
+        }
+    }
+
+    /// Draws `s` at scale `k` (a glyph cell is 6k × 8k), cut to `max` chars
+    /// with an ellipsis. Returns the width drawn.
+    fn text(&mut self, x: usize, y: usize, k: usize, c: u8, s: &str, max: usize) -> usize {
+        let chars: Vec<char> = s.chars().collect();
+        let shown: Vec<char> = if chars.len() > max {
+            let mut v: Vec<char> = chars[..max.saturating_sub(3)].to_vec();
+            v.extend(['.', '.', '.']);
+            v
+        } else {
+            chars
+        };
+        for (i, ch) in shown.iter().enumerate() {
+            let code = *ch as u32;
+            let idx = if (32..=126).contains(&code) {
+                (code - 32) as usize
+            } else {
+                ('?' as u32 - 32) as usize
+            };
+            let gx = x + i * 6 * k;
+            for (ry, bits) in FONT[idx].iter().enumerate() {
+                for cx in 0..5 {
+                    if bits & (0x10 >> cx) != 0 {
+                        self.rect(gx + cx * k, y + ry * k, k, k, c);
+                    }
+                }
+            }
+        }
+        shown.len() * 6 * k
+    }
+}
+
+/// Splits `s` into at most `lines` lines of at most `width` chars.
+fn wrap(s: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in s.split_whitespace() {
+        let add = if cur.is_empty() {
+            word.len()
+        } else {
+            cur.len() + 1 + word.len()
+        };
+        if add > width && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    if out.len() > lines {
+        out.truncate(lines);
+        if let Some(last) = out.last_mut() {
+            last.push_str(" ...");
+        }
+    }
+    out
+}
+
+/// Draws the model as a PNG.
+pub fn render(m: &Model) -> Vec<u8> {
+    let mut c = Canvas::new();
+    let head = match m.status.as_str() {
+        "running" => BLUE,
+        "created" => AMBER,
+        _ => GREY,
+    };
+    c.rect(0, 0, WIDTH, 64, head);
+    c.text(24, 20, 3, WHITE, "Skyvern emulator", 30);
+    let status = m.status.to_ascii_uppercase();
+    let sw = status.len() * 18;
+    c.text(WIDTH.saturating_sub(24 + sw), 20, 3, WHITE, &status, 20);
+
+    c.rect(24, 80, WIDTH - 48, 40, BAR);
+    c.text(40, 92, 2, TEXT, &m.url, 100);
+    c.text(
+        24,
+        136,
+        2,
+        MUTED,
+        &format!("Browser session {}", m.session_id),
+        100,
+    );
+
+    let mut y = 176;
+    match m.status.as_str() {
+        "created" => {
+            c.text(24, y, 4, AMBER, "Starting the browser...", 50);
+            y += 56;
+        }
+        "running" if m.run.is_none() => {
+            c.text(24, y, 4, TEXT, "Ready", 50);
+            c.text(
+                24,
+                y + 48,
+                2,
+                MUTED,
+                "Waiting for a task. Runs sent to this session appear here step by step.",
+                100,
+            );
+            y += 96;
+        }
+        "running" => {}
+        _ => {
+            c.text(24, y, 4, GREY, "Session ended", 50);
+            y += 56;
+        }
+    }
+    if let Some(r) = &m.run {
+        let color = match r.status.as_str() {
+            "completed" => GREEN,
+            "failed" | "terminated" | "timed_out" | "canceled" => RED,
+            "running" => BLUE,
+            _ => AMBER,
+        };
+        c.text(24, y, 3, TEXT, &format!("Run {}", r.id), 40);
+        let st = r.status.to_ascii_uppercase();
+        c.text(
+            WIDTH.saturating_sub(24 + st.len() * 18),
+            y,
+            3,
+            color,
+            &st,
+            20,
+        );
+        y += 40;
+        for line in wrap(&r.prompt, 100, 2) {
+            c.text(24, y, 2, MUTED, &line, 104);
+            y += 22;
+        }
+        y += 10;
+        let skip = r.steps.len().saturating_sub(8);
+        for (i, (label, done)) in r.steps.iter().enumerate().skip(skip) {
+            if !done {
+                c.rect(16, y - 6, WIDTH - 32, 30, ACTIVE);
+            }
+            let (mark, mc) = if *done { ("[x]", GREEN) } else { ("[>]", BLUE) };
+            c.text(24, y, 2, mc, mark, 3);
+            c.text(72, y, 2, TEXT, &format!("{}. {label}", i + 1), 96);
+            y += 34;
+        }
+        if let Some(res) = &r.result {
+            c.rect(24, y, WIDTH - 48, 1, BORDER);
+            y += 12;
+            for line in wrap(res, 100, 2) {
+                c.text(24, y, 2, color, &line, 104);
+                y += 22;
+            }
+        }
+    }
+    c.rect(0, HEIGHT - 40, WIDTH, 1, BORDER);
+    c.text(
+        24,
+        HEIGHT - 26,
+        2,
+        MUTED,
+        "No real browser behind this session: this view is drawn by the emulator.",
+        100,
+    );
+    encode_png(&c.px, WIDTH, HEIGHT)
+}
+
+fn crc32(parts: &[&[u8]]) -> u32 {
+    let mut table = [0u32; 256];
+    for (i, t) in table.iter_mut().enumerate() {
+        let mut c = i as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                0xedb8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+        }
+        *t = c;
+    }
+    let mut crc = 0xffff_ffffu32;
+    for p in parts {
+        for b in *p {
+            crc = table[((crc ^ u32::from(*b)) & 0xff) as usize] ^ (crc >> 8);
+        }
+    }
+    crc ^ 0xffff_ffff
+}
+
+fn adler32(data: &[u8]) -> u32 {
+    let (mut a, mut b) = (1u32, 0u32);
+    for chunk in data.chunks(5552) {
+        for x in chunk {
+            a += u32::from(*x);
+            b += a;
+        }
+        a %= 65521;
+        b %= 65521;
+    }
+    (b << 16) | a
+}
+
+fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    out.extend_from_slice(&crc32(&[kind, data]).to_be_bytes());
+}
+
+/// An 8-bit indexed PNG of `px` (palette indexes, row-major).
+pub fn encode_png(px: &[u8], w: usize, h: usize) -> Vec<u8> {
+    let mut raw = Vec::with_capacity((w + 1) * h);
+    for row in px.chunks(w).take(h) {
+        raw.push(0);
+        raw.extend_from_slice(row);
+    }
+    let mut z = vec![0x78, 0x01];
+    z.extend(deflate_fixed(&raw, w + 1));
+    z.extend_from_slice(&adler32(&raw).to_be_bytes());
+
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&(w as u32).to_be_bytes());
+    ihdr.extend_from_slice(&(h as u32).to_be_bytes());
+    ihdr.extend_from_slice(&[8, 3, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    let plte: Vec<u8> = PALETTE.iter().flatten().copied().collect();
+    chunk(&mut out, b"PLTE", &plte);
+    chunk(&mut out, b"IDAT", &z);
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+struct Bits {
+    out: Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl Bits {
+    /// Appends the low `n` bits of `v`, least significant first.
+    fn put(&mut self, v: u32, n: u32) {
+        self.acc |= u64::from(v) << self.n;
+        self.n += n;
+        while self.n >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n -= 8;
+        }
+    }
+
+    /// Appends a Huffman code (most significant bit first).
+    fn code(&mut self, code: u32, len: u32) {
+        let mut r = 0;
+        for i in 0..len {
+            r |= ((code >> i) & 1) << (len - 1 - i);
+        }
+        self.put(r, len);
+    }
+
+    fn symbol(&mut self, s: u32) {
+        match s {
+            0..=143 => self.code(0x30 + s, 8),
+            144..=255 => self.code(0x190 + s - 144, 9),
+            256..=279 => self.code(s - 256, 7),
+            _ => self.code(0xc0 + s - 280, 8),
+        }
+    }
+}
+
+const LEN_BASE: [u32; 29] = [
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
+    163, 195, 227, 258,
+];
+const LEN_EXTRA: [u32; 29] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+];
+const DIST_BASE: [u32; 30] = [
+    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
+    2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
+];
+const DIST_EXTRA: [u32; 30] = [
+    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
+    13,
+];
+
+/// One fixed-Huffman deflate block. Matches are searched only at distance 1
+/// (runs) and at distance `stride` (the row above), which is what flat
+/// drawings need.
+fn deflate_fixed(data: &[u8], stride: usize) -> Vec<u8> {
+    let mut b = Bits {
+        out: Vec::with_capacity(data.len() / 20 + 64),
+        acc: 0,
+        n: 0,
+    };
+    b.put(1, 1); // final block
+    b.put(1, 2); // fixed Huffman
+    let match_len = |i: usize, d: usize| -> usize {
+        if d == 0 || d > i || d > 32768 {
+            return 0;
+        }
+        let max = (data.len() - i).min(258);
+        let mut l = 0;
+        while l < max && data[i + l] == data[i + l - d] {
+            l += 1;
+        }
+        l
+    };
+    let mut i = 0;
+    while i < data.len() {
+        let (l1, l2) = (match_len(i, 1), match_len(i, stride));
+        let (len, dist) = if l2 > l1 { (l2, stride) } else { (l1, 1) };
+        if len >= 3 {
+            let li = LEN_BASE
+                .iter()
+                .rposition(|&x| x as usize <= len)
+                .unwrap_or(0);
+            b.symbol(257 + li as u32);
+            b.put(len as u32 - LEN_BASE[li], LEN_EXTRA[li]);
+            let di = DIST_BASE
+                .iter()
+                .rposition(|&x| x as usize <= dist)
+                .unwrap_or(0);
+            b.code(di as u32, 5);
+            b.put(dist as u32 - DIST_BASE[di], DIST_EXTRA[di]);
+            i += len;
+        } else {
+            b.symbol(u32::from(data[i]));
+            i += 1;
+        }
+    }
+    b.symbol(256);
+    if b.n > 0 {
+        b.out.push(b.acc as u8);
+    }
+    b.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Model {
+        Model {
+            session_id: "pbs_123".into(),
+            status: "running".into(),
+            url: "https://example.com/a?b=c".into(),
+            run: Some(RunModel {
+                id: "tsk_1".into(),
+                status: "running".into(),
+                prompt: "Find the price [steps=3]".into(),
+                steps: vec![
+                    ("Navigate to https://example.com".into(), true),
+                    ("Read the page".into(), false),
+                ],
+                result: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn png_decodes_to_the_drawn_pixels() {
+        let png = render(&sample());
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        assert!(png.len() < 120_000, "{} bytes", png.len());
+        // IHDR
+        assert_eq!(&png[12..16], b"IHDR");
+        assert_eq!(
+            u32::from_be_bytes([png[16], png[17], png[18], png[19]]),
+            1280
+        );
+        // Find IDAT and inflate it.
+        let mut at = 8;
+        let mut idat = Vec::new();
+        while at + 8 <= png.len() {
+            let len = u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]) as usize;
+            let kind = &png[at + 4..at + 8];
+            let data = &png[at + 8..at + 8 + len];
+            let crc = u32::from_be_bytes([
+                png[at + 8 + len],
+                png[at + 9 + len],
+                png[at + 10 + len],
+                png[at + 11 + len],
+            ]);
+            assert_eq!(crc, crc32(&[kind, data]));
+            if kind == b"IDAT" {
+                idat.extend_from_slice(data);
+            }
+            at += 12 + len;
+        }
+        let raw = miniz_oxide::inflate::decompress_to_vec_zlib(&idat).unwrap_or_default();
+        assert_eq!(raw.len(), (WIDTH + 1) * HEIGHT);
+        // The header bar is blue, the page background light.
+        assert_eq!(raw[1], BLUE);
+        assert_eq!(raw[(WIDTH + 1) * 700 + 5], BG);
+    }
+
+    #[test]
+    fn deflate_round_trips() {
+        let data: Vec<u8> = (0..5000u32).map(|i| ((i / 7) % 5) as u8).collect();
+        let mut z = vec![0x78, 0x01];
+        z.extend(deflate_fixed(&data, 100));
+        z.extend_from_slice(&adler32(&data).to_be_bytes());
+        assert_eq!(
+            miniz_oxide::inflate::decompress_to_vec_zlib(&z).unwrap_or_default(),
+            data
+        );
+    }
+}

@@ -44,9 +44,11 @@ fn chromium() -> Option<PathBuf> {
 const PAGE: &str = r#"<!doctype html>
 <html><head><title>Emulator test page</title>
 <style>body{margin:0;font-family:sans-serif}
-#b{position:absolute;left:100px;top:200px;width:200px;height:80px;font-size:20px}</style></head>
+#b{position:absolute;left:100px;top:200px;width:200px;height:80px;font-size:20px}
+#i{position:absolute;left:100px;top:320px;width:300px;height:40px;font-size:20px}</style></head>
 <body><h1 id="h">Hello from the test page</h1>
 <button id="b" onclick="n++;document.getElementById('h').textContent='Clicked '+n">Click me</button>
+<input id="i" oninput="document.getElementById('h').textContent='Typed '+this.value">
 <script>var n=0</script></body></html>"#;
 
 const PAGE_TWO: &str = r#"<!doctype html>
@@ -350,6 +352,21 @@ async fn a_session_backed_by_chromium() {
     )
     .await;
     assert_eq!(out["heading"], "Clicked 1", "{out}");
+
+    // Keys: printable ones with `text`, Backspace as rawKeyDown.
+    click(&mut input, 250.0, 340.0).await;
+    for ch in ["H", "i", "y"] {
+        send(&mut input, json!({"kind": "keyEvent", "eventType": "keyDown", "key": ch, "code": format!("Key{}", ch.to_uppercase()), "text": ch})).await;
+        send(&mut input, json!({"kind": "keyEvent", "eventType": "keyUp", "key": ch, "code": format!("Key{}", ch.to_uppercase())})).await;
+    }
+    send(&mut input, json!({"kind": "keyEvent", "eventType": "rawKeyDown", "key": "Backspace", "code": "Backspace", "windowsVirtualKeyCode": 8})).await;
+    send(&mut input, json!({"kind": "keyEvent", "eventType": "keyUp", "key": "Backspace", "code": "Backspace", "windowsVirtualKeyCode": 8})).await;
+    let out = task(
+        &e,
+        json!({"prompt": "Read what was typed", "browser_session_id": id}),
+    )
+    .await;
+    assert_eq!(out["heading"], "Typed Hi", "{out}");
 
     // Navigation and history through the input socket.
     let two = format!("{site}/two");

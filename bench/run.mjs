@@ -6,7 +6,8 @@
 //                         without them it starts target/debug/skyvern-emulator)
 import { execFile, execFileSync } from "node:child_process";
 import { createServer } from "node:http";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -19,6 +20,16 @@ const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const PKG = process.env.SKYVERN_WASM_PKG ? resolve(process.env.SKYVERN_WASM_PKG) : join(ROOT, "pkg");
 const ENTRY = pathToFileURL(join(PKG, "node.js")).href;
 const GLUE = pathToFileURL(join(PKG, "skyvern_wasm.js")).href;
+
+// The same wasm-opt features `cargo xtask build` enables.
+const WASM_OPT_FEATURES = [
+  "--enable-bulk-memory",
+  "--enable-nontrapping-float-to-int",
+  "--enable-sign-ext",
+  "--enable-mutable-globals",
+  "--enable-reference-types",
+  "--enable-multivalue",
+];
 
 const BUDGET = {
   gzipBytes: 40_000, // whole package (wasm + JS), gzip -9
@@ -105,28 +116,54 @@ if (want("size")) {
     }
   })();
   if (twiggy) {
-    // The shipped module has function names only if the build kept them; the
-    // release module before wasm-bindgen and wasm-opt always has them.
-    const targetDir = process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, "target");
     const shippedWasm = join(PKG, "skyvern_wasm_bg.wasm");
-    const named = join(targetDir, "wasm32-unknown-unknown", "release", "skyvern_wasm.wasm");
-    const top = (file) =>
-      execFileSync("twiggy", ["top", "-n", "40", "-f", "csv", file], { encoding: "utf8" })
+    const top = (file, n = 40) =>
+      execFileSync("twiggy", ["top", "-n", String(n), "-f", "csv", file], { encoding: "utf8" })
         .trim()
         .split("\n")
         .slice(1)
         .map(parseCsvLine)
-        .map(([name, bytes, share]) => ({ name, bytes: Number(bytes), share: Number(share) }));
+        .map(([name, bytes, share]) => ({ name, bytes: Number(bytes), share: Number(share) }))
+        .filter((i) => i.name && !i.name.startsWith("Σ"));
+    const isMeta = (i) => /^custom section|subsection$/.test(i.name);
     let file = shippedWasm;
     let items = top(shippedWasm);
-    if (!items.some((i) => i.name.includes("::")) && existsSync(named)) {
-      file = named;
-      // leave out what wasm-bindgen and wasm-opt strip anyway
-      items = top(named).filter((i) => !/^custom section|subsection$/.test(i.name));
+    let note = "the shipped .wasm";
+    if (!items.some((i) => i.name.includes("::"))) {
+      // The shipped module has no names. Rebuild the same release module with
+      // names kept (wasm-bindgen, then wasm-opt -Oz -g) and use it if its code
+      // is the shipped size (within 3 %), i.e. it is the same build.
+      note = "the shipped .wasm (it has no function names)";
+      const targetDir = process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, "target");
+      const release = join(targetDir, "wasm32-unknown-unknown", "release", "skyvern_wasm.wasm");
+      const wasmOpt = join(ROOT, "node_modules", ".bin", "wasm-opt");
+      if (existsSync(release) && existsSync(wasmOpt)) {
+        const tmp = mkdtempSync(join(tmpdir(), "skyvern-wasm-twiggy-"));
+        try {
+          execFileSync("wasm-bindgen", ["--target", "web", "--out-dir", tmp, "--out-name", "skyvern_wasm", release], { stdio: "ignore" });
+          const named = join(tmp, "named.wasm");
+          execFileSync(wasmOpt, ["-Oz", "-g", ...WASM_OPT_FEATURES, join(tmp, "skyvern_wasm_bg.wasm"), "-o", named], { stdio: "ignore" });
+          const namedItems = top(named, 60);
+          const meta = namedItems.filter(isMeta).reduce((n, i) => n + i.bytes, 0);
+          const codeSize = statSync(named).size - meta;
+          const shippedSize = statSync(shippedWasm).size;
+          if (Math.abs(codeSize - shippedSize) <= shippedSize * 0.03) {
+            file = named;
+            items = namedItems.filter((i) => !isMeta(i));
+            note = "the release module rebuilt with names kept (wasm-bindgen, wasm-opt -Oz -g; the shipped file strips them, custom sections left out)";
+          } else {
+            note += `; ${release} is a different build (${codeSize} B vs ${shippedSize} B), so no names`;
+          }
+        } catch (e) {
+          note += `; naming it failed: ${String(e.message).split("\n")[0]}`;
+        } finally {
+          rmSync(tmp, { recursive: true, force: true });
+        }
+      }
     }
     const trows = items.slice(0, 15).map((i) => [i.name.length > 90 ? `${i.name.slice(0, 87)}…` : i.name, i.bytes.toLocaleString("en"), `${i.share.toFixed(2)} %`]);
-    md += `\n\n\`twiggy top\`, the 15 largest items of ${file === shippedWasm ? "the shipped .wasm" : "the release module before wasm-bindgen and wasm-opt (the shipped one has no function names; custom sections left out)"}:\n\n`;
-    md += table(["item", "shallow bytes", "share"], trows);
+    md += `\n\n\`twiggy top\`, the 15 largest items of ${note}:\n\n`;
+    md += table(["item", "shallow bytes", "share of that file"], trows);
   } else {
     md += "\n\n`twiggy` is not on PATH, so the largest items are not listed (`cargo install twiggy` adds them).";
   }

@@ -52,7 +52,7 @@ pub fn build(cfg: &Config, opts: &CallOptions, call: &Call) -> HttpRequest {
     }
     HttpRequest {
         method: call.method,
-        url: format!("{}{}", cfg.base_url, call.path),
+        url: crate::text::cat(&[&cfg.base_url, &call.path]),
         headers,
         body: call.body.clone(),
     }

@@ -5,6 +5,7 @@ use std::fmt;
 use crate::error::Error;
 use crate::json::Value;
 use crate::request::{valid_header_name, valid_header_value};
+use crate::text::cat;
 use crate::validate::{local, object, Ty};
 
 pub const CLOUD_URL: &str = "https://api.skyvern.com";
@@ -99,9 +100,11 @@ impl Config {
                 _ => {
                     return Err(Error::invalid(
                         "options.environment",
-                        format!(
-                            "must be \"cloud\", \"staging\", \"local\" or a URL (got \"{env}\")"
-                        ),
+                        cat(&[
+                            "must be \"cloud\", \"staging\", \"local\" or a URL (got \"",
+                            env,
+                            "\")",
+                        ]),
                     ))
                 }
             },
@@ -146,10 +149,11 @@ fn base_url(field: &str, url: &str) -> Result<String, Error> {
     if !ok {
         return Err(Error::invalid(
             field,
-            format!(
-                "must be an http:// or https:// URL without query or credentials (got \"{}\")",
-                url.chars().take(80).collect::<String>()
-            ),
+            cat(&[
+                "must be an http:// or https:// URL without query or credentials (got \"",
+                &url.chars().take(80).collect::<String>(),
+                "\")",
+            ]),
         ));
     }
     Ok(url.trim_end_matches('/').to_string())
@@ -162,32 +166,30 @@ pub fn headers(field: &str, v: Option<&Value>) -> Result<Vec<(String, String)>, 
         return Ok(out);
     };
     for (name, value) in members {
+        let path = cat(&[field, ".", name]);
         let value = match value {
             Value::Undefined => continue,
             Value::String(s) => s,
             other => {
                 return Err(Error::invalid(
-                    &format!("{field}.{name}"),
-                    format!("must be a string (got {})", other.type_name()),
+                    &path,
+                    cat(&["must be a string (got ", other.type_name(), ")"]),
                 ))
             }
         };
         let lower = name.to_ascii_lowercase();
         if !valid_header_name(name) {
-            return Err(Error::invalid(
-                &format!("{field}.{name}"),
-                "is not a valid header name",
-            ));
+            return Err(Error::invalid(&path, "is not a valid header name"));
         }
         if !valid_header_value(value) {
             return Err(Error::invalid(
-                &format!("{field}.{name}"),
+                &path,
                 "contains characters that cannot be sent in a header",
             ));
         }
         if lower == "x-api-key" {
             return Err(Error::invalid(
-                &format!("{field}.{name}"),
+                &path,
                 "cannot be set here; use the apiKey option",
             ));
         }

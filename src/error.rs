@@ -1,6 +1,7 @@
 //! The client's errors, and the mapping from an HTTP response to an error.
 
 use crate::json::Value;
+use crate::text::{cat, find, int};
 
 /// The error class a failure surfaces as in JavaScript.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,7 +144,7 @@ impl Error {
 
     pub fn message(&self) -> String {
         match self {
-            Error::InvalidArgument { field, problem } => format!("{field}: {problem}"),
+            Error::InvalidArgument { field, problem } => cat(&[field, ": ", problem]),
             Error::BrowserApiKey => "It looks like you're running in a browser-like environment. \
 Passing `apiKey` here would expose your secret Skyvern API key to anyone who can open this page. \
 Call the Skyvern API from a server instead, or point `baseUrl` at a proxy that adds the key on the \
@@ -151,23 +152,35 @@ server side and omit `apiKey`. If you understand the risk (for example, a local 
 you), set `dangerouslyAllowBrowser: true`."
                 .to_string(),
             Error::Api { message, .. } => message.clone(),
-            Error::InvalidResponse { status, .. } => {
-                format!("HTTP {status}: the response body is not valid JSON")
-            }
+            Error::InvalidResponse { status, .. } => cat(&[
+                "HTTP ",
+                &int(i64::from(*status)),
+                ": the response body is not valid JSON",
+            ]),
             Error::AttemptTimeout { timeout_ms } => {
-                format!("The request timed out after {}", seconds(*timeout_ms))
+                cat(&["The request timed out after ", &seconds(*timeout_ms)])
             }
             Error::WaitTimeout {
                 what, timeout_ms, ..
-            } => format!(
-                "Timed out after {} waiting for {what}",
-                seconds(*timeout_ms)
-            ),
-            Error::SessionEnded { id, status, .. } => {
-                format!("Browser session {id} ended with status `{status}` before it was ready")
-            }
+            } => cat(&[
+                "Timed out after ",
+                &seconds(*timeout_ms),
+                " waiting for ",
+                what,
+            ]),
+            Error::SessionEnded { id, status, .. } => cat(&[
+                "Browser session ",
+                id,
+                " ended with status `",
+                status,
+                "` before it was ready",
+            ]),
             Error::Connection { detail, in_browser } => {
-                let mut m = format!("Connection error: no response from the server ({detail})");
+                let mut m = cat(&[
+                    "Connection error: no response from the server (",
+                    detail,
+                    ")",
+                ]);
                 if *in_browser {
                     m.push_str(
                         ". In a browser this is often CORS: the server must allow this page's \
@@ -184,11 +197,13 @@ origin, or call Skyvern through your own proxy (set `baseUrl` to it)",
 
 fn seconds(ms: f64) -> String {
     let tenths = (ms.max(0.0) / 100.0).round() as u64;
-    if tenths % 10 == 0 {
-        format!("{} s", tenths / 10)
-    } else {
-        format!("{}.{} s", tenths / 10, tenths % 10)
+    let mut out = int((tenths / 10) as i64);
+    if tenths % 10 != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (tenths % 10) as u8));
     }
+    out.push_str(" s");
+    out
 }
 
 /// Turns a non-success response into an error. Never fails, whatever the body.
@@ -208,12 +223,15 @@ pub fn from_response(status: u16, body: &str) -> Error {
         }
         None => text_detail(body),
     };
-    let reason = reason_phrase(status);
-    let message = match detail {
-        Some(d) => format!("{status} {reason}: {d}"),
-        None if body.trim().is_empty() => format!("{status} {reason} (empty response body)"),
-        None => format!("{status} {reason}"),
-    };
+    let mut message = cat(&[&int(i64::from(status)), " ", reason_phrase(status)]);
+    match detail {
+        Some(d) => {
+            message.push_str(": ");
+            message.push_str(&d);
+        }
+        None if body.trim().is_empty() => message.push_str(" (empty response body)"),
+        None => {}
+    }
     Error::Api {
         status,
         message,
@@ -241,8 +259,14 @@ fn json_detail(v: &Value) -> Option<String> {
         return match d {
             Value::String(s) => Some(clip(s)),
             Value::Array(items) => {
-                let parts: Vec<String> = items.iter().map(validation_item).collect();
-                Some(clip(&parts.join("; ")))
+                let mut joined = String::new();
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        joined.push_str("; ");
+                    }
+                    joined.push_str(&validation_item(item));
+                }
+                Some(clip(&joined))
             }
             Value::Object(_) => Some(clip(&code_object(d))),
             Value::Null => None,
@@ -269,26 +293,29 @@ fn validation_item(item: &Value) -> String {
         .and_then(Value::as_str)
         .map(str::to_string)
         .unwrap_or_else(|| item.to_json());
-    let loc = match item.field("loc") {
-        Some(Value::Array(parts)) => parts
-            .iter()
-            .map(|p| match p {
-                Value::String(s) => s.clone(),
-                other => other.to_json(),
-            })
-            .collect::<Vec<_>>()
-            .join("."),
-        _ => String::new(),
-    };
+    let mut loc = String::new();
+    if let Some(Value::Array(parts)) = item.field("loc") {
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                loc.push('.');
+            }
+            match p {
+                Value::String(s) => loc.push_str(s),
+                other => loc.push_str(&other.to_json()),
+            }
+        }
+    }
     let mut out = if loc.is_empty() {
         msg
     } else {
-        format!("{loc}: {msg}")
+        cat(&[&loc, ": ", &msg])
     };
     if let Some(input) = item.field("input") {
         let shown = input.to_json();
         if shown.len() <= 80 && !matches!(input, Value::Object(_)) {
-            out.push_str(&format!(" (got {shown})"));
+            out.push_str(" (got ");
+            out.push_str(&shown);
+            out.push(')');
         }
     }
     out
@@ -302,8 +329,11 @@ fn code_object(d: &Value) -> String {
         .or_else(|| d.field("msg"))
         .and_then(Value::as_str);
     match (code, msg) {
-        (Some(c), Some(m)) => format!("{m} ({c})"),
-        (Some(c), None) => c.replace('_', " "),
+        (Some(c), Some(m)) => cat(&[m, " (", c, ")"]),
+        (Some(c), None) => c
+            .chars()
+            .map(|ch| if ch == '_' { ' ' } else { ch })
+            .collect(),
         (None, Some(m)) => m.to_string(),
         (None, None) => d.to_json(),
     }
@@ -316,15 +346,20 @@ fn text_detail(body: &str) -> Option<String> {
         return None;
     }
     let lower = t.to_ascii_lowercase();
-    if lower.starts_with("<!doctype") || lower.starts_with("<html") || lower.contains("<body") {
-        let title = lower
-            .find("<title>")
-            .and_then(|s| lower[s + 7..].find("</title>").map(|e| (s + 7, s + 7 + e)))
+    if lower.starts_with("<!doctype")
+        || lower.starts_with("<html")
+        || find(&lower, "<body").is_some()
+    {
+        let title = find(&lower, "<title>")
+            .and_then(|s| {
+                let rest = lower.get(s + 7..)?;
+                find(rest, "</title>").map(|e| (s + 7, s + 7 + e))
+            })
             .and_then(|(s, e)| t.get(s..e))
             .map(str::trim)
             .filter(|s| !s.is_empty());
         return Some(match title {
-            Some(title) => format!("HTML page \"{}\"", clip(title)),
+            Some(title) => cat(&["HTML page \"", &clip(title), "\""]),
             None => "HTML page".to_string(),
         });
     }

@@ -5,7 +5,7 @@
 //! variants so validation can name the offending field instead of silently
 //! dropping or rewriting it.
 
-use std::fmt::Write;
+use crate::text::push_int;
 
 /// A JSON value, plus the JavaScript values that have no JSON form.
 #[derive(Clone, Debug, PartialEq)]
@@ -154,7 +154,7 @@ fn write_number(out: &mut String, n: f64) {
     if !n.is_finite() {
         out.push_str("null");
     } else if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
-        let _ = write!(out, "{}", n as i64);
+        push_int(out, n as i64);
     } else {
         write_scientific(out, n);
     }
@@ -184,12 +184,13 @@ fn write_scientific(out: &mut String, n: f64) {
         m = (m - f64::from(d)) * 10.0;
     }
     let digits = digits.trim_end_matches('0');
-    out.push_str(&digits[..1]);
-    if digits.len() > 1 {
+    out.push_str(digits.get(..1).unwrap_or("0"));
+    if let Some(rest) = digits.get(1..).filter(|r| !r.is_empty()) {
         out.push('.');
-        out.push_str(&digits[1..]);
+        out.push_str(rest);
     }
-    let _ = write!(out, "e{exp}");
+    out.push('e');
+    push_int(out, i64::from(exp));
 }
 
 /// Parses a JSON number's text (also used for `Retry-After` seconds). Exact for
@@ -285,7 +286,10 @@ pub fn write_string(out: &mut String, s: &str) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                let n = c as u8;
+                out.push_str("\\u00");
+                out.push(char::from(b"0123456789abcdef"[usize::from(n >> 4)]));
+                out.push(char::from(b"0123456789abcdef"[usize::from(n & 15)]));
             }
             c => out.push(c),
         }
@@ -309,7 +313,11 @@ impl Parser<'_> {
     }
 
     fn eat(&mut self, lit: &[u8]) -> bool {
-        if self.s[self.i..].starts_with(lit) {
+        if self
+            .s
+            .get(self.i..)
+            .is_some_and(|rest| rest.starts_with(lit))
+        {
             self.i += lit.len();
             true
         } else {
@@ -429,7 +437,16 @@ impl Parser<'_> {
     fn hex4(&mut self) -> Option<u32> {
         let h = self.s.get(self.i..self.i + 4)?;
         self.i += 4;
-        u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
+        // As `u32::from_str_radix(h, 16)`: an optional leading `+`, then hex digits.
+        let digits = h.strip_prefix(b"+").unwrap_or(h);
+        if digits.is_empty() {
+            return None;
+        }
+        let mut n = 0;
+        for &c in digits {
+            n = n * 16 + char::from(c).to_digit(16)?;
+        }
+        Some(n)
     }
 
     fn string(&mut self) -> Option<String> {

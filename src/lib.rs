@@ -14,6 +14,7 @@ pub mod live;
 pub mod request;
 pub mod retry;
 pub mod session;
+pub mod text;
 pub mod transport;
 pub mod validate;
 pub mod wait;

@@ -7,6 +7,7 @@
 //! attempt timed out: the server may still be working on it.
 
 use crate::error::Error;
+use crate::text::parse_int;
 
 /// How a request may be retried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,9 +59,11 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
 
 /// Parses an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`) into Unix milliseconds.
 pub fn parse_http_date(s: &str) -> Option<f64> {
-    let rest = s.split_once(", ").map(|(_, r)| r).unwrap_or(s);
+    let rest = crate::text::find(s, ", ")
+        .and_then(|i| s.get(i + 2..))
+        .unwrap_or(s);
     let mut it = rest.split_whitespace();
-    let day: i64 = it.next()?.parse().ok()?;
+    let day = parse_int(it.next()?)?;
     let month = match it.next()? {
         "Jan" => 1,
         "Feb" => 2,
@@ -76,11 +79,11 @@ pub fn parse_http_date(s: &str) -> Option<f64> {
         "Dec" => 12,
         _ => return None,
     };
-    let year: i64 = it.next()?.parse().ok()?;
+    let year = parse_int(it.next()?)?;
     let mut hms = it.next()?.split(':');
-    let h: i64 = hms.next()?.parse().ok()?;
-    let m: i64 = hms.next()?.parse().ok()?;
-    let sec: i64 = hms.next()?.parse().ok()?;
+    let h = parse_int(hms.next()?)?;
+    let m = parse_int(hms.next()?)?;
+    let sec = parse_int(hms.next()?)?;
     if it.next() != Some("GMT") || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
         return None;
     }

@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::json::Value;
+use crate::text::{cat, int};
 
 /// The expected type of a field.
 #[derive(Clone, Copy, Debug)]
@@ -76,7 +77,7 @@ pub const fn local(name: &'static str, ty: Ty) -> Field {
 
 fn got(v: &Value) -> String {
     match v {
-        Value::String(s) if s.chars().count() <= 40 => format!("\"{s}\""),
+        Value::String(s) if s.chars().count() <= 40 => cat(&["\"", s, "\""]),
         Value::Number(n) if n.is_finite() => v.to_json(),
         Value::Decimal(..) => v.to_json(),
         Value::Bool(_) => v.to_json(),
@@ -85,7 +86,7 @@ fn got(v: &Value) -> String {
 }
 
 fn fail(path: &str, expected: &str, v: &Value) -> Error {
-    Error::invalid(path, format!("must be {expected} (got {})", got(v)))
+    Error::invalid(path, cat(&["must be ", expected, " (got ", &got(v), ")"]))
 }
 
 /// Checks an optional options object. `undefined`/`null` count as empty.
@@ -135,8 +136,13 @@ fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
     } else {
-        format!("{path}.{key}")
+        cat(&[path, ".", key])
     }
+}
+
+/// `path[i]`.
+fn index(path: &str, i: usize) -> String {
+    cat(&[path, "[", &int(i as i64), "]"])
 }
 
 /// Checks one value against a type.
@@ -156,10 +162,15 @@ pub fn check(path: &str, v: &Value, ty: Ty) -> Result<(), Error> {
             .ok_or_else(|| fail(path, "a boolean", v)),
         Ty::Int(min, max) => match v.as_f64() {
             Some(n) if n.is_finite() && n.fract() == 0.0 && n >= min && n <= max => Ok(()),
-            _ if max >= 9e15 => Err(fail(path, &format!("an integer ≥ {}", min as i64), v)),
+            _ if max >= 9e15 => Err(fail(path, &cat(&["an integer ≥ ", &int(min as i64)]), v)),
             _ => Err(fail(
                 path,
-                &format!("an integer from {} to {}", min as i64, max as i64),
+                &cat(&[
+                    "an integer from ",
+                    &int(min as i64),
+                    " to ",
+                    &int(max as i64),
+                ]),
                 v,
             )),
         },
@@ -167,10 +178,12 @@ pub fn check(path: &str, v: &Value, ty: Ty) -> Result<(), Error> {
             Some(n) if n.is_finite() && n > min && n <= max => Ok(()),
             _ => Err(fail(
                 path,
-                &format!(
-                    "a number greater than {} and at most {}",
-                    min as i64, max as i64
-                ),
+                &cat(&[
+                    "a number greater than ",
+                    &int(min as i64),
+                    " and at most ",
+                    &int(max as i64),
+                ]),
                 v,
             )),
         },
@@ -193,7 +206,7 @@ pub fn check(path: &str, v: &Value, ty: Ty) -> Result<(), Error> {
         Ty::StrList => match v {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    check(&format!("{path}[{i}]"), item, Ty::Str)?;
+                    check(&index(path, i), item, Ty::Str)?;
                 }
                 Ok(())
             }
@@ -218,7 +231,7 @@ fn json(path: &str, v: &Value) -> Result<(), Error> {
         Value::Number(n) | Value::Decimal(n, _) if n.is_finite() => Ok(()),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                json(&format!("{path}[{i}]"), item)?;
+                json(&index(path, i), item)?;
             }
             Ok(())
         }
@@ -232,7 +245,7 @@ fn json(path: &str, v: &Value) -> Result<(), Error> {
         }
         other => Err(Error::invalid(
             path,
-            format!("cannot be sent as JSON (got {})", other.type_name()),
+            cat(&["cannot be sent as JSON (got ", other.type_name(), ")"]),
         )),
     }
 }

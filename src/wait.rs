@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::json::Value;
 use crate::request::{encode_segment, Method};
 use crate::retry::Retry;
+use crate::text::cat;
 use crate::transport::Env;
 
 pub const FIRST_INTERVAL_MS: f64 = 250.0;
@@ -86,8 +87,8 @@ fn id_of(target: Target, v: &Value) -> Option<String> {
 
 fn describe(target: Target, id: &str) -> String {
     match target {
-        Target::Run => format!("run {id} to finish"),
-        Target::Session => format!("browser session {id} to start"),
+        Target::Run => cat(&["run ", id, " to finish"]),
+        Target::Session => cat(&["browser session ", id, " to start"]),
     }
 }
 
@@ -120,12 +121,11 @@ pub async fn wait<E: Env>(
                         body: last.unwrap_or_default(),
                     });
                 };
-                let path = match spec.target {
-                    Target::Run => format!("/v1/runs/{}", encode_segment(current)),
-                    Target::Session => {
-                        format!("/v1/browser_sessions/{}", encode_segment(current))
-                    }
+                let prefix = match spec.target {
+                    Target::Run => "/v1/runs/",
+                    Target::Session => "/v1/browser_sessions/",
                 };
+                let path = cat(&[prefix, &encode_segment(current)]);
                 let call = Call {
                     method: Method::Get,
                     path,

@@ -18,7 +18,7 @@ pub const CREATE_FIELDS: &[Field] = &[
 ];
 
 fn path(id: &str) -> String {
-    format!("/v1/browser_profiles/{}", encode_segment(id))
+    crate::text::cat(&["/v1/browser_profiles/", &encode_segment(id)])
 }
 
 /// `POST /v1/browser_profiles`.

@@ -113,7 +113,7 @@ pub fn run_workflow(request: Option<&Value>) -> Result<Plan, Error> {
 }
 
 fn path(id: &str) -> String {
-    format!("/v1/runs/{}", encode_segment(id))
+    crate::text::cat(&["/v1/runs/", &encode_segment(id)])
 }
 
 /// `GET /v1/runs/{id}`.
@@ -127,7 +127,7 @@ pub fn cancel(run_id: Option<&Value>) -> Result<Plan, Error> {
     let id = id("runId", run_id)?;
     Ok(call(
         Method::Post,
-        format!("{}/cancel", path(&id)),
+        crate::text::cat(&[&path(&id), "/cancel"]),
         None,
         Retry::Idempotent,
     ))

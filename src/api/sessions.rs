@@ -25,7 +25,7 @@ pub const CREATE_FIELDS: &[Field] = &[
 ];
 
 fn path(id: &str) -> String {
-    format!("/v1/browser_sessions/{}", encode_segment(id))
+    crate::text::cat(&["/v1/browser_sessions/", &encode_segment(id)])
 }
 
 /// `POST /v1/browser_sessions`.
@@ -60,7 +60,7 @@ pub fn close(session_id: Option<&Value>) -> Result<Plan, Error> {
     let id = id("browserSessionId", session_id)?;
     Ok(call(
         Method::Post,
-        format!("{}/close", path(&id)),
+        crate::text::cat(&[&path(&id), "/close"]),
         None,
         Retry::Idempotent,
     ))
@@ -83,7 +83,7 @@ pub fn extend(session_id: Option<&Value>, request: Option<&Value>) -> Result<Pla
     let body = object("request", request, EXTEND_FIELDS)?;
     Ok(call(
         Method::Post,
-        format!("{}/extend", path(&id)),
+        crate::text::cat(&[&path(&id), "/extend"]),
         Some(body),
         Retry::Create,
     ))

@@ -10,13 +10,14 @@ use web_sys::AbortSignal;
 
 use super::convert::{get, parse_success, to_value};
 use super::env::{error_classes, to_js, JsEnv};
-use super::handle::BrowserSessionHandle;
+use super::handle::{BrowserSessionHandle, State};
 use crate::api::{profiles, runs, sessions};
 use crate::client::{self, Plan};
 use crate::config::{CallOptions, Config};
 use crate::error::Error;
 use crate::json::Value;
-use crate::session;
+use crate::session::{self, Open};
+use crate::transport::Env;
 
 /// Returns the error classes (`SkyvernError` and its subclasses).
 #[wasm_bindgen(js_name = errorClasses, unchecked_return_type = "ErrorClasses")]
@@ -41,9 +42,11 @@ fn signal_of(options: &JsValue, path: &str) -> Result<Option<AbortSignal>, Error
     if s.is_undefined() {
         return Ok(None);
     }
-    s.dyn_into::<AbortSignal>()
-        .map(Some)
-        .map_err(|_| Error::invalid(&format!("{path}.abortSignal"), "must be an AbortSignal"))
+    s.dyn_into::<AbortSignal>().map(Some).map_err(|_| {
+        let mut field = String::from(path);
+        field.push_str(".abortSignal");
+        Error::invalid(&field, "must be an AbortSignal")
+    })
 }
 
 fn opt(v: &Option<JsValue>) -> Option<Value> {
@@ -82,28 +85,197 @@ fn reject(e: Error) -> Promise {
     Promise::reject(&to_js(&e))
 }
 
-impl SkyvernClient {
-    fn start(&self, plan: Result<Plan, Error>, prepared: Result<Prepared, Error>) -> Promise {
-        let (plan, p) = match (plan, prepared) {
-            (Ok(plan), Ok(p)) => (plan, p),
-            (Err(e), _) | (_, Err(e)) => return reject(e),
-        };
-        let config = self.config.clone();
-        future_to_promise(async move {
-            if let Some(s) = &p.env.signal {
-                if s.aborted() {
-                    return Err(s.reason());
-                }
-            }
-            let text = client::run(&p.env, &config, &p.options, &plan)
-                .await
-                .map_err(|e| p.env.error(e))?;
-            parse_success(&text).map_err(|e| to_js(&e))
+/// What becomes of a plan's final JSON text.
+pub(crate) enum Out {
+    /// The parsed JSON.
+    Json,
+    /// The parsed JSON, also kept as a handle's `.session`.
+    Store(Rc<State>),
+    /// `undefined`.
+    Nothing,
+}
+
+/// One Promise-returning method as data, run by the shared driver [`spawn`].
+pub(crate) enum Job {
+    /// A plan (a call, a wait, or both).
+    Plan {
+        plan: Plan,
+        env: JsEnv,
+        options: CallOptions,
+        out: Out,
+    },
+    /// Create a session and wait until it is ready, then resolve with a handle
+    /// (`openBrowserSession`) or call `callback` and close it (`withBrowserSession`).
+    Open {
+        open: Open,
+        env: JsEnv,
+        callback: Option<Function>,
+    },
+}
+
+impl Job {
+    pub(crate) fn plan(
+        plan: Result<Plan, Error>,
+        prepared: Result<Prepared, Error>,
+        out: Out,
+    ) -> Result<Job, Error> {
+        let plan = plan?;
+        let p = prepared?;
+        Ok(Job::Plan {
+            plan,
+            env: p.env,
+            options: p.options,
+            out,
         })
     }
+}
 
-    fn simple(&self, plan: Result<Plan, Error>, request_options: &Option<JsValue>) -> Promise {
-        self.start(plan, prepare(request_options, None))
+/// Runs `job` on the shared driver; a validation error rejects at once.
+#[inline(never)]
+pub(crate) fn spawn(config: &Rc<Config>, job: Result<Job, Error>) -> Promise {
+    match job {
+        Ok(job) => future_to_promise(execute(config.clone(), job)),
+        Err(e) => reject(e),
+    }
+}
+
+async fn execute(config: Rc<Config>, job: Job) -> Result<JsValue, JsValue> {
+    match job {
+        Job::Plan {
+            plan,
+            env,
+            options,
+            out,
+        } => {
+            if env.aborted() {
+                return Err(env.error(Error::Aborted));
+            }
+            let text = client::run(&env, &config, &options, &plan)
+                .await
+                .map_err(|e| env.error(e))?;
+            let value = match out {
+                Out::Nothing => return Ok(JsValue::UNDEFINED),
+                _ => parse_success(&text).map_err(|e| to_js(&e))?,
+            };
+            if let Out::Store(state) = out {
+                *state.session.borrow_mut() = value.clone();
+            }
+            Ok(value)
+        }
+        Job::Open {
+            open,
+            env,
+            callback,
+        } => {
+            if env.aborted() {
+                return Err(env.error(Error::Aborted));
+            }
+            let cleanup = JsEnv::default();
+            let text = session::open(&env, &cleanup, &config, &open)
+                .await
+                .map_err(|e| env.error(e))?;
+            let Some(callback) = callback else {
+                let handle = BrowserSessionHandle::new(config, &text, open.options)
+                    .map_err(|e| to_js(&e))?;
+                return Ok(handle.into());
+            };
+            let id = Value::parse(&text)
+                .and_then(|v| {
+                    v.field("browser_session_id")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .unwrap_or_default();
+            let session_obj = parse_success(&text).map_err(|e| to_js(&e))?;
+            let outcome = match callback.call1(&JsValue::UNDEFINED, &session_obj) {
+                Ok(v) => until_abort(Promise::resolve(&v), env.signal.as_ref()).await,
+                Err(thrown) => Err(thrown),
+            };
+            let closed = session::close(&cleanup, &config, &open.options, &id).await;
+            match (outcome, closed) {
+                (Ok(v), Ok(_)) => Ok(v),
+                (Ok(_), Err(e)) => Err(to_js(&e)),
+                (Err(e), _) => Err(e),
+            }
+        }
+    }
+}
+
+/// The client's plain methods, dispatched by [`SkyvernClient::call`].
+#[derive(Clone, Copy)]
+enum M {
+    CreateSession,
+    GetSession,
+    ListSessions,
+    CloseSession,
+    UpdateSession,
+    ExtendSession,
+    WaitSession,
+    RunTask,
+    RunWorkflow,
+    GetRun,
+    CancelRun,
+    WaitRun,
+    CreateProfile,
+    ListProfiles,
+    GetProfile,
+    DeleteProfile,
+}
+
+impl SkyvernClient {
+    /// Validates a method's arguments into a plan and runs it. `extra` is an
+    /// options object (or the request) that may also carry `abortSignal` / `onStatus`.
+    #[inline(never)]
+    fn call(
+        &self,
+        m: M,
+        a: Option<Value>,
+        b: Option<Value>,
+        extra: Option<(&JsValue, &str)>,
+        request_options: &Option<JsValue>,
+    ) -> Promise {
+        let (a, b) = (a.as_ref(), b.as_ref());
+        let plan = match m {
+            M::CreateSession => sessions::create(a),
+            M::GetSession => sessions::get(a),
+            M::ListSessions => Ok(sessions::list()),
+            M::CloseSession => sessions::close(a),
+            M::UpdateSession => sessions::update(a, b),
+            M::ExtendSession => sessions::extend(a, b),
+            M::WaitSession => sessions::wait(a, b),
+            M::RunTask => runs::run_task(a),
+            M::RunWorkflow => runs::run_workflow(a),
+            M::GetRun => runs::get(a),
+            M::CancelRun => runs::cancel(a),
+            M::WaitRun => runs::wait(a, b),
+            M::CreateProfile => profiles::create(a),
+            M::ListProfiles => Ok(profiles::list()),
+            M::GetProfile => profiles::get(a),
+            M::DeleteProfile => profiles::delete(a),
+        };
+        spawn(
+            &self.config,
+            Job::plan(plan, prepare(request_options, extra), Out::Json),
+        )
+    }
+
+    /// `openBrowserSession` and `withBrowserSession`.
+    #[inline(never)]
+    fn open(
+        &self,
+        request: Option<Value>,
+        options: Option<JsValue>,
+        callback: Option<Function>,
+    ) -> Promise {
+        let o = options.clone().unwrap_or(JsValue::UNDEFINED);
+        let job = session::open_plan(request.as_ref(), opt(&options).as_ref()).and_then(|open| {
+            Ok(Job::Open {
+                open,
+                env: JsEnv::new(signal_of(&o, "options")?, None),
+                callback,
+            })
+        });
+        spawn(&self.config, job)
     }
 }
 
@@ -136,7 +308,13 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        self.simple(sessions::create(opt(&request).as_ref()), &request_options)
+        self.call(
+            M::CreateSession,
+            opt(&request),
+            None,
+            None,
+            &request_options,
+        )
     }
 
     /// Gets a browser session.
@@ -148,10 +326,8 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        self.simple(
-            sessions::get(Some(&to_value(&browser_session_id))),
-            &request_options,
-        )
+        let id = Some(to_value(&browser_session_id));
+        self.call(M::GetSession, id, None, None, &request_options)
     }
 
     /// Lists the active browser sessions.
@@ -162,7 +338,7 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        self.simple(Ok(sessions::list()), &request_options)
+        self.call(M::ListSessions, None, None, None, &request_options)
     }
 
     /// Closes a browser session (idempotent).
@@ -174,10 +350,8 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        self.simple(
-            sessions::close(Some(&to_value(&browser_session_id))),
-            &request_options,
-        )
+        let id = Some(to_value(&browser_session_id));
+        self.call(M::CloseSession, id, None, None, &request_options)
     }
 
     /// Turns profile generation on or off for a session.
@@ -190,11 +364,11 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let plan = sessions::update(
-            Some(&to_value(&browser_session_id)),
-            Some(&to_value(&request)),
+        let (id, request) = (
+            Some(to_value(&browser_session_id)),
+            Some(to_value(&request)),
         );
-        self.simple(plan, &request_options)
+        self.call(M::UpdateSession, id, request, None, &request_options)
     }
 
     /// Extends a session's lifetime. A 202 (not confirmed) resolves with the body and its
@@ -208,11 +382,11 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let plan = sessions::extend(
-            Some(&to_value(&browser_session_id)),
-            Some(&to_value(&request)),
+        let (id, request) = (
+            Some(to_value(&browser_session_id)),
+            Some(to_value(&request)),
         );
-        self.simple(plan, &request_options)
+        self.call(M::ExtendSession, id, request, None, &request_options)
     }
 
     /// Resolves with the session once it is running; rejects if it ends first or the
@@ -228,8 +402,9 @@ impl SkyvernClient {
         >,
     ) -> Promise {
         let o = options.clone().unwrap_or(JsValue::UNDEFINED);
-        let plan = sessions::wait(Some(&to_value(&browser_session_id)), opt(&options).as_ref());
-        self.start(plan, prepare(&request_options, Some((&o, "options"))))
+        let id = Some(to_value(&browser_session_id));
+        let extra = Some((&o, "options"));
+        self.call(M::WaitSession, id, opt(&options), extra, &request_options)
     }
 
     /// Runs a task (`POST /v1/run/tasks`); with `waitForCompletion` resolves with the run
@@ -242,8 +417,14 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let plan = runs::run_task(Some(&to_value(&request)));
-        self.start(plan, prepare(&request_options, Some((&request, "request"))))
+        let value = Some(to_value(&request));
+        self.call(
+            M::RunTask,
+            value,
+            None,
+            Some((&request, "request")),
+            &request_options,
+        )
     }
 
     /// Runs a workflow (`POST /v1/run/agents`), with the same wait options as `runTask`.
@@ -255,8 +436,14 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let plan = runs::run_workflow(Some(&to_value(&request)));
-        self.start(plan, prepare(&request_options, Some((&request, "request"))))
+        let value = Some(to_value(&request));
+        self.call(
+            M::RunWorkflow,
+            value,
+            None,
+            Some((&request, "request")),
+            &request_options,
+        )
     }
 
     /// Gets a run (task or workflow).
@@ -268,7 +455,13 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        self.simple(runs::get(Some(&to_value(&run_id))), &request_options)
+        self.call(
+            M::GetRun,
+            Some(to_value(&run_id)),
+            None,
+            None,
+            &request_options,
+        )
     }
 
     /// Cancels a run (idempotent).
@@ -280,7 +473,13 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        self.simple(runs::cancel(Some(&to_value(&run_id))), &request_options)
+        self.call(
+            M::CancelRun,
+            Some(to_value(&run_id)),
+            None,
+            None,
+            &request_options,
+        )
     }
 
     /// Polls a run until its status is terminal (`paused` is not). A timeout rejects with
@@ -297,8 +496,9 @@ impl SkyvernClient {
         >,
     ) -> Promise {
         let o = options.clone().unwrap_or(JsValue::UNDEFINED);
-        let plan = runs::wait(Some(&to_value(&run_id)), opt(&options).as_ref());
-        self.start(plan, prepare(&request_options, Some((&o, "options"))))
+        let id = Some(to_value(&run_id));
+        let extra = Some((&o, "options"));
+        self.call(M::WaitRun, id, opt(&options), extra, &request_options)
     }
 
     /// Creates a browser profile.
@@ -310,10 +510,8 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        self.simple(
-            profiles::create(Some(&to_value(&request))),
-            &request_options,
-        )
+        let value = Some(to_value(&request));
+        self.call(M::CreateProfile, value, None, None, &request_options)
     }
 
     /// Lists browser profiles.
@@ -324,7 +522,7 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        self.simple(Ok(profiles::list()), &request_options)
+        self.call(M::ListProfiles, None, None, None, &request_options)
     }
 
     /// Gets a browser profile.
@@ -336,10 +534,8 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        self.simple(
-            profiles::get(Some(&to_value(&profile_id))),
-            &request_options,
-        )
+        let id = Some(to_value(&profile_id));
+        self.call(M::GetProfile, id, None, None, &request_options)
     }
 
     /// Deletes a browser profile.
@@ -351,10 +547,8 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        self.simple(
-            profiles::delete(Some(&to_value(&profile_id))),
-            &request_options,
-        )
+        let id = Some(to_value(&profile_id));
+        self.call(M::DeleteProfile, id, None, None, &request_options)
     }
 
     /// Creates a session, waits until it is ready (unless `waitUntilReady: false`) and
@@ -368,25 +562,7 @@ impl SkyvernClient {
         #[wasm_bindgen(unchecked_optional_param_type = "OpenBrowserSessionOptions")]
         options: Option<JsValue>,
     ) -> Promise {
-        let o = options.clone().unwrap_or(JsValue::UNDEFINED);
-        let open = session::open_plan(opt(&request).as_ref(), opt(&options).as_ref());
-        let (open, signal) = match (open, signal_of(&o, "options")) {
-            (Ok(open), Ok(signal)) => (open, signal),
-            (Err(e), _) | (_, Err(e)) => return reject(e),
-        };
-        let config = self.config.clone();
-        future_to_promise(async move {
-            let env = JsEnv::new(signal, None);
-            if env.signal.as_ref().is_some_and(|s| s.aborted()) {
-                return Err(env.error(Error::Aborted));
-            }
-            let text = session::open(&env, &JsEnv::default(), &config, &open)
-                .await
-                .map_err(|e| env.error(e))?;
-            let handle =
-                BrowserSessionHandle::new(config, &text, open.options).map_err(|e| to_js(&e))?;
-            Ok(handle.into())
-        })
+        self.open(opt(&request), options, None)
     }
 
     /// Creates a session, waits until it is ready (unless `waitUntilReady: false`), calls
@@ -399,44 +575,10 @@ impl SkyvernClient {
         callback: JsValue,
         options: Option<JsValue>,
     ) -> Promise {
-        let o = options.clone().unwrap_or(JsValue::UNDEFINED);
         let Ok(callback) = callback.dyn_into::<Function>() else {
             return reject(Error::invalid("callback", "must be a function"));
         };
-        let open = session::open_plan(Some(&to_value(&request)), opt(&options).as_ref());
-        let (open, signal) = match (open, signal_of(&o, "options")) {
-            (Ok(open), Ok(signal)) => (open, signal),
-            (Err(e), _) | (_, Err(e)) => return reject(e),
-        };
-        let config = self.config.clone();
-        future_to_promise(async move {
-            let env = JsEnv::new(signal, None);
-            if env.signal.as_ref().is_some_and(|s| s.aborted()) {
-                return Err(env.error(Error::Aborted));
-            }
-            let cleanup = JsEnv::default();
-            let text = session::open(&env, &cleanup, &config, &open)
-                .await
-                .map_err(|e| env.error(e))?;
-            let id = Value::parse(&text)
-                .and_then(|v| {
-                    v.field("browser_session_id")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                })
-                .unwrap_or_default();
-            let session_obj = parse_success(&text).map_err(|e| to_js(&e))?;
-            let outcome = match callback.call1(&JsValue::UNDEFINED, &session_obj) {
-                Ok(v) => until_abort(Promise::resolve(&v), env.signal.as_ref()).await,
-                Err(thrown) => Err(thrown),
-            };
-            let closed = session::close(&cleanup, &config, &open.options, &id).await;
-            match (outcome, closed) {
-                (Ok(v), Ok(_)) => Ok(v),
-                (Ok(_), Err(e)) => Err(to_js(&e)),
-                (Err(e), _) => Err(e),
-            }
-        })
+        self.open(Some(to_value(&request)), options, Some(callback))
     }
 }
 

@@ -7,22 +7,19 @@ use std::rc::Rc;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-use super::client::prepare;
+use super::client::{prepare, spawn, Job, Out};
 use super::convert::{parse_success, to_value};
-use super::env::{to_js, JsEnv};
+use super::env::JsEnv;
 use crate::api::{runs, sessions};
-use crate::client;
 use crate::config::{CallOptions, Config};
 use crate::error::Error;
 use crate::json::Value;
-use crate::session;
 
-struct State {
+pub(crate) struct State {
     config: Rc<Config>,
     id: String,
-    session: RefCell<JsValue>,
+    pub(crate) session: RefCell<JsValue>,
     /// Headers and limits the session was opened with, reused by `close()`.
     options: CallOptions,
     closing: RefCell<Option<Promise>>,
@@ -85,21 +82,12 @@ impl BrowserSessionHandle {
             JsValue,
         >,
     ) -> Promise {
-        let p = match prepare(&request_options, None) {
-            Ok(p) => p,
-            Err(e) => return Promise::reject(&to_js(&e)),
-        };
-        let state = self.state.clone();
-        future_to_promise(async move {
-            let plan =
-                sessions::get(Some(&Value::String(state.id.clone()))).map_err(|e| to_js(&e))?;
-            let text = client::run(&p.env, &state.config, &p.options, &plan)
-                .await
-                .map_err(|e| p.env.error(e))?;
-            let value = parse_success(&text).map_err(|e| to_js(&e))?;
-            *state.session.borrow_mut() = value.clone();
-            Ok(value)
-        })
+        let plan = sessions::get(Some(&Value::String(self.state.id.clone())));
+        let out = Out::Store(self.state.clone());
+        spawn(
+            &self.state.config,
+            Job::plan(plan, prepare(&request_options, None), out),
+        )
     }
 
     /// Runs a task in this session (`browser_session_id` is filled in).
@@ -116,10 +104,11 @@ impl BrowserSessionHandle {
         if let Value::Object(members) = &mut value {
             match members.iter().find(|(k, _)| k == "browser_session_id") {
                 Some((_, Value::String(s))) if *s != self.state.id => {
-                    return Promise::reject(&to_js(&Error::invalid(
+                    let e = Error::invalid(
                         "request.browser_session_id",
                         "differs from this handle's session",
-                    )))
+                    );
+                    return spawn(&self.state.config, Err(e));
                 }
                 Some((_, Value::String(_))) => {}
                 _ => {
@@ -133,17 +122,7 @@ impl BrowserSessionHandle {
         }
         let plan = runs::run_task(Some(&value));
         let prepared = prepare(&request_options, Some((&request, "request")));
-        let (plan, p) = match (plan, prepared) {
-            (Ok(plan), Ok(p)) => (plan, p),
-            (Err(e), _) | (_, Err(e)) => return Promise::reject(&to_js(&e)),
-        };
-        let config = self.state.config.clone();
-        future_to_promise(async move {
-            let text = client::run(&p.env, &config, &p.options, &plan)
-                .await
-                .map_err(|e| p.env.error(e))?;
-            parse_success(&text).map_err(|e| to_js(&e))
-        })
+        spawn(&self.state.config, Job::plan(plan, prepared, Out::Json))
     }
 
     /// Closes the session. Calling it again returns the same Promise.
@@ -152,14 +131,14 @@ impl BrowserSessionHandle {
         if let Some(p) = self.state.closing.borrow().as_ref() {
             return p.clone();
         }
-        let state = self.state.clone();
-        let promise = future_to_promise(async move {
-            let env = JsEnv::default();
-            session::close(&env, &state.config, &state.options, &state.id)
-                .await
-                .map_err(|e| env.error(e))?;
-            Ok(JsValue::UNDEFINED)
-        });
+        let job =
+            sessions::close(Some(&Value::String(self.state.id.clone()))).map(|plan| Job::Plan {
+                plan,
+                env: JsEnv::default(),
+                options: self.state.options.clone(),
+                out: Out::Nothing,
+            });
+        let promise = spawn(&self.state.config, job);
         *self.state.closing.borrow_mut() = Some(promise.clone());
         promise
     }

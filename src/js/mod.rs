@@ -6,3 +6,9 @@ mod convert;
 mod env;
 mod handle;
 mod types;
+
+/// The module's allocator: Talc is a drop-in for the standard library's dlmalloc
+/// that takes a fraction of its code size in the `.wasm` (and is faster).
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -1,26 +1,45 @@
-//! Sends one attempt with the Fetch API (through gloo-net). The only file that calls fetch.
+//! Sends one attempt with the Fetch API. The only file that calls fetch.
+//!
+//! `fetch`, `Headers` and `Response` are reached through a few direct bindings
+//! rather than a wrapper crate: the client needs one call shape, and a wrapper
+//! would add its own request builder, error types and formatting to the package.
 //!
 //! The caller's `AbortSignal` is never handed to fetch: its `reason` may be any
 //! value, and fetch would reject with it. The attempt uses its own controller,
 //! aborted (with a plain `AbortError`) when the caller's signal fires, combined
 //! with `AbortSignal.timeout` for the attempt's time limit.
 
-use gloo_net::http::{Method as FetchMethod, RequestBuilder};
-use js_sys::Array;
+use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
-use crate::request::{HttpRequest, HttpResponse, Method};
+use crate::request::{HttpRequest, HttpResponse};
 use crate::transport::SendError;
 
-fn method(m: Method) -> FetchMethod {
-    match m {
-        Method::Get => FetchMethod::GET,
-        Method::Post => FetchMethod::POST,
-        Method::Patch => FetchMethod::PATCH,
-        Method::Delete => FetchMethod::DELETE,
-    }
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch(url, init)`, looked up at call time.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
+
+    type Headers;
+    #[wasm_bindgen(catch, constructor, js_class = "Headers")]
+    fn new() -> Result<Headers, JsValue>;
+    #[wasm_bindgen(catch, method, js_class = "Headers")]
+    fn append(this: &Headers, name: &str, value: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, js_class = "Headers")]
+    fn get(this: &Headers, name: &str) -> Option<String>;
+
+    type Response;
+    #[wasm_bindgen(method, getter, js_class = "Response")]
+    fn status(this: &Response) -> u16;
+    #[wasm_bindgen(method, getter, js_class = "Response")]
+    fn headers(this: &Response) -> Headers;
+    #[wasm_bindgen(catch, method, js_class = "Response")]
+    fn text(this: &Response) -> Result<Promise, JsValue>;
 }
 
 /// Sends `request`, giving up after `timeout_ms` or when `caller` aborts.
@@ -50,33 +69,57 @@ pub async fn send(
     if let Some((c, cb)) = forward {
         let _ = c.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
     }
-    result.map_err(|detail| {
+    result.map_err(|thrown| {
         if caller.is_some_and(|c| c.aborted()) {
             SendError::Aborted
         } else if timer.aborted() {
             SendError::Timeout
         } else {
-            SendError::Network(detail)
+            SendError::Network(describe(&thrown))
         }
     })
 }
 
-async fn attempt(request: &HttpRequest, signal: &AbortSignal) -> Result<HttpResponse, String> {
-    let mut builder = RequestBuilder::new(&request.url)
-        .method(method(request.method))
-        .abort_signal(Some(signal));
+/// `Name: message` for a thrown `Error`, as the runtime's own `toString` would write it.
+fn describe(thrown: &JsValue) -> String {
+    match thrown.dyn_ref::<js_sys::Error>() {
+        Some(e) => {
+            let mut s = String::from(e.name());
+            s.push_str(": ");
+            s.push_str(&String::from(e.message()));
+            s
+        }
+        None => thrown
+            .as_string()
+            .unwrap_or_else(|| "fetch failed".to_string()),
+    }
+}
+
+fn set(init: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(init, &JsValue::from_str(key), value);
+}
+
+async fn attempt(request: &HttpRequest, signal: &AbortSignal) -> Result<HttpResponse, JsValue> {
+    let headers = Headers::new()?;
     for (name, value) in &request.headers {
-        builder = builder.header(name, value);
+        headers.append(name, value)?;
     }
-    let built = match &request.body {
-        Some(body) => builder.body(body.as_str()),
-        None => builder.build(),
+    let init = Object::new();
+    set(&init, "method", &JsValue::from_str(request.method.as_str()));
+    set(&init, "headers", &headers);
+    set(&init, "signal", signal);
+    if let Some(body) = &request.body {
+        set(&init, "body", &JsValue::from_str(body));
     }
-    .map_err(|e| e.to_string())?;
-    let response = built.send().await.map_err(|e| e.to_string())?;
+    let response: Response = JsFuture::from(fetch(&request.url, &init)?)
+        .await?
+        .unchecked_into();
     let status = response.status();
     let retry_after = response.headers().get("retry-after");
-    let body = response.text().await.map_err(|e| e.to_string())?;
+    let body = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
     Ok(HttpResponse {
         status,
         retry_after,

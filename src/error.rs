@@ -244,7 +244,7 @@ const MAX_DETAIL: usize = 500;
 
 fn clip(s: &str) -> String {
     let s = s.trim();
-    if s.chars().count() <= MAX_DETAIL {
+    if crate::text::char_count(s) <= MAX_DETAIL {
         s.to_string()
     } else {
         let mut out: String = s.chars().take(MAX_DETAIL).collect();

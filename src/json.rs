@@ -97,6 +97,7 @@ impl Value {
     /// Parses JSON text; `None` when the text is not valid JSON.
     pub fn parse(text: &str) -> Option<Value> {
         let mut p = Parser {
+            t: text,
             s: text.as_bytes(),
             i: 0,
             depth: 0,
@@ -300,6 +301,7 @@ pub fn write_string(out: &mut String, s: &str) {
 const MAX_DEPTH: u32 = 256;
 
 struct Parser<'a> {
+    t: &'a str,
     s: &'a [u8],
     i: usize,
     depth: u32,
@@ -423,7 +425,7 @@ impl Parser<'_> {
                 return None;
             }
         }
-        let text = std::str::from_utf8(&self.s[start..self.i]).ok()?;
+        let text = self.t.get(start..self.i)?;
         let n = parse_decimal(text)?;
         if text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
             && n.abs() < 9.007_199_254_740_992e15
@@ -460,7 +462,7 @@ impl Parser<'_> {
                 }
                 self.i += 1;
             }
-            out.push_str(std::str::from_utf8(&self.s[start..self.i]).ok()?);
+            out.push_str(self.t.get(start..self.i)?);
             match *self.s.get(self.i)? {
                 b'"' => {
                     self.i += 1;

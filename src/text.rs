@@ -66,6 +66,11 @@ pub fn parse_int(s: &str) -> Option<i64> {
     Some(v)
 }
 
+/// The number of `char`s in `s` (as `s.chars().count()`).
+pub fn char_count(s: &str) -> usize {
+    s.bytes().filter(|b| (b & 0xC0) != 0x80).count()
+}
+
 /// The byte offset of the first `needle` in `haystack`.
 pub fn find(haystack: &str, needle: &str) -> Option<usize> {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
@@ -116,5 +121,8 @@ mod tests {
         assert_eq!(find("<html><title>x", "<title>"), Some(6));
         assert_eq!(find("abc", "abcd"), None);
         assert_eq!(find("abc", ""), Some(0));
+        for s in ["", "abc", "é", "a€😀b"] {
+            assert_eq!(char_count(s), s.chars().count());
+        }
     }
 }

@@ -77,7 +77,7 @@ pub const fn local(name: &'static str, ty: Ty) -> Field {
 
 fn got(v: &Value) -> String {
     match v {
-        Value::String(s) if s.chars().count() <= 40 => cat(&["\"", s, "\""]),
+        Value::String(s) if crate::text::char_count(s) <= 40 => cat(&["\"", s, "\""]),
         Value::Number(n) if n.is_finite() => v.to_json(),
         Value::Decimal(..) => v.to_json(),
         Value::Bool(_) => v.to_json(),

@@ -9,7 +9,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
 use super::convert::{get, parse_success, to_value};
-use super::env::{error_classes, to_js, JsEnv};
+use super::env::{error_classes, to_js, until_abort, JsEnv};
 use super::handle::{BrowserSessionHandle, State};
 use crate::api::{profiles, runs, sessions};
 use crate::client::{self, Plan};
@@ -188,7 +188,7 @@ async fn execute(config: Rc<Config>, job: Job) -> Result<JsValue, JsValue> {
                 .unwrap_or_default();
             let session_obj = parse_success(&text).map_err(|e| to_js(&e))?;
             let outcome = match callback.call1(&JsValue::UNDEFINED, &session_obj) {
-                Ok(v) => until_abort(Promise::resolve(&v), env.signal.as_ref()).await,
+                Ok(v) => JsFuture::from(until_abort(&v, &env.signal_value())).await,
                 Err(thrown) => Err(thrown),
             };
             let closed = session::close(&cleanup, &config, &open.options, &id).await;
@@ -580,25 +580,4 @@ impl SkyvernClient {
         };
         self.open(Some(to_value(&request)), options, Some(callback))
     }
-}
-
-/// Awaits `promise`, or rejects with the signal's reason as soon as it aborts.
-async fn until_abort(promise: Promise, signal: Option<&AbortSignal>) -> Result<JsValue, JsValue> {
-    let Some(signal) = signal else {
-        return JsFuture::from(promise).await;
-    };
-    let mut reject_fn: Option<Function> = None;
-    let aborted = Promise::new(&mut |_, reject| {
-        let _ = signal.add_event_listener_with_callback("abort", &reject);
-        reject_fn = Some(reject);
-    });
-    let raced = Promise::race(&js_sys::Array::of2(&promise, &aborted));
-    let result = JsFuture::from(raced).await;
-    if let Some(f) = &reject_fn {
-        let _ = signal.remove_event_listener_with_callback("abort", f);
-    }
-    if signal.aborted() && result.is_err() {
-        return Err(signal.reason());
-    }
-    result
 }

@@ -27,12 +27,41 @@ extern "C" {
     pub fn error_classes() -> JsValue;
 }
 
-#[wasm_bindgen]
+/// Timers and abort races, written where the engine provides them.
+#[wasm_bindgen(inline_js = r#"
+export function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      if (signal) signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (signal) signal.addEventListener("abort", done);
+  });
+}
+export async function untilAbort(value, signal) {
+  if (!signal) return value;
+  let stop;
+  const aborted = new Promise((_, reject) => {
+    stop = reject;
+    signal.addEventListener("abort", reject);
+  });
+  try {
+    return await Promise.race([value, aborted]);
+  } catch (e) {
+    throw signal.aborted ? signal.reason : e;
+  } finally {
+    signal.removeEventListener("abort", stop);
+  }
+}
+"#)]
 extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
+    /// Resolves after `ms`, or as soon as `signal` aborts.
+    fn sleep(ms: f64, signal: &JsValue) -> Promise;
+    /// Resolves like `value`, or rejects with the signal's reason as soon as it aborts.
+    #[wasm_bindgen(js_name = untilAbort)]
+    pub fn until_abort(value: &JsValue, signal: &JsValue) -> Promise;
 }
 
 /// One call's environment.
@@ -50,6 +79,14 @@ impl JsEnv {
             signal,
             on_status,
             thrown: RefCell::new(None),
+        }
+    }
+
+    /// The abort signal, or `undefined`.
+    pub fn signal_value(&self) -> JsValue {
+        match &self.signal {
+            Some(s) => s.into(),
+            None => JsValue::UNDEFINED,
         }
     }
 
@@ -95,21 +132,7 @@ impl Env for JsEnv {
         if self.aborted() {
             return Err(Error::Aborted);
         }
-        let mut timer = JsValue::UNDEFINED;
-        let mut on_abort: Option<Function> = None;
-        let signal = self.signal.clone();
-        let promise = Promise::new(&mut |resolve, reject| {
-            timer = set_timeout(&resolve, ms.max(0.0));
-            if let Some(s) = &signal {
-                let _ = s.add_event_listener_with_callback("abort", &reject);
-                on_abort = Some(reject);
-            }
-        });
-        let _ = JsFuture::from(promise).await;
-        clear_timeout(&timer);
-        if let (Some(s), Some(f)) = (&signal, &on_abort) {
-            let _ = s.remove_event_listener_with_callback("abort", f);
-        }
+        let _ = JsFuture::from(sleep(ms.max(0.0), &self.signal_value())).await;
         if self.aborted() {
             Err(Error::Aborted)
         } else {

@@ -1,45 +1,66 @@
 //! Sends one attempt with the Fetch API. The only file that calls fetch.
 //!
-//! `fetch`, `Headers` and `Response` are reached through a few direct bindings
-//! rather than a wrapper crate: the client needs one call shape, and a wrapper
-//! would add its own request builder, error types and formatting to the package.
+//! The attempt is a few lines of JavaScript (below) behind one binding: the
+//! engine already has `fetch`, `Headers`, `AbortSignal.timeout` and
+//! `AbortSignal.any`, and driving each of them from Rust through its own
+//! binding would cost more code in the package than the lines themselves.
 //!
 //! The caller's `AbortSignal` is never handed to fetch: its `reason` may be any
 //! value, and fetch would reject with it. The attempt uses its own controller,
 //! aborted (with a plain `AbortError`) when the caller's signal fires, combined
 //! with `AbortSignal.timeout` for the attempt's time limit.
 
-use js_sys::{Array, Object, Promise, Reflect};
-use wasm_bindgen::closure::Closure;
+use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal};
+use web_sys::AbortSignal;
 
 use crate::request::{HttpRequest, HttpResponse};
 use crate::transport::SendError;
 
-#[wasm_bindgen]
+/// `send` resolves with `[status, retryAfter, body]`, or with `[-1]` when the
+/// caller aborted, `[-2]` when the attempt timed out and `[-3, , detail]` when no
+/// response came. `headers` is `name\nvalue\nname\nvalue…` (header names and
+/// values are validated and never contain a line break).
+#[wasm_bindgen(inline_js = r#"
+export async function send(url, method, headers, body, ms, caller) {
+  const timer = AbortSignal.timeout(ms);
+  let signal = timer, forward;
+  if (caller) {
+    if (caller.aborted) return [-1];
+    const own = new AbortController();
+    forward = () => own.abort();
+    caller.addEventListener("abort", forward);
+    signal = AbortSignal.any([timer, own.signal]);
+  }
+  try {
+    const h = new Headers(), p = headers ? headers.split("\n") : [];
+    for (let i = 0; i < p.length; i += 2) h.append(p[i], p[i + 1]);
+    const init = { method, headers: h, signal };
+    if (body !== undefined) init.body = body;
+    const r = await fetch(url, init);
+    const status = r.status, retryAfter = r.headers.get("retry-after");
+    return [status, retryAfter, await r.text()];
+  } catch (e) {
+    if (caller && caller.aborted) return [-1];
+    if (timer.aborted) return [-2];
+    return [-3, , e instanceof Error ? e.name + ": " + e.message : typeof e == "string" ? e : "fetch failed"];
+  } finally {
+    if (forward) caller.removeEventListener("abort", forward);
+  }
+}
+"#)]
 extern "C" {
-    /// The global `fetch(url, init)`, looked up at call time.
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn fetch(url: &str, init: &Object) -> Result<Promise, JsValue>;
-
-    type Headers;
-    #[wasm_bindgen(catch, constructor, js_class = "Headers")]
-    fn new() -> Result<Headers, JsValue>;
-    #[wasm_bindgen(catch, method, js_class = "Headers")]
-    fn append(this: &Headers, name: &str, value: &str) -> Result<(), JsValue>;
-    #[wasm_bindgen(method, js_class = "Headers")]
-    fn get(this: &Headers, name: &str) -> Option<String>;
-
-    type Response;
-    #[wasm_bindgen(method, getter, js_class = "Response")]
-    fn status(this: &Response) -> u16;
-    #[wasm_bindgen(method, getter, js_class = "Response")]
-    fn headers(this: &Response) -> Headers;
-    #[wasm_bindgen(catch, method, js_class = "Response")]
-    fn text(this: &Response) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = send)]
+    fn send_js(
+        url: &str,
+        method: &str,
+        headers: &str,
+        body: &JsValue,
+        ms: f64,
+        caller: &JsValue,
+    ) -> Promise;
 }
 
 /// Sends `request`, giving up after `timeout_ms` or when `caller` aborts.
@@ -48,81 +69,44 @@ pub async fn send(
     timeout_ms: f64,
     caller: Option<&AbortSignal>,
 ) -> Result<HttpResponse, SendError> {
-    let timer = AbortSignal::timeout_with_f64(timeout_ms.max(0.0).ceil());
-    let mut forward: Option<(&AbortSignal, Closure<dyn FnMut()>)> = None;
-    let signal = match caller {
-        None => timer.clone(),
-        Some(c) => {
-            if c.aborted() {
-                return Err(SendError::Aborted);
-            }
-            let controller = AbortController::new()
-                .map_err(|_| SendError::Network("no AbortController".into()))?;
-            let own = controller.clone();
-            let cb = Closure::<dyn FnMut()>::new(move || own.abort());
-            let _ = c.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-            forward = Some((c, cb));
-            AbortSignal::any(&Array::of2(&timer, &controller.signal()))
-        }
-    };
-    let result = attempt(request, &signal).await;
-    if let Some((c, cb)) = forward {
-        let _ = c.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
-    }
-    result.map_err(|thrown| {
-        if caller.is_some_and(|c| c.aborted()) {
-            SendError::Aborted
-        } else if timer.aborted() {
-            SendError::Timeout
-        } else {
-            SendError::Network(describe(&thrown))
-        }
-    })
-}
-
-/// `Name: message` for a thrown `Error`, as the runtime's own `toString` would write it.
-fn describe(thrown: &JsValue) -> String {
-    match thrown.dyn_ref::<js_sys::Error>() {
-        Some(e) => {
-            let mut s = String::from(e.name());
-            s.push_str(": ");
-            s.push_str(&String::from(e.message()));
-            s
-        }
-        None => thrown
-            .as_string()
-            .unwrap_or_else(|| "fetch failed".to_string()),
-    }
-}
-
-fn set(init: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(init, &JsValue::from_str(key), value);
-}
-
-async fn attempt(request: &HttpRequest, signal: &AbortSignal) -> Result<HttpResponse, JsValue> {
-    let headers = Headers::new()?;
+    let mut headers = String::new();
     for (name, value) in &request.headers {
-        headers.append(name, value)?;
+        if !headers.is_empty() {
+            headers.push('\n');
+        }
+        headers.push_str(name);
+        headers.push('\n');
+        headers.push_str(value);
     }
-    let init = Object::new();
-    set(&init, "method", &JsValue::from_str(request.method.as_str()));
-    set(&init, "headers", &headers);
-    set(&init, "signal", signal);
-    if let Some(body) = &request.body {
-        set(&init, "body", &JsValue::from_str(body));
+    let body = match &request.body {
+        Some(b) => JsValue::from_str(b),
+        None => JsValue::UNDEFINED,
+    };
+    let caller: &JsValue = match caller {
+        Some(c) => c,
+        None => &JsValue::UNDEFINED,
+    };
+    let promise = send_js(
+        &request.url,
+        request.method.as_str(),
+        &headers,
+        &body,
+        timeout_ms.max(0.0).ceil(),
+        caller,
+    );
+    let out: Array = match JsFuture::from(promise).await {
+        Ok(v) => v.unchecked_into(),
+        Err(_) => return Err(SendError::Network("fetch failed".into())),
+    };
+    let text = out.get(2).as_string();
+    match out.get(0).as_f64().unwrap_or(-3.0) {
+        s if s == -1.0 => Err(SendError::Aborted),
+        s if s == -2.0 => Err(SendError::Timeout),
+        s if s < 0.0 => Err(SendError::Network(text.unwrap_or_default())),
+        s => Ok(HttpResponse {
+            status: s as u16,
+            retry_after: out.get(1).as_string(),
+            body: text.unwrap_or_default(),
+        }),
     }
-    let response: Response = JsFuture::from(fetch(&request.url, &init)?)
-        .await?
-        .unchecked_into();
-    let status = response.status();
-    let retry_after = response.headers().get("retry-after");
-    let body = JsFuture::from(response.text()?)
-        .await?
-        .as_string()
-        .unwrap_or_default();
-    Ok(HttpResponse {
-        status,
-        retry_after,
-        body,
-    })
 }

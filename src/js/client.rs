@@ -279,6 +279,8 @@ impl SkyvernClient {
     }
 }
 
+// The methods' TypeScript declarations and docs are in `types.rs` (merged into the
+// class in the generated `.d.ts`); `skip_jsdoc` keeps them out of the shipped JS glue.
 #[wasm_bindgen]
 impl SkyvernClient {
     /// Creates a client. Throws a `SkyvernError` naming the option when an option is
@@ -297,9 +299,7 @@ impl SkyvernClient {
         })
     }
 
-    /// Creates a browser session (`POST /v1/browser_sessions`). Never retried unless the
-    /// server said nothing was created.
-    #[wasm_bindgen(js_name = createBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = createBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
     pub fn create_browser_session(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CreateBrowserSessionRequest")]
@@ -317,8 +317,7 @@ impl SkyvernClient {
         )
     }
 
-    /// Gets a browser session.
-    #[wasm_bindgen(js_name = getBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = getBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
     pub fn get_browser_session(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] browser_session_id: JsValue,
@@ -330,8 +329,7 @@ impl SkyvernClient {
         self.call(M::GetSession, id, None, None, &request_options)
     }
 
-    /// Lists the active browser sessions.
-    #[wasm_bindgen(js_name = getBrowserSessions, unchecked_return_type = "Promise<BrowserSession[]>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = getBrowserSessions, unchecked_return_type = "Promise<BrowserSession[]>")]
     pub fn get_browser_sessions(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
@@ -341,8 +339,7 @@ impl SkyvernClient {
         self.call(M::ListSessions, None, None, None, &request_options)
     }
 
-    /// Closes a browser session (idempotent).
-    #[wasm_bindgen(js_name = closeBrowserSession, unchecked_return_type = "Promise<CloseBrowserSessionResponse>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = closeBrowserSession, unchecked_return_type = "Promise<CloseBrowserSessionResponse>")]
     pub fn close_browser_session(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] browser_session_id: JsValue,
@@ -354,8 +351,7 @@ impl SkyvernClient {
         self.call(M::CloseSession, id, None, None, &request_options)
     }
 
-    /// Turns profile generation on or off for a session.
-    #[wasm_bindgen(js_name = updateBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = updateBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
     pub fn update_browser_session(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] browser_session_id: JsValue,
@@ -371,9 +367,7 @@ impl SkyvernClient {
         self.call(M::UpdateSession, id, request, None, &request_options)
     }
 
-    /// Extends a session's lifetime. A 202 (not confirmed) resolves with the body and its
-    /// `warning`; read the session back with `getBrowserSession`.
-    #[wasm_bindgen(js_name = extendBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = extendBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
     pub fn extend_browser_session(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] browser_session_id: JsValue,
@@ -389,9 +383,7 @@ impl SkyvernClient {
         self.call(M::ExtendSession, id, request, None, &request_options)
     }
 
-    /// Resolves with the session once it is running; rejects if it ends first or the
-    /// wait times out (`SkyvernTimeoutError` with `lastSeen`).
-    #[wasm_bindgen(js_name = waitForBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = waitForBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
     pub fn wait_for_browser_session(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] browser_session_id: JsValue,
@@ -407,9 +399,7 @@ impl SkyvernClient {
         self.call(M::WaitSession, id, opt(&options), extra, &request_options)
     }
 
-    /// Runs a task (`POST /v1/run/tasks`); with `waitForCompletion` resolves with the run
-    /// in a terminal status.
-    #[wasm_bindgen(js_name = runTask, unchecked_return_type = "Promise<TaskRun>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = runTask, unchecked_return_type = "Promise<TaskRun>")]
     pub fn run_task(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RunTaskRequest")] request: JsValue,
@@ -427,8 +417,7 @@ impl SkyvernClient {
         )
     }
 
-    /// Runs a workflow (`POST /v1/run/agents`), with the same wait options as `runTask`.
-    #[wasm_bindgen(js_name = runWorkflow, unchecked_return_type = "Promise<WorkflowRun>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = runWorkflow, unchecked_return_type = "Promise<WorkflowRun>")]
     pub fn run_workflow(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RunWorkflowRequest")] request: JsValue,
@@ -446,8 +435,7 @@ impl SkyvernClient {
         )
     }
 
-    /// Gets a run (task or workflow).
-    #[wasm_bindgen(js_name = getRun, unchecked_return_type = "Promise<Run>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = getRun, unchecked_return_type = "Promise<Run>")]
     pub fn get_run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] run_id: JsValue,
@@ -464,8 +452,7 @@ impl SkyvernClient {
         )
     }
 
-    /// Cancels a run (idempotent).
-    #[wasm_bindgen(js_name = cancelRun, unchecked_return_type = "Promise<unknown>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = cancelRun, unchecked_return_type = "Promise<unknown>")]
     pub fn cancel_run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] run_id: JsValue,
@@ -482,9 +469,7 @@ impl SkyvernClient {
         )
     }
 
-    /// Polls a run until its status is terminal (`paused` is not). A timeout rejects with
-    /// `SkyvernTimeoutError` carrying `lastSeen` and does not cancel the run.
-    #[wasm_bindgen(js_name = waitForRun, unchecked_return_type = "Promise<Run>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = waitForRun, unchecked_return_type = "Promise<Run>")]
     pub fn wait_for_run(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] run_id: JsValue,
@@ -501,8 +486,7 @@ impl SkyvernClient {
         self.call(M::WaitRun, id, opt(&options), extra, &request_options)
     }
 
-    /// Creates a browser profile.
-    #[wasm_bindgen(js_name = createBrowserProfile, unchecked_return_type = "Promise<BrowserProfile>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = createBrowserProfile, unchecked_return_type = "Promise<BrowserProfile>")]
     pub fn create_browser_profile(
         &self,
         #[wasm_bindgen(unchecked_param_type = "CreateBrowserProfileRequest")] request: JsValue,
@@ -514,8 +498,7 @@ impl SkyvernClient {
         self.call(M::CreateProfile, value, None, None, &request_options)
     }
 
-    /// Lists browser profiles.
-    #[wasm_bindgen(js_name = getBrowserProfiles, unchecked_return_type = "Promise<BrowserProfile[]>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = getBrowserProfiles, unchecked_return_type = "Promise<BrowserProfile[]>")]
     pub fn get_browser_profiles(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
@@ -525,8 +508,7 @@ impl SkyvernClient {
         self.call(M::ListProfiles, None, None, None, &request_options)
     }
 
-    /// Gets a browser profile.
-    #[wasm_bindgen(js_name = getBrowserProfile, unchecked_return_type = "Promise<BrowserProfile>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = getBrowserProfile, unchecked_return_type = "Promise<BrowserProfile>")]
     pub fn get_browser_profile(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] profile_id: JsValue,
@@ -538,8 +520,7 @@ impl SkyvernClient {
         self.call(M::GetProfile, id, None, None, &request_options)
     }
 
-    /// Deletes a browser profile.
-    #[wasm_bindgen(js_name = deleteBrowserProfile, unchecked_return_type = "Promise<void>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = deleteBrowserProfile, unchecked_return_type = "Promise<void>")]
     pub fn delete_browser_profile(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] profile_id: JsValue,
@@ -551,10 +532,7 @@ impl SkyvernClient {
         self.call(M::DeleteProfile, id, None, None, &request_options)
     }
 
-    /// Creates a session, waits until it is ready (unless `waitUntilReady: false`) and
-    /// resolves with a handle; `await using` closes it. If the wait fails the session is
-    /// closed before the Promise rejects.
-    #[wasm_bindgen(js_name = openBrowserSession, unchecked_return_type = "Promise<BrowserSessionHandle>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = openBrowserSession, unchecked_return_type = "Promise<BrowserSessionHandle>")]
     pub fn open_browser_session(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CreateBrowserSessionRequest")]
@@ -565,10 +543,7 @@ impl SkyvernClient {
         self.open(opt(&request), options, None)
     }
 
-    /// Creates a session, waits until it is ready (unless `waitUntilReady: false`), calls
-    /// `callback(session)` and always closes the session afterwards (success, throw or
-    /// abort). Resolves with the callback's value.
-    #[wasm_bindgen(js_name = withBrowserSession, skip_typescript)]
+    #[wasm_bindgen(js_name = withBrowserSession, skip_typescript, skip_jsdoc)]
     pub fn with_browser_session(
         &self,
         request: JsValue,

@@ -60,22 +60,30 @@ impl BrowserSessionHandle {
     }
 }
 
+// The methods' TypeScript declarations and docs are in `types.rs` (merged into the
+// class in the generated `.d.ts`); `skip_jsdoc` keeps them out of the shipped JS glue.
 #[wasm_bindgen]
 impl BrowserSessionHandle {
-    /// The session id (`pbs_…`).
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, getter)]
     pub fn id(&self) -> String {
         self.state.id.clone()
     }
 
-    /// The last session object seen (updated by `refresh()`).
-    #[wasm_bindgen(getter, unchecked_return_type = "BrowserSession")]
+    #[wasm_bindgen(
+        skip_typescript,
+        skip_jsdoc,
+        getter,
+        unchecked_return_type = "BrowserSession"
+    )]
     pub fn session(&self) -> JsValue {
         self.state.session.borrow().clone()
     }
 
-    /// Fetches the session again and updates `.session`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<BrowserSession>")]
+    #[wasm_bindgen(
+        skip_typescript,
+        skip_jsdoc,
+        unchecked_return_type = "Promise<BrowserSession>"
+    )]
     pub fn refresh(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] request_options: Option<
@@ -90,8 +98,7 @@ impl BrowserSessionHandle {
         )
     }
 
-    /// Runs a task in this session (`browser_session_id` is filled in).
-    #[wasm_bindgen(js_name = runTask, unchecked_return_type = "Promise<TaskRun>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = runTask, unchecked_return_type = "Promise<TaskRun>")]
     pub fn run_task(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Omit<RunTaskRequest, 'browser_session_id'>")]
@@ -125,8 +132,7 @@ impl BrowserSessionHandle {
         spawn(&self.state.config, Job::plan(plan, prepared, Out::Json))
     }
 
-    /// Closes the session. Calling it again returns the same Promise.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    #[wasm_bindgen(skip_typescript, skip_jsdoc, unchecked_return_type = "Promise<void>")]
     pub fn close(&self) -> Promise {
         if let Some(p) = self.state.closing.borrow().as_ref() {
             return p.clone();

@@ -313,6 +313,40 @@ export interface ErrorClasses {
 }
 
 export interface SkyvernClient {
+  /** Creates a browser session (`POST /v1/browser_sessions`). Never retried unless the server said nothing was created. */
+  createBrowserSession(request?: CreateBrowserSessionRequest, request_options?: RequestOptions): Promise<BrowserSession>;
+  /** Gets a browser session. */
+  getBrowserSession(browser_session_id: string, request_options?: RequestOptions): Promise<BrowserSession>;
+  /** Lists the active browser sessions. */
+  getBrowserSessions(request_options?: RequestOptions): Promise<BrowserSession[]>;
+  /** Closes a browser session (idempotent). */
+  closeBrowserSession(browser_session_id: string, request_options?: RequestOptions): Promise<CloseBrowserSessionResponse>;
+  /** Turns profile generation on or off for a session. */
+  updateBrowserSession(browser_session_id: string, request: UpdateBrowserSessionRequest, request_options?: RequestOptions): Promise<BrowserSession>;
+  /** Extends a session's lifetime. A 202 (not confirmed) resolves with the body and its `warning`; read the session back with `getBrowserSession`. */
+  extendBrowserSession(browser_session_id: string, request: ExtendBrowserSessionRequest, request_options?: RequestOptions): Promise<BrowserSession>;
+  /** Resolves with the session once it is running; rejects if it ends first or the wait times out (`SkyvernTimeoutError` with `lastSeen`). */
+  waitForBrowserSession(browser_session_id: string, options?: WaitOptions<BrowserSession>, request_options?: RequestOptions): Promise<BrowserSession>;
+  /** Runs a task (`POST /v1/run/tasks`); with `waitForCompletion` resolves with the run in a terminal status. */
+  runTask(request: RunTaskRequest, request_options?: RequestOptions): Promise<TaskRun>;
+  /** Runs a workflow (`POST /v1/run/agents`), with the same wait options as `runTask`. */
+  runWorkflow(request: RunWorkflowRequest, request_options?: RequestOptions): Promise<WorkflowRun>;
+  /** Gets a run (task or workflow). */
+  getRun(run_id: string, request_options?: RequestOptions): Promise<Run>;
+  /** Cancels a run (idempotent). */
+  cancelRun(run_id: string, request_options?: RequestOptions): Promise<unknown>;
+  /** Polls a run until its status is terminal (`paused` is not). A timeout rejects with `SkyvernTimeoutError` carrying `lastSeen` and does not cancel the run. */
+  waitForRun(run_id: string, options?: WaitOptions<Run>, request_options?: RequestOptions): Promise<Run>;
+  /** Creates a browser profile. */
+  createBrowserProfile(request: CreateBrowserProfileRequest, request_options?: RequestOptions): Promise<BrowserProfile>;
+  /** Lists browser profiles. */
+  getBrowserProfiles(request_options?: RequestOptions): Promise<BrowserProfile[]>;
+  /** Gets a browser profile. */
+  getBrowserProfile(profile_id: string, request_options?: RequestOptions): Promise<BrowserProfile>;
+  /** Deletes a browser profile. */
+  deleteBrowserProfile(profile_id: string, request_options?: RequestOptions): Promise<void>;
+  /** Creates a session, waits until it is ready (unless `waitUntilReady: false`) and resolves with a handle; `await using` closes it. If the wait fails the session is closed before the Promise rejects. */
+  openBrowserSession(request?: CreateBrowserSessionRequest, options?: OpenBrowserSessionOptions): Promise<BrowserSessionHandle>;
   /** Creates a session, waits until it is ready, runs `callback` and always closes the session; resolves with the callback's value. */
   withBrowserSession<T>(
     request: CreateBrowserSessionRequest | undefined,
@@ -322,6 +356,17 @@ export interface SkyvernClient {
 }
 
 export interface BrowserSessionHandle {
+  /** The session id (`pbs_…`). */
+  readonly id: string;
+  /** The last session object seen (updated by `refresh()`). */
+  readonly session: BrowserSession;
+  /** Fetches the session again and updates `.session`. */
+  refresh(request_options?: RequestOptions): Promise<BrowserSession>;
+  /** Runs a task in this session (`browser_session_id` is filled in). */
+  runTask(request: Omit<RunTaskRequest, 'browser_session_id'>, request_options?: RequestOptions): Promise<TaskRun>;
+  /** Closes the session. Calling it again returns the same Promise. */
+  close(): Promise<void>;
+  /** Closes the session (`await using`). */
   [Symbol.asyncDispose](): Promise<void>;
 }
 "#;

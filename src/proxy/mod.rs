@@ -1,0 +1,570 @@
+//! The edge proxy's decisions, kept pure: options, the route allowlist, path
+//! rules, CORS, body limits, header rules and live-view tickets. The
+//! JavaScript adapter (`js/proxy.rs`, `js/proxy.js`) turns a `Request` into an
+//! [`Incoming`], asks [`ProxyConfig::decide`], and does what the [`Decision`] says.
+
+pub mod headers;
+pub mod routes;
+pub mod sha256;
+pub mod ticket;
+
+use std::fmt;
+
+use crate::error::Error;
+use crate::json::{write_string, Value};
+use crate::request::valid_header_value;
+use crate::validate::{local, object, Ty};
+use routes::{Op, ALL_OPS, DEFAULT_OPS, ROUTES};
+use ticket::Grant;
+
+/// Skyvern Cloud, the default upstream.
+pub const DEFAULT_UPSTREAM: &str = "https://api.skyvern.com";
+/// Default `maxBodyBytes`: 1 MiB.
+pub const DEFAULT_MAX_BODY: f64 = 1_048_576.0;
+/// Default `ticketTtlSeconds`: 5 minutes.
+pub const DEFAULT_TICKET_TTL: u64 = 300;
+/// The response header that carries a freshly minted live-view ticket.
+pub const TICKET_HEADER: &str = "x-skyvern-live-ticket";
+/// A ticket secret shorter than this is refused.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// The ticket secret; `Debug` never shows it.
+#[derive(Clone, PartialEq)]
+pub struct Secret(Vec<u8>);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// Validated `createProxyHandler` options (the API key stays with the adapter).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProxyConfig {
+    /// `http(s)://host[:port][/base]`, no trailing slash.
+    pub upstream: String,
+    /// `""` or `/a/b`, no trailing slash.
+    pub prefix: String,
+    /// Bit set of allowed [`Op`]s.
+    allow: u32,
+    /// Exact origins allowed for CORS (besides the proxy's own).
+    pub origins: Vec<String>,
+    pub max_body: f64,
+    secret: Option<Secret>,
+    pub ticket_ttl: u64,
+}
+
+const OPTIONS: &[crate::validate::Field] = &[
+    local("apiKey", Ty::Str),
+    local("upstream", Ty::NonEmpty),
+    local("allow", Ty::StrList),
+    local("allowedOrigins", Ty::StrList),
+    local("pathPrefix", Ty::Str),
+    local("authorize", Ty::Func),
+    local("maxBodyBytes", Ty::Int(0.0, 1e9)),
+    local("ticketSecret", Ty::Str),
+    local("ticketTtlSeconds", Ty::Int(1.0, 86_400.0)),
+];
+
+fn strings(v: Option<&Value>) -> Vec<&str> {
+    match v {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn invalid(field: &str, problem: &str) -> Error {
+    Error::invalid(field, problem)
+}
+
+/// `http(s)://` + an authority without credentials, then an optional path;
+/// only printable ASCII, no query, fragment, spaces or backslashes.
+fn valid_url(url: &str, path_allowed: bool) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    !host.is_empty()
+        && !host.contains('@')
+        && (path_allowed || path.is_empty())
+        && !rest.contains(['?', '#', '\\'])
+        && rest.bytes().all(|b| b.is_ascii_graphic())
+}
+
+impl ProxyConfig {
+    /// Validates the options object of `createProxyHandler`.
+    pub fn from_options(options: Option<&Value>) -> Result<ProxyConfig, Error> {
+        object("options", options, OPTIONS)?;
+        let empty = Value::Object(Vec::new());
+        let o = match options {
+            Some(v @ Value::Object(_)) => v,
+            _ => &empty,
+        };
+        match o.field("apiKey").and_then(Value::as_str) {
+            None => {
+                return Err(invalid(
+                    "options.apiKey",
+                    "is required: the Skyvern API key the proxy adds to every request \
+(in a Worker, a secret binding such as env.SKYVERN_API_KEY)",
+                ))
+            }
+            Some(k) if k.trim().is_empty() => {
+                return Err(invalid(
+                    "options.apiKey",
+                    "is empty (is the secret binding set?)",
+                ))
+            }
+            Some(k) if !valid_header_value(k) => {
+                return Err(invalid(
+                    "options.apiKey",
+                    "contains characters that cannot be sent in a header",
+                ))
+            }
+            Some(_) => {}
+        }
+        let upstream = match o.field("upstream").and_then(Value::as_str) {
+            None => DEFAULT_UPSTREAM.to_string(),
+            Some(u) if valid_url(u, true) => u.trim_end_matches('/').to_string(),
+            Some(_) => {
+                return Err(invalid(
+                    "options.upstream",
+                    "must be an http:// or https:// URL without credentials, query or fragment",
+                ))
+            }
+        };
+        let prefix = match o.field("pathPrefix").and_then(Value::as_str) {
+            None => String::new(),
+            Some(p) => {
+                let t = p.trim_end_matches('/');
+                let ok = t.is_empty()
+                    || (t.starts_with('/')
+                        && t[1..].split('/').all(|s| {
+                            !s.is_empty()
+                                && s != "."
+                                && s != ".."
+                                && s.bytes().all(|b| {
+                                    b.is_ascii_alphanumeric()
+                                        || matches!(b, b'-' | b'_' | b'.' | b'~')
+                                })
+                        }));
+                if !ok {
+                    return Err(invalid(
+                        "options.pathPrefix",
+                        "must be a path like \"/api/skyvern\" (letters, digits, - _ . ~ between slashes)",
+                    ));
+                }
+                t.to_string()
+            }
+        };
+        let mut origins = Vec::new();
+        for origin in strings(o.field("allowedOrigins")) {
+            if !valid_url(origin, false) {
+                return Err(invalid(
+                    "options.allowedOrigins",
+                    "must list exact origins like \"https://app.example\" (scheme, host, optional port; no path or wildcard)",
+                ));
+            }
+            origins.push(origin.to_string());
+        }
+        let secret =
+            match o.field("ticketSecret").and_then(Value::as_str) {
+                None => None,
+                Some(s) if s.len() < MIN_SECRET_BYTES => return Err(invalid(
+                    "options.ticketSecret",
+                    "must be at least 32 bytes long (a random secret, e.g. from a secret binding)",
+                )),
+                Some(s) => Some(Secret(s.as_bytes().to_vec())),
+            };
+        let allow = match o.field("allow") {
+            Some(Value::Array(_)) => {
+                let mut bits = 0;
+                for name in strings(o.field("allow")) {
+                    let Some(op) = Op::from_name(name) else {
+                        let mut known = String::from("is not a known operation; known: ");
+                        for (i, op) in ALL_OPS.iter().enumerate() {
+                            if i > 0 {
+                                known.push_str(", ");
+                            }
+                            known.push_str(op.name());
+                        }
+                        return Err(Error::invalid("options.allow", known));
+                    };
+                    if op.is_live() && secret.is_none() {
+                        return Err(invalid(
+                            "options.ticketSecret",
+                            "is required when options.allow includes liveView or liveControl",
+                        ));
+                    }
+                    bits |= op.bit();
+                }
+                bits
+            }
+            _ => {
+                let mut bits = DEFAULT_OPS.iter().fold(0, |b, op| b | op.bit());
+                if secret.is_some() {
+                    bits |= Op::LiveView.bit() | Op::LiveControl.bit();
+                }
+                bits
+            }
+        };
+        Ok(ProxyConfig {
+            upstream,
+            prefix,
+            allow,
+            origins,
+            max_body: o
+                .field("maxBodyBytes")
+                .and_then(Value::as_f64)
+                .unwrap_or(DEFAULT_MAX_BODY),
+            secret,
+            ticket_ttl: o
+                .field("ticketTtlSeconds")
+                .and_then(Value::as_f64)
+                .map_or(DEFAULT_TICKET_TTL, |n| n as u64),
+        })
+    }
+
+    pub fn allows(&self, op: Op) -> bool {
+        self.allow & op.bit() != 0
+    }
+
+    /// The grant of tickets minted automatically: control when the input
+    /// socket is allowed, else view, else none.
+    pub fn auto_grant(&self) -> Option<Grant> {
+        self.secret.as_ref()?;
+        if self.allows(Op::LiveControl) {
+            Some(Grant::Control)
+        } else if self.allows(Op::LiveView) {
+            Some(Grant::View)
+        } else {
+            None
+        }
+    }
+
+    /// A ticket for `session` minted at `now_ms`, or `None` without a secret or
+    /// for something that is not a session id.
+    pub fn mint(&self, session: &str, grant: Grant, ttl_s: u64, now_ms: f64) -> Option<String> {
+        let secret = self.secret.as_ref()?;
+        if !routes::is_id(routes::Seg::Session, session) {
+            return None;
+        }
+        Some(ticket::mint(
+            &secret.0,
+            session,
+            grant,
+            seconds(now_ms) + ttl_s,
+        ))
+    }
+
+    /// The app's `mintLiveTicket(sessionId, operation?, ttlSeconds?)`.
+    pub fn mint_for(
+        &self,
+        session: Option<&Value>,
+        operation: Option<&Value>,
+        ttl: Option<&Value>,
+        now_ms: f64,
+    ) -> Result<String, Error> {
+        if self.secret.is_none() {
+            return Err(invalid(
+                "options.ticketSecret",
+                "is required to mint live-view tickets",
+            ));
+        }
+        let grant = match operation {
+            None | Some(Value::Undefined) => self.auto_grant().ok_or_else(|| {
+                invalid("operation", "neither liveView nor liveControl is allowed")
+            })?,
+            Some(v) => {
+                let op = v.as_str().and_then(Op::from_name);
+                let grant = op.and_then(Grant::for_op).ok_or_else(|| {
+                    invalid("operation", "must be \"liveView\" or \"liveControl\"")
+                })?;
+                if !op.is_some_and(|op| self.allows(op)) {
+                    return Err(invalid("operation", "is not in options.allow"));
+                }
+                grant
+            }
+        };
+        let ttl = match ttl {
+            None | Some(Value::Undefined) => self.ticket_ttl,
+            Some(v) => match v.as_f64() {
+                Some(n) if n.fract() == 0.0 && (1.0..=86_400.0).contains(&n) => n as u64,
+                _ => return Err(invalid("ttlSeconds", "must be an integer from 1 to 86400")),
+            },
+        };
+        session
+            .and_then(Value::as_str)
+            .and_then(|s| self.mint(s, grant, ttl, now_ms))
+            .ok_or_else(|| invalid("sessionId", "must be a browser session id (pbs_…)"))
+    }
+
+    fn origin_allowed(&self, origin: &str, own: &str) -> bool {
+        origin == own || self.origins.iter().any(|o| o == origin)
+    }
+
+    /// Decides what to do with one incoming request.
+    pub fn decide(&self, req: &Incoming) -> Decision {
+        // A browser's cross-origin request from an origin that is not allowed
+        // gets no CORS headers and never reaches upstream.
+        let cors = match req.origin {
+            Some(o) if self.origin_allowed(o, req.own_origin) => Some(o.to_string()),
+            Some(_) => return Decision::answer(403, "Origin not allowed", None),
+            None => None,
+        };
+        let not_found = || Decision::answer(404, "Not Found", cors.clone());
+        let Some(segs) = routes::segments(req.path, &self.prefix) else {
+            return not_found();
+        };
+        let mut methods = String::new();
+        let mut hit = None;
+        for route in ROUTES.iter().filter(|r| self.allows(r.op)) {
+            if let Some(id) = routes::matches(route, &segs) {
+                if !methods.contains(route.method) {
+                    if !methods.is_empty() {
+                        methods.push_str(", ");
+                    }
+                    methods.push_str(route.method);
+                }
+                if route.method == req.method {
+                    hit = Some((route, id));
+                }
+            }
+        }
+        if methods.is_empty() {
+            return not_found();
+        }
+        if req.preflight {
+            return match cors {
+                Some(origin) => Decision::Preflight { origin, methods },
+                None => Decision::answer(403, "Origin not allowed", None),
+            };
+        }
+        let Some((route, id)) = hit else {
+            return Decision::Answer {
+                status: 405,
+                detail: "Method Not Allowed",
+                allow: Some(methods),
+                cors,
+            };
+        };
+        let op = route.op;
+        let id = id.map(str::to_string);
+        let query = |name: &str| {
+            req.query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+        };
+        let mut url = self.upstream.clone();
+        for seg in &segs {
+            url.push('/');
+            url.push_str(seg);
+        }
+        if op.is_live() {
+            if !req.upgrade {
+                return Decision::answer(426, "This route only accepts WebSocket upgrades", cors);
+            }
+            let (Some(secret), Some(session)) = (&self.secret, &id) else {
+                return not_found();
+            };
+            let now = seconds(req.now_ms);
+            if let Err(refusal) = ticket::verify(&secret.0, query("ticket"), session, op, now) {
+                return Decision::answer(403, refusal.detail(), cors);
+            }
+            let mut sep = '?';
+            if op == Op::LiveControl {
+                let client = query("client_id")
+                    .filter(|c| {
+                        !c.is_empty()
+                            && c.len() <= 64
+                            && c.bytes()
+                                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                    })
+                    .unwrap_or(req.client_id);
+                url.push_str("?client_id=");
+                url.push_str(client);
+                sep = '&';
+            } else if query("force_cdp") == Some("true") {
+                url.push_str("?force_cdp=true");
+                sep = '&';
+            }
+            url.push(sep);
+            url.push_str("apikey=");
+        } else if op == Op::GetBrowserProfiles {
+            let mut sep = '?';
+            for name in ["page", "page_size", "include_deleted", "search_key"] {
+                if let Some(v) = query(name).filter(|v| safe_query_value(v)) {
+                    url.push(sep);
+                    url.push_str(name);
+                    url.push('=');
+                    url.push_str(v);
+                    sep = '&';
+                }
+            }
+        }
+        let body = matches!(route.method, "POST" | "PATCH");
+        if body && req.content_length.is_some_and(|n| n > self.max_body) {
+            return Decision::answer(413, "Request body too large", cors);
+        }
+        let mint = match op {
+            Op::CreateBrowserSession | Op::GetBrowserSession => self.auto_grant(),
+            _ => None,
+        };
+        Decision::Forward(Forward {
+            op,
+            url,
+            id,
+            cors,
+            socket: op.is_live(),
+            body,
+            mint,
+        })
+    }
+}
+
+/// A query value kept as it came: unreserved characters, `+` and well-formed
+/// percent escapes only.
+fn safe_query_value(v: &str) -> bool {
+    let b = v.as_bytes();
+    let hex = |i: usize| b.get(i).is_some_and(u8::is_ascii_hexdigit);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            c if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'+') => {
+                i += 1
+            }
+            b'%' if hex(i + 1) && hex(i + 2) => i += 3,
+            _ => return false,
+        }
+    }
+    b.len() <= 200
+}
+
+fn seconds(ms: f64) -> u64 {
+    if ms.is_finite() && ms > 0.0 {
+        (ms / 1000.0) as u64
+    } else {
+        0
+    }
+}
+
+/// What the adapter read from one `Request`.
+#[derive(Clone, Debug, Default)]
+pub struct Incoming<'a> {
+    pub method: &'a str,
+    /// `new URL(request.url).pathname`, not decoded.
+    pub path: &'a str,
+    /// The query without `?`, not decoded.
+    pub query: &'a str,
+    /// The `Origin` header.
+    pub origin: Option<&'a str>,
+    /// The proxy's own origin (`new URL(request.url).origin`).
+    pub own_origin: &'a str,
+    /// `OPTIONS` with `Access-Control-Request-Method`: a CORS preflight.
+    pub preflight: bool,
+    /// `Upgrade: websocket`.
+    pub upgrade: bool,
+    /// The `Content-Length` header, when it is a number.
+    pub content_length: Option<f64>,
+    /// `Date.now()`.
+    pub now_ms: f64,
+    /// A fresh random id for the input socket when the caller sent none.
+    pub client_id: &'a str,
+}
+
+/// The proxy's answer to one request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Decision {
+    /// Answer locally with `{"detail": …}`; upstream is not contacted.
+    Answer {
+        status: u16,
+        detail: &'static str,
+        /// The `Allow` header of a 405.
+        allow: Option<String>,
+        /// The origin to allow in CORS headers.
+        cors: Option<String>,
+    },
+    /// Answer a CORS preflight with 204.
+    Preflight {
+        origin: String,
+        methods: String,
+    },
+    Forward(Forward),
+}
+
+/// A request to send upstream.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Forward {
+    pub op: Op,
+    /// The upstream URL. For sockets it ends with `apikey=`: the adapter
+    /// appends the encoded key.
+    pub url: String,
+    /// The id in the path, if any.
+    pub id: Option<String>,
+    pub cors: Option<String>,
+    /// A WebSocket upgrade to pass through.
+    pub socket: bool,
+    /// The method carries a body (read with the size limit).
+    pub body: bool,
+    /// Mint a ticket with this grant into the response (on success).
+    pub mint: Option<Grant>,
+}
+
+impl Decision {
+    fn answer(status: u16, detail: &'static str, cors: Option<String>) -> Decision {
+        Decision::Answer {
+            status,
+            detail,
+            allow: None,
+            cors,
+        }
+    }
+
+    /// The decision as a JSON object for the adapter.
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{");
+        let mut field = |name: &str, value: Option<&str>| {
+            if let Some(v) = value {
+                if out.len() > 1 {
+                    out.push(',');
+                }
+                write_string(&mut out, name);
+                out.push(':');
+                write_string(&mut out, v);
+            }
+        };
+        match self {
+            Decision::Answer {
+                status,
+                detail,
+                allow,
+                cors,
+            } => {
+                field("status", Some(&status.to_string()));
+                field("detail", Some(detail));
+                field("allow", allow.as_deref());
+                field("origin", cors.as_deref());
+            }
+            Decision::Preflight { origin, methods } => {
+                field("methods", Some(methods));
+                field("origin", Some(origin));
+            }
+            Decision::Forward(f) => {
+                field("op", Some(f.op.name()));
+                field("url", Some(&f.url));
+                field("id", f.id.as_deref());
+                field("origin", f.cors.as_deref());
+                field("socket", f.socket.then_some("1"));
+                field("body", f.body.then_some("1"));
+                field("mint", f.mint.map(Grant::as_str));
+            }
+        }
+        out.push('}');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -432,12 +432,24 @@ for (const target of targets) {
       opened.delete(handle.id);
     });
 
-    test("withBrowserSession closes the session after the callback", async () => {
+    test("withBrowserSession: cancelRun on a running task, then the session is closed", async () => {
       let id;
       const result = await client.withBrowserSession({ timeout: 10 }, async (s) => {
         id = s.browser_session_id;
         opened.add(id);
         assert.equal(s.status, "running");
+        // "[duration=…]" keeps an emulated run going; a real one is cancelled on its first step.
+        const started = await client.runTask({ prompt: "[fail] [duration=20s] Read the title", url: taskUrl, browser_session_id: id });
+        for (let i = 0; i < 100; i++) {
+          const r = await client.getRun(started.run_id);
+          if (r.status === "running" || TERMINAL_RUN_STATUSES.has(r.status)) break;
+          await new Promise((ok) => setTimeout(ok, 200));
+        }
+        const canceled = await client.cancelRun(started.run_id);
+        assert.equal(canceled, null, "the server answers JSON null");
+        const done = await client.waitForRun(started.run_id, { timeout: 60, pollIntervalMs: 500 });
+        assert.equal(done.status, "canceled");
+        assert.match(done.finished_at, TIMESTAMP);
         return 42;
       }, { timeout: 120, pollIntervalMs: 500 });
       assert.equal(result, 42);

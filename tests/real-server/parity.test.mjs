@@ -456,6 +456,30 @@ const scenarios = [
     expect: { status: 200, body: { status: "running", runnable_type: "task" } },
   },
   {
+    name: "a second task in the session after the first finished",
+    prepare: async (s) => {
+      const res = await send(s.t, {
+        method: "POST",
+        path: "/v1/run/tasks",
+        json: { prompt: "[fail] Read the heading again", url: page.url, browser_session_id: s.ids.session },
+      });
+      assert.equal(res.status, 200, `${s.t.name}: ${res.text.slice(0, 300)}`);
+      s.ids.second = res.json.run_id;
+      await pollUntil(s.t, `/v1/runs/${s.ids.second}`, (j) => TERMINAL_RUN_STATUSES.has(j.status), {
+        timeoutMs: 180_000,
+        intervalMs: 1000,
+      });
+    },
+    req: (ids) => ({ path: `/v1/runs/${ids.second}` }),
+    expect: { status: 200, body: { status: "failed" } },
+    // Open-source 1.0.56 keeps the session held by its first (finished) task.
+    checkReal: (res, s) =>
+      assert.equal(
+        res.json.failure_reason,
+        `Browser session ${s.ids.session} is already occupied by ${s.ids.run}. Wait for that run to finish or cancel it, then retry.`,
+      ),
+  },
+  {
     name: "cancel the finished run",
     req: (ids) => ({ method: "POST", path: `/v1/runs/${ids.run}/cancel` }),
     expect: { status: 400 },
@@ -465,6 +489,52 @@ const scenarios = [
     name: "cancel unknown run",
     req: { method: "POST", path: `/v1/runs/${UNKNOWN_RUN}/cancel` },
     expect: { status: 404, body: { detail: `Run not found ${UNKNOWN_RUN}` } },
+  },
+
+  {
+    name: "cancel a running task",
+    prepare: async (s) => {
+      // A fresh session: on the open-source server a session stays held by its first task.
+      const created = await send(s.t, { method: "POST", path: "/v1/browser_sessions", json: { timeout: 10 } });
+      s.ids.other = remember(s, created);
+      await pollUntil(s.t, sessionPath(s.ids.other), (j) => j.status === "running", { timeoutMs: 90_000 });
+      // "[duration=…]" keeps the emulator's run going; the real server is still on its first step.
+      const res = await send(s.t, {
+        method: "POST",
+        path: "/v1/run/tasks",
+        json: { prompt: "[fail] [duration=20s] Read the heading", url: page.url, browser_session_id: s.ids.other },
+      });
+      assert.equal(res.status, 200, `${s.t.name}: ${res.text.slice(0, 300)}`);
+      s.ids.running = res.json.run_id;
+      await pollUntil(s.t, `/v1/runs/${s.ids.running}`, (j) => j.status === "running", { timeoutMs: 60_000, intervalMs: 200 });
+    },
+    req: (ids) => ({ method: "POST", path: `/v1/runs/${ids.running}/cancel` }),
+    expect: { status: 200 },
+    check: (res) => assert.equal(res.json, null, "the body is JSON null"),
+  },
+  {
+    name: "get the canceled run",
+    prepare: (s) => pollUntil(s.t, `/v1/runs/${s.ids.running}`, (j) => j.status !== "running", { timeoutMs: 30_000 }),
+    req: (ids) => ({ path: `/v1/runs/${ids.running}` }),
+    expect: { status: 200, body: { status: "canceled" } },
+    then: async (s) => {
+      await send(s.t, { method: "POST", path: `${sessionPath(s.ids.other)}/close` });
+    },
+  },
+  {
+    name: "run a workflow that does not exist",
+    req: { method: "POST", path: "/v1/run/agents", json: { agent_id: "wpid_000000000000000000" } },
+    expect: { status: 404, body: { detail: "Workflow not found. workflow_permanent_id=wpid_000000000000000000" } },
+  },
+  {
+    name: "run a workflow by its older route and field name",
+    req: { method: "POST", path: "/v1/run/workflows", json: { workflow_id: "wpid_000000000000000000" } },
+    expect: { status: 404, body: { detail: "Workflow not found. workflow_permanent_id=wpid_000000000000000000" } },
+  },
+  {
+    name: "run a workflow without agent_id",
+    req: { method: "POST", path: "/v1/run/agents", json: {} },
+    expect: { status: 422, body: validation("missing", ["body", "agent_id"], "Field required", {}) },
   },
 
   // Closing
@@ -601,6 +671,7 @@ function checkExpected(scenario, state, res) {
     assert.deepEqual(res.json?.[k], v, `${state.t.name}: field ${k} of ${res.text.slice(0, 400)}`);
   }
   scenario.check?.(res, state);
+  if (state.t === REAL) scenario.checkReal?.(res, state);
 }
 
 function request(scenario, state) {

@@ -5,6 +5,7 @@ pub mod client;
 mod convert;
 mod env;
 mod handle;
+mod proxy;
 mod types;
 
 /// The module's allocator: Talc is a drop-in for the standard library's dlmalloc

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::json::{write_string, Value};
 use crate::request::valid_header_value;
 use crate::validate::{local, object, Ty};
-use routes::{Op, ALL_OPS, DEFAULT_OPS, ROUTES};
+use routes::{Op, DEFAULT_OPS, ROUTES};
 use ticket::Grant;
 
 /// Skyvern Cloud, the default upstream.
@@ -86,10 +86,13 @@ fn valid_url(url: &str, path_allowed: bool) -> bool {
     else {
         return false;
     };
-    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let (host, has_path) = match rest.split_once('/') {
+        Some((host, path)) => (host, !path.is_empty()),
+        None => (rest, false),
+    };
     !host.is_empty()
         && !host.contains('@')
-        && (path_allowed || path.is_empty())
+        && (path_allowed || (!has_path && !rest.ends_with('/')))
         && !rest.contains(['?', '#', '\\'])
         && rest.bytes().all(|b| b.is_ascii_graphic())
 }
@@ -140,8 +143,8 @@ impl ProxyConfig {
             Some(p) => {
                 let t = p.trim_end_matches('/');
                 let ok = t.is_empty()
-                    || (t.starts_with('/')
-                        && t[1..].split('/').all(|s| {
+                    || t.strip_prefix('/').is_some_and(|rest| {
+                        rest.split('/').all(|s| {
                             !s.is_empty()
                                 && s != "."
                                 && s != ".."
@@ -149,7 +152,8 @@ impl ProxyConfig {
                                     b.is_ascii_alphanumeric()
                                         || matches!(b, b'-' | b'_' | b'.' | b'~')
                                 })
-                        }));
+                        })
+                    });
                 if !ok {
                     return Err(invalid(
                         "options.pathPrefix",
@@ -183,14 +187,14 @@ impl ProxyConfig {
                 let mut bits = 0;
                 for name in strings(o.field("allow")) {
                     let Some(op) = Op::from_name(name) else {
-                        let mut known = String::from("is not a known operation; known: ");
-                        for (i, op) in ALL_OPS.iter().enumerate() {
-                            if i > 0 {
-                                known.push_str(", ");
-                            }
-                            known.push_str(op.name());
-                        }
-                        return Err(Error::invalid("options.allow", known));
+                        return Err(Error::invalid(
+                            "options.allow",
+                            crate::text::cat(&[
+                                "\"",
+                                name,
+                                "\" is not a known operation (see ProxyOperation)",
+                            ]),
+                        ));
                     };
                     if op.is_live() && secret.is_none() {
                         return Err(invalid(
@@ -262,9 +266,9 @@ impl ProxyConfig {
     /// The app's `mintLiveTicket(sessionId, operation?, ttlSeconds?)`.
     pub fn mint_for(
         &self,
-        session: Option<&Value>,
-        operation: Option<&Value>,
-        ttl: Option<&Value>,
+        session: Option<&str>,
+        operation: Option<&str>,
+        ttl: Option<f64>,
         now_ms: f64,
     ) -> Result<String, Error> {
         if self.secret.is_none() {
@@ -274,11 +278,11 @@ impl ProxyConfig {
             ));
         }
         let grant = match operation {
-            None | Some(Value::Undefined) => self.auto_grant().ok_or_else(|| {
+            None => self.auto_grant().ok_or_else(|| {
                 invalid("operation", "neither liveView nor liveControl is allowed")
             })?,
-            Some(v) => {
-                let op = v.as_str().and_then(Op::from_name);
+            Some(name) => {
+                let op = Op::from_name(name);
                 let grant = op.and_then(Grant::for_op).ok_or_else(|| {
                     invalid("operation", "must be \"liveView\" or \"liveControl\"")
                 })?;
@@ -289,14 +293,11 @@ impl ProxyConfig {
             }
         };
         let ttl = match ttl {
-            None | Some(Value::Undefined) => self.ticket_ttl,
-            Some(v) => match v.as_f64() {
-                Some(n) if n.fract() == 0.0 && (1.0..=86_400.0).contains(&n) => n as u64,
-                _ => return Err(invalid("ttlSeconds", "must be an integer from 1 to 86400")),
-            },
+            None => self.ticket_ttl,
+            Some(n) if n.fract() == 0.0 && (1.0..=86_400.0).contains(&n) => n as u64,
+            Some(_) => return Err(invalid("ttlSeconds", "must be an integer from 1 to 86400")),
         };
         session
-            .and_then(Value::as_str)
             .and_then(|s| self.mint(s, grant, ttl, now_ms))
             .ok_or_else(|| invalid("sessionId", "must be a browser session id (pbs_…)"))
     }
@@ -318,15 +319,17 @@ impl ProxyConfig {
         let Some(segs) = routes::segments(req.path, &self.prefix) else {
             return not_found();
         };
+        let mut seen: Vec<&str> = Vec::new();
         let mut methods = String::new();
         let mut hit = None;
         for route in ROUTES.iter().filter(|r| self.allows(r.op)) {
             if let Some(id) = routes::matches(route, &segs) {
-                if !methods.contains(route.method) {
-                    if !methods.is_empty() {
+                if !seen.iter().any(|m| *m == route.method) {
+                    if !seen.is_empty() {
                         methods.push_str(", ");
                     }
                     methods.push_str(route.method);
+                    seen.push(route.method);
                 }
                 if route.method == req.method {
                     hit = Some((route, id));
@@ -392,17 +395,6 @@ impl ProxyConfig {
             }
             url.push(sep);
             url.push_str("apikey=");
-        } else if op == Op::GetBrowserProfiles {
-            let mut sep = '?';
-            for name in ["page", "page_size", "include_deleted", "search_key"] {
-                if let Some(v) = query(name).filter(|v| safe_query_value(v)) {
-                    url.push(sep);
-                    url.push_str(name);
-                    url.push('=');
-                    url.push_str(v);
-                    sep = '&';
-                }
-            }
         }
         let body = matches!(route.method, "POST" | "PATCH");
         if body && req.content_length.is_some_and(|n| n > self.max_body) {
@@ -422,24 +414,6 @@ impl ProxyConfig {
             mint,
         })
     }
-}
-
-/// A query value kept as it came: unreserved characters, `+` and well-formed
-/// percent escapes only.
-fn safe_query_value(v: &str) -> bool {
-    let b = v.as_bytes();
-    let hex = |i: usize| b.get(i).is_some_and(u8::is_ascii_hexdigit);
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            c if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'+') => {
-                i += 1
-            }
-            b'%' if hex(i + 1) && hex(i + 2) => i += 3,
-            _ => return false,
-        }
-    }
-    b.len() <= 200
 }
 
 fn seconds(ms: f64) -> u64 {
@@ -542,7 +516,7 @@ impl Decision {
                 allow,
                 cors,
             } => {
-                field("status", Some(&status.to_string()));
+                field("status", Some(&crate::text::int(i64::from(*status))));
                 field("detail", Some(detail));
                 field("allow", allow.as_deref());
                 field("origin", cors.as_deref());
@@ -558,7 +532,7 @@ impl Decision {
                 field("origin", f.cors.as_deref());
                 field("socket", f.socket.then_some("1"));
                 field("body", f.body.then_some("1"));
-                field("mint", f.mint.map(Grant::as_str));
+                field("mint", f.mint.map(|g| g.op().name()));
             }
         }
         out.push('}');

@@ -57,8 +57,8 @@ impl Sha256 {
         }
         self.update(&bits.to_be_bytes());
         let mut out = [0u8; 32];
-        for (chunk, word) in out.chunks_exact_mut(4).zip(self.h) {
-            chunk.copy_from_slice(&word.to_be_bytes());
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = (self.h[i / 4] >> (24 - 8 * (i % 4))) as u8;
         }
         out
     }
@@ -104,10 +104,15 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 /// HMAC-SHA-256 of `message` under `key`.
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     let mut k = [0u8; 64];
-    if key.len() > 64 {
-        k[..32].copy_from_slice(&sha256(key));
+    let hashed;
+    let key = if key.len() > 64 {
+        hashed = sha256(key);
+        &hashed[..]
     } else {
-        k[..key.len()].copy_from_slice(key);
+        key
+    };
+    for (k, b) in k.iter_mut().zip(key) {
+        *k = *b;
     }
     let mut inner = Sha256::default();
     inner.update(&k.map(|b| b ^ 0x36));

@@ -28,6 +28,14 @@ impl Grant {
         }
     }
 
+    /// The socket operation this grant is named after.
+    pub fn op(self) -> Op {
+        match self {
+            Grant::View => Op::LiveView,
+            Grant::Control => Op::LiveControl,
+        }
+    }
+
     /// The grant a ticket minted for this operation carries.
     pub fn for_op(op: Op) -> Option<Grant> {
         match op {
@@ -80,7 +88,7 @@ fn mac(secret: &[u8], session: &str, grant: Grant, exp: &str) -> String {
 
 /// A ticket for `session` that expires at `exp` (Unix seconds).
 pub fn mint(secret: &[u8], session: &str, grant: Grant, exp: u64) -> String {
-    let exp = exp.to_string();
+    let exp = crate::text::int(exp as i64);
     let mut t = String::from("v1.");
     for part in [
         grant.as_str(),
@@ -121,8 +129,8 @@ pub fn verify(
         "control" => Grant::Control,
         _ => return Err(Refusal::Invalid),
     };
-    let exp_s: u64 = match exp.parse() {
-        Ok(n) if exp.len() <= 12 && exp.bytes().all(|b| b.is_ascii_digit()) => n,
+    let exp_s = match crate::text::parse_int(exp) {
+        Some(n) if exp.len() <= 12 && exp.bytes().all(|b| b.is_ascii_digit()) => n as u64,
         _ => return Err(Refusal::Invalid),
     };
     if !same(

@@ -4,9 +4,9 @@
 // `errorClasses()`, which needs an instantiated module. Each runtime entry
 // instantiates the module in its own way and then calls `installApi()`, which
 // fills in the bindings below before any importer of the entry runs.
-import { SkyvernClient, BrowserSessionHandle, errorClasses } from "./skyvern_wasm.js";
+import { SkyvernClient, BrowserSessionHandle, errorClasses, createProxyHandler } from "./skyvern_wasm.js";
 
-export { SkyvernClient, BrowserSessionHandle };
+export { SkyvernClient, BrowserSessionHandle, createProxyHandler };
 
 export let SkyvernError;
 export let BadRequestError;

@@ -17,4 +17,5 @@ export {
   InternalServerError,
   SkyvernTimeoutError,
   SkyvernConnectionError,
+  createProxyHandler,
 } from "./skyvern_wasm.js";

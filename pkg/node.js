@@ -21,4 +21,5 @@ export {
   InternalServerError,
   SkyvernTimeoutError,
   SkyvernConnectionError,
+  createProxyHandler,
 } from "./api.js";

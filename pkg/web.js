@@ -23,4 +23,5 @@ export {
   InternalServerError,
   SkyvernTimeoutError,
   SkyvernConnectionError,
+  createProxyHandler,
 } from "./api.js";

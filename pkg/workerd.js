@@ -22,4 +22,5 @@ export {
   InternalServerError,
   SkyvernTimeoutError,
   SkyvernConnectionError,
+  createProxyHandler,
 } from "./api.js";

@@ -4,7 +4,18 @@
 // `errorClasses()`, which needs an instantiated module. Each runtime entry
 // instantiates the module in its own way and then calls `installApi()`, which
 // fills in the bindings below before any importer of the entry runs.
-import { SkyvernClient, BrowserSessionHandle, errorClasses, createProxyHandler } from "./skyvern_wasm.js";
+import {
+  SkyvernClient,
+  BrowserSessionHandle,
+  errorClasses,
+  createProxyHandler,
+  liveView,
+  liveClassify,
+  liveRetry,
+  liveFit,
+  liveToViewport,
+  liveKey,
+} from "./skyvern_wasm.js";
 
 export { SkyvernClient, BrowserSessionHandle, createProxyHandler };
 
@@ -19,6 +30,8 @@ export let TooManyRequestsError;
 export let InternalServerError;
 export let SkyvernTimeoutError;
 export let SkyvernConnectionError;
+/** Shows a session's live browser in an element (browser only; see index.d.ts). */
+export let mountLiveView;
 
 let installed = false;
 
@@ -38,6 +51,13 @@ export function installApi() {
     SkyvernTimeoutError,
     SkyvernConnectionError,
   } = errorClasses());
+  mountLiveView = liveView()({
+    classify: liveClassify,
+    retry: liveRetry,
+    fit: liveFit,
+    toViewport: liveToViewport,
+    key: liveKey,
+  });
   const dispose = Symbol.asyncDispose;
   if (dispose !== undefined && !Object.prototype.hasOwnProperty.call(BrowserSessionHandle.prototype, dispose)) {
     Object.defineProperty(BrowserSessionHandle.prototype, dispose, {

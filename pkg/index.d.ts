@@ -18,4 +18,5 @@ export {
   SkyvernTimeoutError,
   SkyvernConnectionError,
   createProxyHandler,
+  mountLiveView,
 } from "./skyvern_wasm.js";

@@ -22,4 +22,5 @@ export {
   SkyvernTimeoutError,
   SkyvernConnectionError,
   createProxyHandler,
+  mountLiveView,
 } from "./api.js";

@@ -24,4 +24,5 @@ export {
   SkyvernTimeoutError,
   SkyvernConnectionError,
   createProxyHandler,
+  mountLiveView,
 } from "./api.js";

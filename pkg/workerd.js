@@ -23,4 +23,5 @@ export {
   SkyvernTimeoutError,
   SkyvernConnectionError,
   createProxyHandler,
+  mountLiveView,
 } from "./api.js";

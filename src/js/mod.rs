@@ -5,6 +5,7 @@ pub mod client;
 mod convert;
 mod env;
 mod handle;
+mod live;
 mod proxy;
 mod types;
 

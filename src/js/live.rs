@@ -1,0 +1,150 @@
+//! `mountLiveView`: the DOM and WebSocket glue lives in `live.js`; the
+//! decisions it asks for on each message, close, pointer and key are the
+//! core's (`crate::live`), exported here as plain functions that `api.js`
+//! hands to the glue.
+
+use wasm_bindgen::prelude::*;
+
+use crate::live::{self, Channel, KeySend, Retry};
+
+#[wasm_bindgen(module = "/src/js/live.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = liveViewFactory)]
+    fn live_view_factory() -> JsValue;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Options of `mountLiveView`. */
+export interface LiveViewOptions {
+  /** Where the stream sockets are: the edge proxy (recommended; no key in the page) or the
+   * API itself (then `apiKey` and `dangerouslyAllowBrowser` are needed). `http(s)` becomes
+   * `ws(s)`; `/v1/stream/...` is appended to its path. Relative URLs are resolved against the page. */
+  streamBaseUrl?: string;
+  /** Builds a socket URL itself (called before every connect, so it can fetch a fresh
+   * ticket). Wins over `streamBaseUrl`; `client_id`, `force_cdp` and `streamParams` are added. */
+  streamUrl?: (kind: "screencast" | "input", sessionId: string) => string | URL | Promise<string | URL>;
+  /** Extra query parameters of both sockets, e.g. `{ ticket }` for a proxy that asks for one. */
+  streamParams?: Record<string, string>;
+  /** Sent as `apikey=` in the socket URLs. Only with `dangerouslyAllowBrowser: true`: anyone who
+   * can open the page can read it and drive every session of the organization. */
+  apiKey?: string;
+  dangerouslyAllowBrowser?: boolean;
+  /** Take control of the remote browser: pointer, wheel and keys go to it. Default false. */
+  interactive?: boolean;
+  /** Open the screencast with `force_cdp=true` (for sessions that stream over VNC). */
+  forceCdp?: boolean;
+  /** What to show when the stream cannot be used (no stream URL, refused credential, too many
+   * failed reconnects): the session's `app_url` framed (`"iframe"`, default), only a link to
+   * open it in a new tab (`"link"`), or a notice (`"none"`). A new-tab link is shown whenever
+   * `app_url` is known, so the view is never a blank box. */
+  fallback?: "iframe" | "link" | "none";
+  /** A status message or a frame's status (`created`, `running`, `completed`, …). */
+  onStatus?: (status: string) => void;
+  /** The remote page's URL, with the frame that shows it. */
+  onUrl?: (url: string) => void;
+  /** The session ended; the view shows "Session ended" and never reconnects. */
+  onEnded?: (status: string) => void;
+  /** The stream was refused (`ForbiddenError`), gave up reconnecting or lost control
+   * (`SkyvernConnectionError`), or a navigation failed (`SkyvernError`). */
+  onError?: (error: SkyvernError) => void;
+}
+/** A mounted live view. */
+export interface LiveView {
+  /** Closes both sockets, cancels timers and removes the view from the element. */
+  destroy(): void;
+  /** Gives control to the user (`true`) or makes the view read-only again. */
+  setInteractive(interactive: boolean): void;
+  /** Passes a newer copy of the session (e.g. from polling): an ended session ends the view. */
+  update(session: BrowserSession): void;
+  /** Opens `url` in the remote browser. False when the view has stopped. */
+  navigate(url: string): boolean;
+  back(): boolean;
+  forward(): boolean;
+  reload(): boolean;
+}
+/** Shows a browser session's live browser in `element` (browser only): its screencast drawn on a
+ * canvas at the browser's aspect ratio, the page URL, and, with `interactive`, mouse and keyboard
+ * control. Reconnects after dropped connections; stops on a terminal status or a refused
+ * credential. Throws a `SkyvernError` for an `apiKey` without `dangerouslyAllowBrowser`. */
+export declare function mountLiveView(
+  element: HTMLElement,
+  session: BrowserSession | string,
+  options?: LiveViewOptions,
+): LiveView;
+"#;
+
+/// `mountLiveView` before it is given the decision functions below.
+#[wasm_bindgen(js_name = liveView, skip_typescript)]
+pub fn live_view() -> JsValue {
+    live_view_factory()
+}
+
+/// 0 ignore, 1 draw, 2 status, 3 ended, 4 credential refused.
+#[wasm_bindgen(js_name = liveClassify, skip_typescript)]
+pub fn live_classify(
+    len: u32,
+    parsed: bool,
+    screenshot_len: Option<u32>,
+    status: Option<String>,
+    format: Option<String>,
+) -> u8 {
+    live::classify(
+        len,
+        parsed,
+        screenshot_len,
+        status.as_deref(),
+        format.as_deref(),
+    ) as u8
+}
+
+/// Milliseconds until the next try; -1 stop; -2 reopen now with `force_cdp`.
+#[wasm_bindgen(js_name = liveRetry, skip_typescript)]
+pub fn live_retry(input: bool, code: u16, attempt: u32, forced_cdp: bool) -> i32 {
+    let channel = if input {
+        Channel::Input
+    } else {
+        Channel::Screencast
+    };
+    match live::retry(channel, code, attempt, forced_cdp) {
+        Retry::After(ms) => ms as i32,
+        Retry::Stop => -1,
+        Retry::ForceCdp => -2,
+    }
+}
+
+/// `[x, y, w, h]` of the picture in the element, or `[]`.
+#[wasm_bindgen(js_name = liveFit, skip_typescript)]
+pub fn live_fit(outer_w: f64, outer_h: f64, inner_w: f64, inner_h: f64) -> Vec<f64> {
+    live::fit(outer_w, outer_h, inner_w, inner_h)
+        .map(|r| vec![r.x, r.y, r.w, r.h])
+        .unwrap_or_default()
+}
+
+/// `[x, y]` in the remote viewport, or `[]` off the picture.
+#[wasm_bindgen(js_name = liveToViewport, skip_typescript)]
+#[allow(clippy::too_many_arguments)]
+pub fn live_to_viewport(
+    px: f64,
+    py: f64,
+    box_w: f64,
+    box_h: f64,
+    img_w: f64,
+    img_h: f64,
+    vp_w: f64,
+    vp_h: f64,
+) -> Vec<f64> {
+    live::to_viewport(px, py, box_w, box_h, img_w, img_h, vp_w, vp_h)
+        .map(|(x, y)| vec![x, y])
+        .unwrap_or_default()
+}
+
+/// -1 skip; `vk` for `rawKeyDown`; `256 + vk` for `keyDown` with text.
+#[wasm_bindgen(js_name = liveKey, skip_typescript)]
+pub fn live_key(key: &str, shortcut: bool) -> i32 {
+    match live::key_code(key, shortcut) {
+        KeySend::Text(vk) => 256 + i32::from(vk),
+        KeySend::Raw(vk) => i32::from(vk),
+        KeySend::Skip => -1,
+    }
+}

@@ -2,8 +2,10 @@
 
 use crate::config::{CallOptions, Config};
 use crate::error::{self, Error};
+use crate::json::Value;
 use crate::request::{HttpRequest, HttpResponse, Method};
 use crate::retry::{delay_ms, should_retry, Retry};
+use crate::text::cat;
 use crate::transport::{Env, SendError};
 use crate::wait::{self, WaitSpec};
 
@@ -15,6 +17,69 @@ pub struct Call {
     pub path: String,
     pub body: Option<String>,
     pub retry: Retry,
+    /// What the body of a successful response must be.
+    pub expect: Expect,
+}
+
+/// The shape a successful response body must have. Anything else (an empty
+/// body, an array where an object belongs, an object without the resource's id)
+/// rejects with an error instead of resolving with a value the caller cannot use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// A JSON object with this member as a string (the resource's id).
+    Object(&'static str),
+    /// Any JSON object.
+    AnyObject,
+    /// A JSON object or `null`.
+    NullOrObject,
+    /// A JSON array.
+    List,
+    /// Anything, an empty body included.
+    Anything,
+}
+
+/// Checks a successful response body against what the call expects.
+pub fn check_body(expect: Expect, status: u16, body: &str) -> Result<(), Error> {
+    if expect == Expect::Anything {
+        return Ok(());
+    }
+    let unexpected = |problem: String| {
+        Err(Error::UnexpectedResponse {
+            status,
+            problem,
+            body: body.to_string(),
+        })
+    };
+    if body.trim().is_empty() {
+        return unexpected("the response body is empty".into());
+    }
+    let Some(v) = Value::parse(body) else {
+        return Err(Error::InvalidResponse {
+            status,
+            body: body.to_string(),
+        });
+    };
+    let ok = match (expect, &v) {
+        (Expect::List, Value::Array(_)) => true,
+        (Expect::NullOrObject, Value::Null) => true,
+        (Expect::AnyObject | Expect::NullOrObject, Value::Object(_)) => true,
+        (Expect::Object(key), Value::Object(_)) => v.field(key).and_then(Value::as_str).is_some(),
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    let wanted = match expect {
+        Expect::List => "a JSON array".to_string(),
+        Expect::NullOrObject => "a JSON object or null".to_string(),
+        Expect::Object(key) => cat(&["a JSON object with a string `", key, "`"]),
+        _ => "a JSON object".to_string(),
+    };
+    let got = match v {
+        Value::Object(_) => "an object without it",
+        other => other.type_name(),
+    };
+    unexpected(cat(&["expected ", &wanted, " (got ", got, ")"]))
 }
 
 /// What a JavaScript method does: a call, a wait, or a call followed by a wait
@@ -120,6 +185,7 @@ pub async fn run<E: Env>(
     let mut first = None;
     if let Some(call) = &plan.call {
         let resp = send(env, cfg, opts, call, None).await?;
+        check_body(call.expect, resp.status, &resp.body)?;
         if plan.wait.is_none() {
             return Ok(resp.body);
         }

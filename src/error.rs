@@ -71,6 +71,13 @@ pub enum Error {
     },
     /// The server answered with a success status but a body that is not JSON.
     InvalidResponse { status: u16, body: String },
+    /// The server answered with a success status but a body of the wrong shape
+    /// (empty, or not the object or list the call returns).
+    UnexpectedResponse {
+        status: u16,
+        problem: String,
+        body: String,
+    },
     /// One attempt ran longer than its timeout.
     AttemptTimeout { timeout_ms: f64 },
     /// A wait (for a session or a run) ran out of time; `last_seen` is the last object seen.
@@ -112,7 +119,9 @@ impl Error {
 
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::InvalidResponse { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::InvalidResponse { status, .. }
+            | Error::UnexpectedResponse { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -128,7 +137,9 @@ impl Error {
     /// The raw body to expose as `error.body` (parsed as JSON by the JavaScript layer when possible).
     pub fn body(&self) -> Option<&str> {
         match self {
-            Error::Api { body, .. } | Error::InvalidResponse { body, .. } => Some(body),
+            Error::Api { body, .. }
+            | Error::InvalidResponse { body, .. }
+            | Error::UnexpectedResponse { body, .. } => Some(body),
             Error::SessionEnded { last_seen, .. } => Some(last_seen),
             _ => None,
         }
@@ -157,6 +168,9 @@ you), set `dangerouslyAllowBrowser: true`."
                 &int(i64::from(*status)),
                 ": the response body is not valid JSON",
             ]),
+            Error::UnexpectedResponse {
+                status, problem, ..
+            } => cat(&["HTTP ", &int(i64::from(*status)), ": ", problem]),
             Error::AttemptTimeout { timeout_ms } => {
                 cat(&["The request timed out after ", &seconds(*timeout_ms)])
             }

@@ -363,13 +363,17 @@ fn invalid_arguments_name_the_field_and_send_nothing() {
 fn success_bodies_are_returned_verbatim() {
     let body = r#"{"browser_session_id":"pbs_1","status":"created","future_field":{"x":1}}"#;
     let env = Script::new(vec![ok(body)]);
-    assert_eq!(run(&env, &sessions::list()).unwrap(), body);
+    let plan = sessions::get(Some(&v(r#""pbs_1""#))).unwrap();
+    assert_eq!(run(&env, &plan).unwrap(), body);
     let env = Script::new(vec![status(204, "")]);
     assert_eq!(
         run(&env, &profiles::delete(Some(&v(r#""bp_1""#))).unwrap()).unwrap(),
         ""
     );
-    let env = Script::new(vec![status(202, r#"{"warning":"unconfirmed"}"#)]);
+    let env = Script::new(vec![status(
+        202,
+        r#"{"browser_session_id":"p","warning":"unconfirmed"}"#,
+    )]);
     let plan =
         sessions::extend(Some(&v(r#""p""#)), Some(&v(r#"{"additional_minutes":5}"#))).unwrap();
     assert!(run(&env, &plan).unwrap().contains("unconfirmed"));
@@ -464,12 +468,12 @@ fn retry_after_is_honoured() {
     assert_eq!(*env.sleeps.borrow(), vec![3000.0]);
     let env = Script::new(vec![
         with_retry_after(429, "Tue, 14 Nov 2023 22:13:25 GMT"),
-        ok("{}"),
+        ok("[]"),
     ]);
     run(&env, &sessions::list()).unwrap();
     // 1_700_000_000_000 is 22:13:20; the date is 5 s later, measured after the 10 ms attempt.
     assert_eq!(*env.sleeps.borrow(), vec![4990.0]);
-    let env = Script::new(vec![with_retry_after(429, "86400"), ok("{}")]);
+    let env = Script::new(vec![with_retry_after(429, "86400"), ok("[]")]);
     run(&env, &sessions::list()).unwrap();
     assert_eq!(*env.sleeps.borrow(), vec![60_000.0]);
 }
@@ -502,7 +506,7 @@ fn creates_are_never_repeated_unless_nothing_was_created() {
         let env = Script::new(vec![
             with_retry_after(503, "5"),
             status(429, ""),
-            ok(r#"{"run_id":"x"}"#),
+            ok(r#"{"run_id":"x","browser_session_id":"p","browser_profile_id":"b"}"#),
         ]);
         assert!(run(&env, &plan).is_ok());
         assert_eq!(env.sent(), 3);

@@ -4,7 +4,7 @@
 //! at 250 ms and doubles up to 5 s, so short runs are noticed quickly and long
 //! ones are not hammered. An explicit `pollIntervalMs` is used as given.
 
-use crate::client::{send, Call};
+use crate::client::{send, Call, Expect};
 use crate::config::{CallOptions, Config};
 use crate::error::Error;
 use crate::json::Value;
@@ -131,6 +131,7 @@ pub async fn wait<E: Env>(
                     path,
                     body: None,
                     retry: Retry::Idempotent,
+                    expect: Expect::Anything,
                 };
                 match send(env, cfg, opts, &call, Some(deadline)).await {
                     Ok(resp) => resp.body,

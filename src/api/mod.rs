@@ -4,7 +4,7 @@ pub mod profiles;
 pub mod runs;
 pub mod sessions;
 
-use crate::client::{Call, Plan};
+use crate::client::{Call, Expect, Plan};
 use crate::error::Error;
 use crate::json::Value;
 use crate::request::Method;
@@ -12,12 +12,19 @@ use crate::retry::Retry;
 use crate::validate::{local, object, Ty};
 use crate::wait::{Target, WaitSpec};
 
-pub(crate) fn call(method: Method, path: String, body: Option<Value>, retry: Retry) -> Plan {
+pub(crate) fn call(
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    retry: Retry,
+    expect: Expect,
+) -> Plan {
     Plan::call(Call {
         method,
         path,
         body: body.map(|b| b.to_json()),
         retry,
+        expect,
     })
 }
 

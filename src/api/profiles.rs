@@ -1,7 +1,7 @@
 //! Browser profiles: `/v1/browser_profiles`.
 
 use super::call;
-use crate::client::Plan;
+use crate::client::{Expect, Plan};
 use crate::error::Error;
 use crate::json::Value;
 use crate::request::{encode_segment, Method};
@@ -29,6 +29,7 @@ pub fn create(request: Option<&Value>) -> Result<Plan, Error> {
         "/v1/browser_profiles".into(),
         Some(body),
         Retry::Create,
+        Expect::Object("browser_profile_id"),
     ))
 }
 
@@ -39,17 +40,30 @@ pub fn list() -> Plan {
         "/v1/browser_profiles".into(),
         None,
         Retry::Idempotent,
+        Expect::List,
     )
 }
 
 /// `GET /v1/browser_profiles/{id}`.
 pub fn get(profile_id: Option<&Value>) -> Result<Plan, Error> {
     let id = id("profileId", profile_id)?;
-    Ok(call(Method::Get, path(&id), None, Retry::Idempotent))
+    Ok(call(
+        Method::Get,
+        path(&id),
+        None,
+        Retry::Idempotent,
+        Expect::Object("browser_profile_id"),
+    ))
 }
 
 /// `DELETE /v1/browser_profiles/{id}` (204, no body).
 pub fn delete(profile_id: Option<&Value>) -> Result<Plan, Error> {
     let id = id("profileId", profile_id)?;
-    Ok(call(Method::Delete, path(&id), None, Retry::Idempotent))
+    Ok(call(
+        Method::Delete,
+        path(&id),
+        None,
+        Retry::Idempotent,
+        Expect::Anything,
+    ))
 }

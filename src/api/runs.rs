@@ -1,7 +1,7 @@
 //! Runs: `/v1/run/tasks`, `/v1/run/agents`, `/v1/runs/{id}`.
 
 use super::{call, spec, wait_plan};
-use crate::client::Plan;
+use crate::client::{Expect, Plan};
 use crate::error::Error;
 use crate::json::Value;
 use crate::request::{encode_segment, Method};
@@ -90,6 +90,7 @@ pub fn run_task(request: Option<&Value>) -> Result<Plan, Error> {
         "/v1/run/tasks".into(),
         Some(body),
         Retry::Create,
+        Expect::Object("run_id"),
     );
     Ok(then_wait(plan, request))
 }
@@ -108,6 +109,7 @@ pub fn run_workflow(request: Option<&Value>) -> Result<Plan, Error> {
         "/v1/run/agents".into(),
         Some(body),
         Retry::Create,
+        Expect::Object("run_id"),
     );
     Ok(then_wait(plan, request))
 }
@@ -119,7 +121,13 @@ fn path(id: &str) -> String {
 /// `GET /v1/runs/{id}`.
 pub fn get(run_id: Option<&Value>) -> Result<Plan, Error> {
     let id = id("runId", run_id)?;
-    Ok(call(Method::Get, path(&id), None, Retry::Idempotent))
+    Ok(call(
+        Method::Get,
+        path(&id),
+        None,
+        Retry::Idempotent,
+        Expect::Object("run_id"),
+    ))
 }
 
 /// `POST /v1/runs/{id}/cancel` (idempotent).
@@ -130,6 +138,7 @@ pub fn cancel(run_id: Option<&Value>) -> Result<Plan, Error> {
         crate::text::cat(&[&path(&id), "/cancel"]),
         None,
         Retry::Idempotent,
+        Expect::NullOrObject,
     ))
 }
 

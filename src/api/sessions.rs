@@ -1,7 +1,7 @@
 //! Browser sessions: `/v1/browser_sessions`.
 
 use super::{call, wait_plan};
-use crate::client::Plan;
+use crate::client::{Expect, Plan};
 use crate::error::Error;
 use crate::json::Value;
 use crate::request::{encode_segment, Method};
@@ -36,13 +36,20 @@ pub fn create(request: Option<&Value>) -> Result<Plan, Error> {
         "/v1/browser_sessions".into(),
         Some(body),
         Retry::Create,
+        Expect::Object("browser_session_id"),
     ))
 }
 
 /// `GET /v1/browser_sessions/{id}`.
 pub fn get(session_id: Option<&Value>) -> Result<Plan, Error> {
     let id = id("browserSessionId", session_id)?;
-    Ok(call(Method::Get, path(&id), None, Retry::Idempotent))
+    Ok(call(
+        Method::Get,
+        path(&id),
+        None,
+        Retry::Idempotent,
+        Expect::Object("browser_session_id"),
+    ))
 }
 
 /// `GET /v1/browser_sessions` (active sessions).
@@ -52,6 +59,7 @@ pub fn list() -> Plan {
         "/v1/browser_sessions".into(),
         None,
         Retry::Idempotent,
+        Expect::List,
     )
 }
 
@@ -63,6 +71,7 @@ pub fn close(session_id: Option<&Value>) -> Result<Plan, Error> {
         crate::text::cat(&[&path(&id), "/close"]),
         None,
         Retry::Idempotent,
+        Expect::AnyObject,
     ))
 }
 
@@ -72,7 +81,13 @@ const UPDATE_FIELDS: &[Field] = &[required("generate_browser_profile", Ty::Bool)
 pub fn update(session_id: Option<&Value>, request: Option<&Value>) -> Result<Plan, Error> {
     let id = id("browserSessionId", session_id)?;
     let body = object("request", request, UPDATE_FIELDS)?;
-    Ok(call(Method::Patch, path(&id), Some(body), Retry::Create))
+    Ok(call(
+        Method::Patch,
+        path(&id),
+        Some(body),
+        Retry::Create,
+        Expect::Object("browser_session_id"),
+    ))
 }
 
 const EXTEND_FIELDS: &[Field] = &[required("additional_minutes", Ty::Int(1.0, ANY_INT))];
@@ -86,6 +101,7 @@ pub fn extend(session_id: Option<&Value>, request: Option<&Value>) -> Result<Pla
         crate::text::cat(&[&path(&id), "/extend"]),
         Some(body),
         Retry::Create,
+        Expect::Object("browser_session_id"),
     ))
 }
 

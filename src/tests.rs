@@ -265,15 +265,22 @@ fn builds_every_method() {
 }
 
 #[test]
-fn ids_are_encoded_as_one_segment() {
-    let r = built(sessions::get(Some(&v(r#""../credentials""#))).unwrap());
-    assert_eq!(
-        r.url,
-        "http://127.0.0.1:9/v1/browser_sessions/..%2Fcredentials"
-    );
-    let r = built(runs::cancel(Some(&v(r#""a?b#c""#))).unwrap());
-    assert_eq!(r.url, "http://127.0.0.1:9/v1/runs/a%3Fb%23c/cancel");
-    assert!(sessions::get(Some(&v(r#""..""#))).is_err());
+fn ids_that_could_change_the_route_are_refused() {
+    for bad in [
+        r#""../credentials""#,
+        r#""a?b#c""#,
+        r#""a%2Fb""#,
+        r#""..""#,
+    ] {
+        let e = sessions::get(Some(&v(bad))).unwrap_err();
+        assert!(
+            e.message().starts_with("browserSessionId: must be an id"),
+            "{bad}"
+        );
+        assert!(runs::cancel(Some(&v(bad))).is_err(), "{bad}");
+    }
+    let r = built(runs::cancel(Some(&v(r#""tsk_v2_1-a.b""#))).unwrap());
+    assert_eq!(r.url, "http://127.0.0.1:9/v1/runs/tsk_v2_1-a.b/cancel");
 }
 
 #[test]

@@ -273,11 +273,32 @@ fn proxy(path: &str, v: &Value) -> Result<(), Error> {
     }
 }
 
-/// A resource id used as a path segment: a non-empty string that is not `.` or `..`.
+/// The longest id accepted (Skyvern's ids are about 20 characters).
+pub const MAX_ID_LEN: usize = 256;
+
+/// A resource id used as a path segment. Skyvern's ids (`pbs_…`, `tsk_…`,
+/// `wr_…`, `bp_…`) are ASCII letters, digits and `_`; anything that could not
+/// be one (empty, whitespace, `/ ? # %`, non-ASCII, `.`/`..`, very long) is
+/// refused before a request is built.
 pub fn id(path: &str, v: Option<&Value>) -> Result<String, Error> {
     match v {
-        Some(Value::String(s)) if !s.trim().is_empty() && s != "." && s != ".." => Ok(s.clone()),
-        Some(Value::String(_)) => Err(Error::invalid(path, "must be a non-empty id")),
+        Some(Value::String(s)) if s.trim().is_empty() => {
+            Err(Error::invalid(path, "must be a non-empty id"))
+        }
+        Some(Value::String(s))
+            if s.len() <= MAX_ID_LEN
+                && s != "."
+                && s != ".."
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b)) =>
+        {
+            Ok(s.clone())
+        }
+        Some(v @ Value::String(_)) => Err(fail(
+            path,
+            "an id of ASCII letters, digits, `_`, `-` and `.` (at most 256 characters)",
+            v,
+        )),
         None | Some(Value::Undefined) => Err(Error::invalid(path, "is required")),
         Some(other) => Err(fail(path, "a string id", other)),
     }

@@ -324,7 +324,7 @@ impl ProxyConfig {
         let mut hit = None;
         for route in ROUTES.iter().filter(|r| self.allows(r.op)) {
             if let Some(id) = routes::matches(route, &segs) {
-                if !seen.iter().any(|m| *m == route.method) {
+                if !seen.contains(&route.method) {
                     if !seen.is_empty() {
                         methods.push_str(", ");
                     }

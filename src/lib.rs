@@ -25,3 +25,5 @@ pub mod js;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_bad_input;

@@ -262,6 +262,10 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
         return None;
     }
     let mut v = mantissa as f64;
+    if mantissa == 0 {
+        // Zero with any exponent (`0e999` would otherwise be 0 × ∞ = NaN).
+        exp = 0;
+    }
     if exp > 0 {
         v *= 10f64.powi(exp.min(400));
     } else if exp < 0 {

@@ -27,3 +27,5 @@ pub mod js;
 mod tests;
 #[cfg(test)]
 mod tests_bad_input;
+#[cfg(test)]
+mod tests_fuzz;

@@ -361,7 +361,9 @@ pub fn cmd_test(args: &[String]) -> Result<(), String> {
             None
         }
     };
-    let emu = match bin.as_ref().map(|b| Emulator::start(b, &[])) {
+    // The shared suites run on emulated browsers: fast and deterministic. The end-to-end tests
+    // start their own emulator, backed by a real Chromium.
+    let emu = match bin.as_ref().map(|b| Emulator::start(b, &["--no-browser"])) {
         Some(Ok(emu)) => {
             println!(
                 "\nemulator for the suites: {} (log: {})",
@@ -377,6 +379,20 @@ pub fn cmd_test(args: &[String]) -> Result<(), String> {
         None => None,
     };
 
+    if !built {
+        for name in [
+            "wasm-node",
+            "wasm-chromium",
+            "js",
+            "runtimes",
+            "e2e",
+            "types",
+        ] {
+            if r.wanted(name) {
+                r.skip(name, "the package did not build");
+            }
+        }
+    }
     if let (true, Some(emu), Some(bin)) = (built, emu.as_ref(), bin.as_ref()) {
         let env = emu.env();
         let mut wasm = Command::new("cargo");
@@ -479,7 +495,7 @@ pub fn cmd_bench(args: &[String]) -> Result<(), String> {
     setup::ensure_build_tools()?;
     build_package(false)?;
     let bin = emulator::build_with_profile("emu")?;
-    let emu = Emulator::start(&bin, &[])?;
+    let emu = Emulator::start(&bin, &["--no-browser"])?;
     let script = if args.iter().any(|a| a == "--soak") {
         "bench/soak.mjs"
     } else {

@@ -266,12 +266,7 @@ fn builds_every_method() {
 
 #[test]
 fn ids_that_could_change_the_route_are_refused() {
-    for bad in [
-        r#""../credentials""#,
-        r#""a?b#c""#,
-        r#""a%2Fb""#,
-        r#""..""#,
-    ] {
+    for bad in [r#""../credentials""#, r#""a?b#c""#, r#""a%2Fb""#, r#""..""#] {
         let e = sessions::get(Some(&v(bad))).unwrap_err();
         assert!(
             e.message().starts_with("browserSessionId: must be an id"),
@@ -570,6 +565,24 @@ fn run_obj(status: &str) -> Reply {
 }
 
 #[test]
+fn polling_is_quick_for_half_a_minute_then_backs_off_to_five_seconds() {
+    use crate::wait::next_interval;
+    let mut waited = 0.0;
+    let mut interval = 250.0;
+    let mut schedule = vec![interval];
+    while waited < 60_000.0 {
+        waited += interval;
+        interval = next_interval(interval, waited);
+        schedule.push(interval);
+    }
+    assert_eq!(&schedule[..4], &[250.0, 500.0, 1000.0, 1000.0]);
+    assert!(schedule.iter().all(|i| *i <= 5000.0));
+    let fast: Vec<_> = schedule.iter().take_while(|i| **i <= 1000.0).collect();
+    assert!(fast.len() >= 28, "about a second apart for the first 30 s: {schedule:?}");
+    assert_eq!(schedule.last(), Some(&5000.0), "{schedule:?}");
+}
+
+#[test]
 fn run_wait_polls_adaptively_until_terminal() {
     let env = Script::new(vec![
         run_obj("created"),
@@ -588,7 +601,7 @@ fn run_wait_polls_adaptively_until_terminal() {
     assert_eq!(env.sent(), 9);
     assert_eq!(
         *env.sleeps.borrow(),
-        vec![250.0, 500.0, 1000.0, 2000.0, 4000.0, 5000.0, 5000.0, 5000.0]
+        vec![250.0, 500.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0]
     );
     let statuses: Vec<String> = env
         .statuses

@@ -1,8 +1,9 @@
 //! Polling until a browser session is ready or a run reaches a terminal status.
 //!
-//! Adaptive by default: the first poll is immediate, then the interval starts
-//! at 250 ms and doubles up to 5 s, so short runs are noticed quickly and long
-//! ones are not hammered. An explicit `pollIntervalMs` is used as given.
+//! Adaptive by default: the first poll is immediate, then 250 ms, 500 ms and every
+//! second for the first half minute, so a short run's end is noticed within about a
+//! second; after that the interval grows by half each time up to 5 s, so long runs
+//! are not hammered. An explicit `pollIntervalMs` is used as given.
 
 use crate::client::{send, Call, Expect};
 use crate::config::{CallOptions, Config};
@@ -14,7 +15,20 @@ use crate::text::cat;
 use crate::transport::Env;
 
 pub const FIRST_INTERVAL_MS: f64 = 250.0;
+/// The interval cap while the wait is young.
+pub const FAST_INTERVAL_MS: f64 = 1000.0;
+/// How long the wait stays in the fast phase.
+pub const FAST_PHASE_MS: f64 = 30_000.0;
 pub const MAX_INTERVAL_MS: f64 = 5000.0;
+
+/// The adaptive interval after `current`, once the wait has lasted `waited_ms`.
+pub fn next_interval(current: f64, waited_ms: f64) -> f64 {
+    if waited_ms < FAST_PHASE_MS {
+        (current * 2.0).min(FAST_INTERVAL_MS)
+    } else {
+        (current * 1.5).min(MAX_INTERVAL_MS)
+    }
+}
 /// Default wait for a run (as in the official SDKs).
 pub const DEFAULT_RUN_WAIT_MS: f64 = 1_800_000.0;
 /// Default wait for a browser session to start.
@@ -100,7 +114,8 @@ pub async fn wait<E: Env>(
     spec: &WaitSpec,
     first: Option<String>,
 ) -> Result<String, Error> {
-    let deadline = env.now_ms() + spec.timeout_ms;
+    let started = env.now_ms();
+    let deadline = started + spec.timeout_ms;
     let mut pending = first;
     let mut id = spec.id.clone();
     let mut last: Option<String> = None;
@@ -180,7 +195,7 @@ pub async fn wait<E: Env>(
             return Err(timeout(&id, last));
         }
         if spec.poll_ms.is_none() {
-            interval = (interval * 2.0).min(MAX_INTERVAL_MS);
+            interval = next_interval(interval, env.now_ms() - started);
         }
     }
 }

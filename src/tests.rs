@@ -578,7 +578,10 @@ fn polling_is_quick_for_half_a_minute_then_backs_off_to_five_seconds() {
     assert_eq!(&schedule[..4], &[250.0, 500.0, 1000.0, 1000.0]);
     assert!(schedule.iter().all(|i| *i <= 5000.0));
     let fast: Vec<_> = schedule.iter().take_while(|i| **i <= 1000.0).collect();
-    assert!(fast.len() >= 28, "about a second apart for the first 30 s: {schedule:?}");
+    assert!(
+        fast.len() >= 28,
+        "about a second apart for the first 30 s: {schedule:?}"
+    );
     assert_eq!(schedule.last(), Some(&5000.0), "{schedule:?}");
 }
 

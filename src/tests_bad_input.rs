@@ -623,3 +623,40 @@ fn valid_neighbours_of_the_bad_inputs_are_accepted() {
     assert!(CallOptions::from_value(Some(&v(r#"{"timeoutInSeconds":0.3}"#))).is_ok());
     assert!(Config::from_options(Some(&v(r#"{"apiKey":"k"}"#)), false).is_ok());
 }
+
+#[test]
+fn the_api_key_never_shows_in_debug_or_messages() {
+    let sentinel = "sk-SENTINEL-host-7f3a";
+    let text = format!(r#"{{"apiKey":"{sentinel}","baseUrl":"http://127.0.0.1:9"}}"#);
+    let cfg = match Config::from_options(Some(&v(&text)), false) {
+        Ok(c) => c,
+        Err(e) => panic!("{e:?}"),
+    };
+    let call = match sessions::get(Some(&s("pbs_1"))) {
+        Ok(Plan { call: Some(c), .. }) => c,
+        other => panic!("{other:?}"),
+    };
+    let request = crate::client::build(&cfg, &CallOptions::default(), &call);
+    assert!(request.headers.iter().any(|(_, v)| v == sentinel));
+    for shown in [
+        format!("{cfg:?}"),
+        format!("{cfg:#?}"),
+        format!("{request:?}"),
+        format!("{request:#?}"),
+        request.url.clone(),
+    ] {
+        assert!(!shown.contains(sentinel), "{shown}");
+    }
+    // Rejected keys are not echoed either.
+    for bad in [
+        format!(r#"{{"apiKey":"{sentinel}\n"}}"#),
+        format!(r#"{{"apiKey":"{sentinel}","headers":{{"x-api-key":"{sentinel}"}}}}"#),
+        format!(r#"{{"apiKey":"{sentinel}","timeoutInSeconds":-1}}"#),
+    ] {
+        let e = Config::from_options(Some(&v(&bad)), false).unwrap_err();
+        assert!(!e.message().contains(sentinel), "{}", e.message());
+        assert!(!format!("{e:?}").contains(sentinel));
+    }
+    let e = Config::from_options(Some(&v(&text)), true).unwrap_err();
+    assert!(!e.message().contains(sentinel));
+}

@@ -587,6 +587,7 @@ fn cases() -> Vec<Case> {
 fn every_bad_input_names_its_field_before_any_request() {
     let all = cases();
     assert!(all.len() >= 40, "only {} cases", all.len());
+    eprintln!("bad input: {} cases", all.len());
     let mut failures = Vec::new();
     for (label, result, field) in &all {
         match result {

@@ -177,5 +177,6 @@ test('a sentinel API key appears in no error, log, console line or URL', async (
   for (const m of methods) console[m] = original[m];
   [process.stdout.write, process.stderr.write] = writes;
   assert.deepEqual(leaks, []);
+  console.log(`# scanned ${seen.length} texts from ${errors.length} errors and ${log.length} logged requests`);
   assert.ok(seen.length > 150, `only ${seen.length} texts scanned`);
 });

@@ -292,7 +292,7 @@ export function makeLiveView(core) {
     function openInput() {
       if (input || stopped || !canStream) return;
       ready = false;
-      controlled = false;
+      ctl(false);
       input = socket(
         "input",
         { client_id: globalThis.crypto?.randomUUID?.() ?? `c${Math.random().toString(36).slice(2)}` },
@@ -300,10 +300,14 @@ export function makeLiveView(core) {
         onInputClose,
       );
     }
+    function ctl(on) {
+      controlled = on;
+      root.dataset.control = String(on);
+    }
     function take(on) {
       if (ready && on !== controlled) {
         input.send({ kind: on ? "take-control" : "cede-control" });
-        controlled = on;
+        ctl(on);
       }
     }
     function flush() {
@@ -332,7 +336,7 @@ export function makeLiveView(core) {
     function onInputClose(code) {
       input = null;
       ready = false;
-      controlled = false;
+      ctl(false);
       if (stopped || (!interactive && !queue.length)) return;
       const r = core.retry(true, code, inputAttempt++, false);
       if (r >= 0) later(openInput, r);
@@ -362,7 +366,7 @@ export function makeLiveView(core) {
       return p.length === 2 ? p : null;
     }
     const live = () => interactive && controlled && mode === "live";
-    let clicks = 0, lastDown = -1e9;
+    let clicks = 0, lastDown = -1e9, downX = 0, downY = 0;
     let move = null, moveTimer = 0;
     function mouse(type, e, button, count) {
       const p = point(e);
@@ -385,8 +389,11 @@ export function makeLiveView(core) {
       if (!live()) return;
       e.preventDefault();
       canvas.focus({ preventScroll: true });
-      clicks = e.timeStamp - lastDown < 400 ? Math.min(clicks + 1, 3) : 1;
+      const near = Math.abs(e.clientX - downX) < 5 && Math.abs(e.clientY - downY) < 5;
+      clicks = near && e.timeStamp - lastDown < 400 ? Math.min(clicks + 1, 3) : 1;
       lastDown = e.timeStamp;
+      downX = e.clientX;
+      downY = e.clientY;
       canvas.setPointerCapture?.(e.pointerId);
       mouse("mousePressed", e, BUTTONS[e.button] ?? "left", clicks);
     });
@@ -446,7 +453,7 @@ export function makeLiveView(core) {
           const s = input;
           input = null;
           ready = false;
-          controlled = false;
+          ctl(false);
           s.close();
         }
       }
@@ -460,7 +467,8 @@ export function makeLiveView(core) {
       view?.close();
       input?.close();
       view = input = null;
-      ready = controlled = false;
+      ready = false;
+      ctl(false);
       pending = null;
     }
     function end(s) {

@@ -52,6 +52,8 @@ const ui = {
   sessionMeta: $("session-meta"),
   closeBtn: $("close-session-btn"),
   live: $("live-view"),
+  controlBtn: $("control-btn"),
+  liveError: $("live-error"),
   runForm: $("run-form"),
   runPrompt: $("run-prompt"),
   runUrl: $("run-url"),
@@ -72,6 +74,10 @@ const state = {
   selectedId: null,
   selected: null,
   view: null,
+  /** Whether the user has taken control of the selected session's browser. */
+  control: false,
+  /** Where the live view's sockets go: the client's base URL, and its key if the page has one. */
+  stream: { baseUrl: "", apiKey: "" },
   /** Run cards per session id, newest first. */
   runCards: new Map(),
   /** Tasks being run, by session id: { runId, controller }. */
@@ -159,6 +165,7 @@ function connect() {
     setSummary("Not connected", "bad");
     return;
   }
+  state.stream = { baseUrl, apiKey };
   let host = baseUrl;
   try {
     const url = new URL(baseUrl);
@@ -417,6 +424,8 @@ function selectSession(id, session, moveFocus) {
   if (state.selectedId !== id) {
     state.view?.destroy();
     state.view = null;
+    setControl(false);
+    showError(ui.liveError, null);
     state.selected = null;
     state.selectedId = id;
     showError(ui.runError, null);
@@ -470,16 +479,38 @@ function renderSelected(session) {
   );
 
   if (state.view) state.view.update(session);
-  else state.view = mountSessionView(ui.live, session);
+  else {
+    state.view = mountSessionView(sky.mountLiveView, ui.live, session, state.stream, {
+      onError: (err) => showError(ui.liveError, err, "Live view"),
+      onEnded: () => setControl(false),
+    });
+  }
 
   const ended = isEnded(session);
   ui.panel.dataset.ended = String(ended);
   ui.closeBtn.hidden = ended;
+  ui.controlBtn.hidden = ended;
+  if (ended) setControl(false);
   ui.closeBtn.disabled = state.closing.has(session.browser_session_id);
   ui.runPrompt.disabled = ended;
   ui.runUrl.disabled = ended;
   renderRunControls();
 }
+
+/** Takes or gives back control of the selected session's browser. */
+function setControl(on) {
+  state.control = on;
+  ui.controlBtn.setAttribute("aria-pressed", String(on));
+  ui.controlBtn.textContent = on ? "Give back control" : "Take control";
+  ui.live.classList.toggle("live-control", on);
+  state.view?.setInteractive(on);
+}
+
+ui.controlBtn.addEventListener("click", () => {
+  setControl(!state.control);
+  // Keys go to the remote page once the view has focus.
+  if (state.control) ui.live.querySelector("canvas")?.focus({ preventScroll: true });
+});
 
 async function closeSession(id, errorBox) {
   if (!requireClient(errorBox)) return;

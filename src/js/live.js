@@ -160,8 +160,9 @@ export function makeLiveView(core) {
         canvas.height = h;
       }
       ctx.clearRect(0, 0, w, h);
-      const r = core.fit(cw, ch, shown.naturalWidth, shown.naturalHeight);
-      if (r.length === 4) ctx.drawImage(shown, r[0] * dpr, r[1] * dpr, r[2] * dpr, r[3] * dpr);
+      const k = core.fit(cw, ch, shown.naturalWidth, shown.naturalHeight);
+      const iw = shown.naturalWidth * k, ih = shown.naturalHeight * k;
+      if (k > 0) ctx.drawImage(shown, ((cw - iw) / 2) * dpr, ((ch - ih) / 2) * dpr, iw * dpr, ih * dpr);
     }
     async function pump() {
       busy = true;
@@ -363,7 +364,7 @@ export function makeLiveView(core) {
         e.clientX - b.left, e.clientY - b.top, b.width, b.height,
         shown.naturalWidth, shown.naturalHeight, vw, vh,
       );
-      return p.length === 2 ? p : null;
+      return p < 0 ? null : [p >> 14, p & 16383];
     }
     const live = () => interactive && controlled && mode === "live";
     let clicks = 0, lastDown = -1e9, downX = 0, downY = 0;

@@ -113,15 +113,15 @@ pub fn live_retry(input: bool, code: u16, attempt: u32, forced_cdp: bool) -> i32
     }
 }
 
-/// `[x, y, w, h]` of the picture in the element, or `[]`.
+/// The scale at which a picture is drawn letterboxed into the element (the
+/// glue centres it), or 0 when a size is unusable.
 #[wasm_bindgen(js_name = liveFit, skip_typescript)]
-pub fn live_fit(outer_w: f64, outer_h: f64, inner_w: f64, inner_h: f64) -> Vec<f64> {
-    live::fit(outer_w, outer_h, inner_w, inner_h)
-        .map(|r| vec![r.x, r.y, r.w, r.h])
-        .unwrap_or_default()
+pub fn live_fit(outer_w: f64, outer_h: f64, inner_w: f64, inner_h: f64) -> f64 {
+    live::fit(outer_w, outer_h, inner_w, inner_h).map_or(0.0, |r| r.w / inner_w)
 }
 
-/// `[x, y]` in the remote viewport, or `[]` off the picture.
+/// The remote viewport's pixel under a pointer, packed as `x << 14 | y`
+/// (both are whole numbers within 0..=10000), or -1 off the picture.
 #[wasm_bindgen(js_name = liveToViewport, skip_typescript)]
 #[allow(clippy::too_many_arguments)]
 pub fn live_to_viewport(
@@ -133,10 +133,9 @@ pub fn live_to_viewport(
     img_h: f64,
     vp_w: f64,
     vp_h: f64,
-) -> Vec<f64> {
+) -> i32 {
     live::to_viewport(px, py, box_w, box_h, img_w, img_h, vp_w, vp_h)
-        .map(|(x, y)| vec![x, y])
-        .unwrap_or_default()
+        .map_or(-1, |(x, y)| ((x as i32) << 14) | y as i32)
 }
 
 /// -1 skip; `vk` for `rawKeyDown`; `256 + vk` for `keyDown` with text.

@@ -182,34 +182,47 @@ pub fn key_code(key: &str, shortcut: bool) -> KeySend {
             (true, None) => KeySend::Skip,
         };
     }
-    let vk = match key {
-        "Backspace" => 8,
-        "Tab" => 9,
-        "Enter" => 13,
-        "Shift" => 16,
-        "Control" => 17,
-        "Alt" => 18,
-        "Pause" => 19,
-        "CapsLock" => 20,
-        "Escape" => 27,
-        "PageUp" => 33,
-        "PageDown" => 34,
-        "End" => 35,
-        "Home" => 36,
-        "ArrowLeft" => 37,
-        "ArrowUp" => 38,
-        "ArrowRight" => 39,
-        "ArrowDown" => 40,
-        "Insert" => 45,
-        "Delete" => 46,
-        "Meta" => 91,
-        "ContextMenu" => 93,
-        "NumLock" => 144,
-        "ScrollLock" => 145,
-        _ => match key.strip_prefix('F').and_then(|n| n.parse::<u8>().ok()) {
-            Some(n @ 1..=12) => 111 + n,
-            _ => return KeySend::Skip,
-        },
-    };
-    KeySend::Raw(vk)
+    if let Some(n) = key.strip_prefix('F') {
+        // F1..F12 → 112..123.
+        let b = n.as_bytes();
+        let num = match b {
+            [d @ b'1'..=b'9'] => d - b'0',
+            [b'1', d @ b'0'..=b'2'] => 10 + d - b'0',
+            _ => 0,
+        };
+        if num > 0 {
+            return KeySend::Raw(111 + num);
+        }
+    }
+    match SPECIAL.iter().find(|(name, _)| *name == key) {
+        Some(&(_, vk)) => KeySend::Raw(vk),
+        None => KeySend::Skip,
+    }
 }
+
+/// Keys that type nothing, with their Windows virtual key codes.
+const SPECIAL: &[(&str, u8)] = &[
+    ("Backspace", 8),
+    ("Tab", 9),
+    ("Enter", 13),
+    ("Shift", 16),
+    ("Control", 17),
+    ("Alt", 18),
+    ("Pause", 19),
+    ("CapsLock", 20),
+    ("Escape", 27),
+    ("PageUp", 33),
+    ("PageDown", 34),
+    ("End", 35),
+    ("Home", 36),
+    ("ArrowLeft", 37),
+    ("ArrowUp", 38),
+    ("ArrowRight", 39),
+    ("ArrowDown", 40),
+    ("Insert", 45),
+    ("Delete", 46),
+    ("Meta", 91),
+    ("ContextMenu", 93),
+    ("NumLock", 144),
+    ("ScrollLock", 145),
+];

@@ -302,6 +302,7 @@ fn special_keys_are_raw_with_their_virtual_key_code() {
         ("Delete", 46),
         ("Home", 36),
         ("F1", 112),
+        ("F10", 121),
         ("F12", 123),
     ];
     for (key, vk) in cases {

@@ -80,10 +80,13 @@ test('socket URLs: API base with a key only when allowed, proxy base with a tick
 });
 
 test('the glue gets numbers it can use from the core', () => {
-  assert.deepEqual([...liveFit(640, 640, 1280, 720)], [0, 140, 640, 360]);
-  assert.deepEqual([...liveFit(0, 640, 1280, 720)], []);
-  assert.deepEqual([...liveToViewport(320, 320, 640, 640, 1280, 720, 1920, 1080)], [960, 540]);
-  assert.deepEqual([...liveToViewport(320, 10, 640, 640, 1280, 720, 1920, 1080)], []);
+  assert.equal(liveFit(640, 640, 1280, 720), 0.5);
+  assert.equal(liveFit(0, 640, 1280, 720), 0);
+  const unpack = (p) => (p < 0 ? null : [p >> 14, p & 16383]);
+  assert.deepEqual(unpack(liveToViewport(320, 320, 640, 640, 1280, 720, 1920, 1080)), [960, 540]);
+  assert.deepEqual(unpack(liveToViewport(640, 500, 640, 640, 1280, 720, 1920, 1080)), [1919, 1079]);
+  assert.deepEqual(unpack(liveToViewport(100, 100, 100, 100, 10, 10, 50_000, 50_000)), [10_000, 10_000]);
+  assert.equal(liveToViewport(320, 10, 640, 640, 1280, 720, 1920, 1080), -1);
   assert.equal(liveRetry(false, 1006, 0, false), 1000);
   assert.equal(liveRetry(false, 1006, 3, false), 8000);
   assert.equal(liveRetry(false, 4404, 0, false), -1);

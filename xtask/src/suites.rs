@@ -340,7 +340,10 @@ pub fn cmd_test(args: &[String]) -> Result<(), String> {
         Command::new("cargo").args(["fmt", "--all", "--", "--check"]),
     );
     r.check("core-is-js-free", core_is_js_free);
-    r.suite("host", Command::new("cargo").args(["test", "--workspace"]));
+    r.suite(
+        "host",
+        Command::new("cargo").args(["test", "--no-fail-fast", "--workspace"]),
+    );
 
     let needs_package = [
         "wasm-node",
@@ -420,7 +423,10 @@ pub fn cmd_test(args: &[String]) -> Result<(), String> {
                 ])
                 .envs(env.clone())
                 .env("WASM_BINDGEN_USE_BROWSER", "1")
-                .env("CHROMEDRIVER", "/usr/bin/chromedriver");
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                // The runner's 20 s default covers a whole test file in the browser;
+                // the fault matrix alone takes about that long on a busy machine.
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
             r.suite("wasm-chromium", &mut chrome);
         } else if r.wanted("wasm-chromium") {
             r.skip("wasm-chromium", "--no-browser");

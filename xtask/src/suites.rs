@@ -401,6 +401,7 @@ pub fn cmd_test(args: &[String]) -> Result<(), String> {
         let mut wasm = Command::new("cargo");
         wasm.args([
             "test",
+            "--no-fail-fast",
             "--target",
             "wasm32-unknown-unknown",
             "--tests",

@@ -416,6 +416,7 @@ pub fn cmd_test(args: &[String]) -> Result<(), String> {
             chrome
                 .args([
                     "test",
+                    "--no-fail-fast",
                     "--target",
                     "wasm32-unknown-unknown",
                     "--tests",

@@ -285,18 +285,8 @@ fn create_session(app: &App, body: Body) -> Resp {
             .unwrap_or(false),
     };
     let browser_settings = match obj.get("browser_settings") {
-        None | Some(Value::Null) => Value::Null,
-        Some(Value::Object(m)) => Value::Object(m.clone()),
-        Some(other) => {
-            errs.push(
-                "model_attributes_type",
-                "browser_settings",
-                "Input should be a valid dictionary or object to extract fields from",
-                other,
-                None,
-            );
-            Value::Null
-        }
+        None => Value::Null,
+        Some(v) => validate::browser_settings(&mut errs, v).unwrap_or(Value::Null),
     };
     if let Some(v) = obj.get("needs_live_view") {
         validate::boolean(&mut errs, "needs_live_view", v, false);

@@ -61,11 +61,26 @@ pub fn read_body(content_type: Option<&str>, bytes: &[u8]) -> Result<Body, (u16,
 }
 
 /// Collects pydantic-style errors for one body model.
-pub struct Errors(pub Vec<Value>);
+pub struct Errors {
+    pub items: Vec<Value>,
+    /// An HTTP error a validator raised: it ends validation, and the request
+    /// gets it instead of the 422 list.
+    abort: Option<(u16, String)>,
+}
 
 impl Errors {
     pub fn new() -> Self {
-        Errors(Vec::new())
+        Errors {
+            items: Vec::new(),
+            abort: None,
+        }
+    }
+
+    /// Records the first HTTP error a validator raises (later ones are never
+    /// reached on the real server).
+    pub fn abort(&mut self, status: u16, detail: &str) {
+        self.abort
+            .get_or_insert_with(|| (status, detail.to_string()));
     }
 
     pub fn push(&mut self, kind: &str, field: &str, msg: &str, input: &Value, ctx: Option<Value>) {
@@ -88,7 +103,7 @@ impl Errors {
         if let Some(c) = ctx {
             e.insert("ctx".into(), c);
         }
-        self.0.push(Value::Object(e));
+        self.items.push(Value::Object(e));
     }
 
     pub fn missing(&mut self, field: &str, body: &Value) {
@@ -96,11 +111,14 @@ impl Errors {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.items.is_empty() && self.abort.is_none()
     }
 
     pub fn into_response(self) -> (u16, Value) {
-        (422, json!({ "detail": self.0 }))
+        match self.abort {
+            Some((status, detail)) => (status, json!({ "detail": detail })),
+            None => (422, json!({ "detail": self.items })),
+        }
     }
 }
 
@@ -320,9 +338,20 @@ fn expected_list(allowed: &[&str]) -> String {
     }
 }
 
-/// A URL as Skyvern's run models take it: `https://` is added when there is no
-/// scheme, only http(s) is accepted, and a host is required. Returns the
-/// normalised URL.
+/// The text after `Invalid {field}: ` in the real server's 400 for a URL it
+/// refuses.
+const URL_HINT: &str = "Use an HTTP or HTTPS URL with at most 2083 characters.";
+
+/// pydantic's `HttpUrl` refuses longer URLs.
+const MAX_URL_CHARS: usize = 2083;
+
+/// A URL field as the real server's `validate_url` takes it (session `url`,
+/// task `url`, `webhook_url`, `totp_url`): null and `""` pass as they are; a
+/// URL without a scheme gets `https://`; any other scheme than http(s) is
+/// refused, and so is what pydantic's `HttpUrl` cannot parse. A refusal is not
+/// a 422 item: the validator raises an HTTP exception, which aborts the whole
+/// body's validation with 400 `Invalid {field}: malformed. …` (or
+/// `unsupported scheme`), whatever else is wrong. Returns the normalised URL.
 pub fn url(errs: &mut Errors, field: &str, v: &Value) -> Option<Option<String>> {
     let s = match string(errs, field, v, true)? {
         None => return Some(None),
@@ -331,85 +360,234 @@ pub fn url(errs: &mut Errors, field: &str, v: &Value) -> Option<Option<String>> 
     if s.is_empty() {
         return Some(Some(s));
     }
-    let fail = |errs: &mut Errors, why: &str| {
-        errs.push(
-            "url_parsing",
-            field,
-            &format!("Input should be a valid URL, {why}"),
-            v,
-            Some(json!({ "error": why })),
-        );
-        None
-    };
-    let (scheme, rest) = match s.split_once("://") {
-        Some((sc, rest))
-            if !sc.is_empty()
-                && sc
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
-        {
-            (sc.to_ascii_lowercase(), rest.to_string())
+    match normalize_url(&s) {
+        Ok(u) => Some(Some(u)),
+        Err(reason) => {
+            errs.abort(400, &format!("Invalid {field}: {reason}. {URL_HINT}"));
+            None
         }
-        _ => {
-            // `mailto:x`, `javascript:...`: a scheme without `//`.
-            if let Some((sc, _)) = s.split_once(':') {
-                if !sc.is_empty()
-                    && sc.chars().all(|c| c.is_ascii_alphabetic())
-                    && !s[sc.len() + 1..].starts_with(|c: char| c.is_ascii_digit())
-                {
-                    return url_scheme_error(errs, field, v);
-                }
-            }
-            ("https".to_string(), s.clone())
-        }
-    };
-    if scheme != "http" && scheme != "https" {
-        return url_scheme_error(errs, field, v);
     }
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+}
+
+/// Why a URL is refused, in the real server's words.
+const MALFORMED: &str = "malformed";
+const UNSUPPORTED_SCHEME: &str = "unsupported scheme";
+
+/// `urllib.parse.urlsplit`'s scheme: letters first, then letters, digits,
+/// `+`, `-`, `.`, up to the first `:` (so `localhost:3000` has the scheme
+/// `localhost`, and `127.0.0.1:80` has none).
+fn python_scheme(s: &str) -> Option<String> {
+    let (sc, _) = s.split_once(':')?;
+    let mut chars = sc.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        .then(|| sc.to_ascii_lowercase())
+}
+
+/// Percent-encodes what the WHATWG URL parser encodes in one component.
+fn encode_component(out: &mut String, s: &str, extra: &str) {
+    for c in s.chars() {
+        if c.is_ascii_control() || c == ' ' || !c.is_ascii() || extra.contains(c) {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// What `_prepend_scheme` and pydantic's `HttpUrl` make of a URL (the common
+/// cases of the WHATWG parser): `Err` is the reason the real server gives.
+pub fn normalize_url(raw: &str) -> Result<String, &'static str> {
+    // Both parsers drop surrounding spaces and controls, and tabs/newlines anywhere.
+    let s: String = raw
+        .trim_matches(|c: char| c.is_ascii_control() || c == ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, rest) = match python_scheme(&s) {
+        Some(sc) if sc == "http" || sc == "https" => {
+            (sc, s[s.find(':').unwrap_or(0) + 1..].to_string())
+        }
+        Some(_) => return Err(UNSUPPORTED_SCHEME),
+        None => ("https".to_string(), format!("//{s}")),
+    };
+    if scheme.len() + 1 + rest.chars().count() > MAX_URL_CHARS {
+        return Err(MALFORMED);
+    }
+    // Special schemes: any run of slashes (either way) before the authority.
+    let rest = rest.trim_start_matches(['/', '\\']);
+    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
-    let hostport = authority
-        .rsplit_once('@')
-        .map(|(_, h)| h)
-        .unwrap_or(authority);
+    let (userinfo, hostport) = match authority.rsplit_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, authority),
+    };
     let (host, port) = if hostport.starts_with('[') {
-        match hostport.find(']') {
-            Some(i) => (&hostport[..=i], &hostport[i + 1..]),
-            None => return fail(errs, "invalid IPv6 address"),
+        let i = hostport.find(']').ok_or(MALFORMED)?;
+        let (h, p) = hostport.split_at(i + 1);
+        if !h[1..i]
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+            || h.len() < 4
+        {
+            return Err(MALFORMED);
+        }
+        match p {
+            "" => (h.to_ascii_lowercase(), None),
+            p => (
+                h.to_ascii_lowercase(),
+                Some(p.strip_prefix(':').ok_or(MALFORMED)?),
+            ),
         }
     } else {
-        match hostport.rsplit_once(':') {
-            Some((h, p)) => (h, &hostport[h.len()..][..p.len() + 1]),
-            None => (hostport, ""),
+        match hostport.split_once(':') {
+            Some((h, p)) => (h.to_lowercase(), Some(p)),
+            None => (hostport.to_lowercase(), None),
         }
     };
     if host.is_empty() {
-        return fail(errs, "empty host");
+        return Err(MALFORMED);
     }
-    if host
-        .chars()
-        .any(|c| c.is_whitespace() || "<>^|%\"`{}\\".contains(c))
+    if !host.starts_with('[')
+        && host
+            .chars()
+            .any(|c| c.is_ascii_control() || " #%/:<>?@[\\]^|".contains(c))
     {
-        return fail(errs, "invalid domain character");
+        return Err(MALFORMED);
     }
-    if let Some(p) = port.strip_prefix(':') {
-        if !p.is_empty() && p.parse::<u16>().is_err() {
-            return fail(errs, "invalid port number");
+    let port = match port {
+        None | Some("") => None,
+        Some(p) => {
+            if !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(MALFORMED);
+            }
+            let n: u32 = p.parse().map_err(|_| MALFORMED)?;
+            if n > 65535 {
+                return Err(MALFORMED);
+            }
+            let default = if scheme == "http" { 80 } else { 443 };
+            (n != default).then_some(n)
         }
+    };
+    let mut out = format!("{scheme}://");
+    if let Some(u) = userinfo {
+        encode_component(&mut out, u, "\"#<>?`{}/;=@[\\]^|");
+        out.push('@');
     }
-    let tail = if tail.is_empty() { "/" } else { tail };
-    Some(Some(format!("{scheme}://{authority}{tail}")))
+    out.push_str(&host);
+    if let Some(p) = port {
+        out.push_str(&format!(":{p}"));
+    }
+    let (before_frag, frag) = match tail.split_once('#') {
+        Some((a, f)) => (a, Some(f)),
+        None => (tail, None),
+    };
+    let (path, query) = match before_frag.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (before_frag, None),
+    };
+    let path = path.replace('\\', "/");
+    if path.is_empty() {
+        out.push('/');
+    } else {
+        encode_component(&mut out, &path, "\"<>`{}");
+    }
+    if let Some(q) = query {
+        out.push('?');
+        encode_component(&mut out, q, "\"<>'");
+    }
+    if let Some(f) = frag {
+        out.push('#');
+        encode_component(&mut out, f, "\"<>`");
+    }
+    Ok(out)
 }
 
-fn url_scheme_error(errs: &mut Errors, field: &str, v: &Value) -> Option<Option<String>> {
-    errs.push(
-        "url_scheme",
-        field,
-        "URL scheme should be 'http' or 'https'",
-        v,
-        Some(json!({ "expected_schemes": "'http' or 'https'" })),
-    );
-    None
+/// The IANA zone names Python's `zoneinfo.available_timezones()` lists (minus
+/// Debian's `localtime`), which the real server takes as `timezone_id`.
+const TIMEZONES: &str = include_str!("timezones.txt");
+
+pub fn is_iana_timezone(name: &str) -> bool {
+    !name.is_empty() && TIMEZONES.lines().any(|l| l == name)
+}
+
+/// Python's `repr` of a string, as an f-string's `!r` writes it.
+pub fn py_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::new();
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `browser_settings` (a `BrowserSettings` model with a `timezone_id` that must
+/// be an IANA name): the value to store (null unless a timezone is set, as the
+/// real server answers), or `None` after pushing the errors.
+pub fn browser_settings(errs: &mut Errors, v: &Value) -> Option<Value> {
+    let m = match v {
+        Value::Null => return Some(Value::Null),
+        Value::Object(m) => m,
+        other => {
+            errs.push(
+                "model_attributes_type",
+                "browser_settings",
+                "Input should be a valid dictionary or object to extract fields from",
+                other,
+                None,
+            );
+            return None;
+        }
+    };
+    match m.get("timezone_id") {
+        None | Some(Value::Null) => Some(Value::Null),
+        Some(Value::String(tz)) if is_iana_timezone(tz) => Some(json!({ "timezone_id": tz })),
+        Some(Value::String(tz)) => {
+            errs.push(
+                "value_error",
+                "browser_settings",
+                &format!(
+                    "Value error, timezone_id {} is not an IANA timezone name. Use a name such as 'America/New_York' or 'Africa/Kampala'; UTC offsets are not accepted.",
+                    py_repr(tz)
+                ),
+                v,
+                Some(json!({"error": {}})),
+            );
+            None
+        }
+        Some(other) => {
+            errs.push_loc(
+                "string_type",
+                json!(["body", "browser_settings", "timezone_id"]),
+                "Input should be a valid string",
+                other,
+                None,
+            );
+            None
+        }
+    }
 }
 
 #[cfg(test)]
@@ -426,37 +604,77 @@ mod tests {
         assert!(e.is_empty());
         assert_eq!(int(&mut e, "t", &json!(60.5)), None);
         assert_eq!(int(&mut e, "t", &json!("abc")), None);
-        assert_eq!(e.0[0]["type"], "int_from_float");
-        assert_eq!(e.0[1]["type"], "int_parsing");
+        assert_eq!(e.items[0]["type"], "int_from_float");
+        assert_eq!(e.items[1]["type"], "int_parsing");
+    }
+
+    /// Each case as the real server's `validate_url` answered it.
+    #[test]
+    fn urls() {
+        let cases: &[(&str, Result<&str, &str>)] = &[
+            ("http://127.0.0.1:8765/", Ok("http://127.0.0.1:8765/")),
+            ("http://127.0.0.1:8765", Ok("http://127.0.0.1:8765/")),
+            ("127.0.0.1:8765", Ok("https://127.0.0.1:8765/")),
+            ("example.com", Ok("https://example.com/")),
+            ("https://a.b/c?d", Ok("https://a.b/c?d")),
+            ("HTTP://Example.COM/a b", Ok("http://example.com/a%20b")),
+            ("//example.com/x", Ok("https://example.com/x")),
+            ("http:example.com", Ok("http://example.com/")),
+            ("https:/example.com", Ok("https://example.com/")),
+            (" http://a.b ", Ok("http://a.b/")),
+            ("http://a.b:80/", Ok("http://a.b/")),
+            ("not a url", Err(MALFORMED)),
+            ("http://", Err(MALFORMED)),
+            ("http://[::1", Err(MALFORMED)),
+            ("http://a:99999/", Err(MALFORMED)),
+            ("http://a<b/", Err(MALFORMED)),
+            ("http://a b/", Err(MALFORMED)),
+            ("http://a%20b/", Err(MALFORMED)),
+            ("ftp://example.test/", Err(UNSUPPORTED_SCHEME)),
+            ("localhost:3000", Err(UNSUPPORTED_SCHEME)),
+            ("a.b:80", Err(UNSUPPORTED_SCHEME)),
+            ("mailto:x", Err(UNSUPPORTED_SCHEME)),
+            ("javascript:alert(1)", Err(UNSUPPORTED_SCHEME)),
+            ("file:///etc/passwd", Err(UNSUPPORTED_SCHEME)),
+            ("about:blank", Err(UNSUPPORTED_SCHEME)),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize_url(input), want.map(str::to_string), "{input}");
+        }
+        let long = format!("http://{}", "a".repeat(2076));
+        assert_eq!(long.len(), 2083);
+        assert!(normalize_url(&long).is_ok());
+        assert_eq!(normalize_url(&format!("{long}a")), Err(MALFORMED));
+        assert_eq!(normalize_url(&"x".repeat(2100)), Err(MALFORMED));
     }
 
     #[test]
-    fn urls() {
+    fn url_errors_abort_with_400() {
         let mut e = Errors::new();
-        let ok = |e: &mut Errors, s: &str| url(e, "url", &json!(s)).flatten();
+        e.missing("prompt", &json!({}));
+        assert_eq!(url(&mut e, "url", &json!("not a url")), None);
+        assert_eq!(url(&mut e, "webhook_url", &json!("ftp://x")), None);
+        assert_eq!(url(&mut e, "url", &json!("")), Some(Some(String::new())));
+        assert_eq!(url(&mut e, "url", &json!(null)), Some(None));
+        let (status, body) = e.into_response();
+        assert_eq!(status, 400);
         assert_eq!(
-            ok(&mut e, "http://127.0.0.1:8765/").as_deref(),
-            Some("http://127.0.0.1:8765/")
+            body,
+            json!({"detail": "Invalid url: malformed. Use an HTTP or HTTPS URL with at most 2083 characters."})
         );
-        assert_eq!(
-            ok(&mut e, "example.com").as_deref(),
-            Some("https://example.com/")
-        );
-        assert_eq!(
-            ok(&mut e, "https://a.b/c?d").as_deref(),
-            Some("https://a.b/c?d")
-        );
-        assert_eq!(
-            ok(&mut e, "localhost:3000").as_deref(),
-            Some("https://localhost:3000/")
-        );
-        assert!(e.is_empty());
-        assert_eq!(ok(&mut e, "not a url"), None);
-        assert_eq!(ok(&mut e, "ftp://x.y"), None);
-        assert_eq!(ok(&mut e, "http://"), None);
-        assert_eq!(e.0[0]["type"], "url_parsing");
-        assert_eq!(e.0[1]["type"], "url_scheme");
-        assert_eq!(e.0[2]["ctx"]["error"], "empty host");
+    }
+
+    #[test]
+    fn timezones() {
+        assert!(is_iana_timezone("America/New_York"));
+        assert!(is_iana_timezone("Africa/Kampala"));
+        assert!(is_iana_timezone("UTC"));
+        assert!(!is_iana_timezone("+02:00"));
+        assert!(!is_iana_timezone("localtime"));
+        assert!(!is_iana_timezone(""));
+        assert_eq!(py_repr("+02:00"), "'+02:00'");
+        assert_eq!(py_repr("it's\\x"), "\"it's\\\\x\"");
+        assert_eq!(py_repr("a'\"b"), "'a\\'\"b'");
     }
 
     #[test]

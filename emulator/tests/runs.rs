@@ -283,17 +283,38 @@ async fn run_validation() {
         r.text,
         r#"{"detail":[{"type":"missing","loc":["body","prompt"],"msg":"Field required","input":{"url":"https://example.com"}}]}"#
     );
-    let r = emu
-        .post("/v1/run/tasks", r#"{"prompt": "x", "url": "not a url"}"#)
-        .await;
-    assert_eq!(r.status, 422);
-    let e = &r.json()["detail"][0];
-    assert_eq!(e["type"], "url_parsing");
-    assert_eq!(e["loc"], json!(["body", "url"]));
-    assert_eq!(e["input"], "not a url");
-    assert!(e["msg"]
-        .as_str()
-        .is_some_and(|m| m.starts_with("Input should be a valid URL, ")));
+    // A refused URL is a 400 that ends validation (the first URL field in
+    // the model's order wins, whatever else is wrong), as on the real server.
+    for (body, detail) in [
+        (
+            r#"{"prompt": "[fail] x", "url": "not a url"}"#,
+            "Invalid url: malformed.",
+        ),
+        (
+            r#"{"prompt": "x", "url": "ftp://example.test/"}"#,
+            "Invalid url: unsupported scheme.",
+        ),
+        (
+            r#"{"prompt": "x", "webhook_url": "ftp://a", "totp_url": "nope nope", "url": "not a url"}"#,
+            "Invalid url: malformed.",
+        ),
+        (
+            r#"{"webhook_url": "ftp://a"}"#,
+            "Invalid webhook_url: unsupported scheme.",
+        ),
+        (
+            r#"{"prompt": "x", "totp_url": "http://a b/"}"#,
+            "Invalid totp_url: malformed.",
+        ),
+    ] {
+        let r = emu.post("/v1/run/tasks", body).await;
+        assert_eq!(r.status, 400, "{body}");
+        assert_eq!(
+            r.json(),
+            json!({"detail": format!("{detail} Use an HTTP or HTTPS URL with at most 2083 characters.")}),
+            "{body}"
+        );
+    }
     let r = emu.post("/v1/run/tasks", "").await;
     assert_eq!(r.status, 422);
     assert_eq!(

@@ -559,3 +559,63 @@ async fn create_options_are_validated_and_echoed() {
         r#"{"detail":"Browser profile bp_000000000000000000 not found"}"#
     );
 }
+
+#[tokio::test]
+async fn create_url_and_timezone_are_checked_like_the_real_server() {
+    let emu = emu().await;
+    // URL refusals are a 400 with the real text, never a 422 list
+    for (url, reason) in [
+        ("not a url", "malformed"),
+        ("http://", "malformed"),
+        ("ftp://example.test/", "unsupported scheme"),
+        ("localhost:3000", "unsupported scheme"),
+    ] {
+        let r = emu
+            .post(
+                "/v1/browser_sessions",
+                &json!({"url": url, "timeout": 1}).to_string(),
+            )
+            .await;
+        assert_eq!(r.status, 400, "{url}");
+        assert_eq!(
+            r.json(),
+            json!({"detail": format!("Invalid url: {reason}. Use an HTTP or HTTPS URL with at most 2083 characters.")}),
+            "{url}: the 400 wins over the other field's 422"
+        );
+    }
+    // a UTC offset is not an IANA name
+    let r = emu
+        .post(
+            "/v1/browser_sessions",
+            r#"{"browser_settings": {"timezone_id": "+02:00"}}"#,
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        r.json(),
+        json!({"detail": [{
+            "type": "value_error",
+            "loc": ["body", "browser_settings"],
+            "msg": "Value error, timezone_id '+02:00' is not an IANA timezone name. Use a name such as 'America/New_York' or 'Africa/Kampala'; UTC offsets are not accepted.",
+            "input": {"timezone_id": "+02:00"},
+            "ctx": {"error": {}},
+        }]})
+    );
+    let r = emu
+        .post(
+            "/v1/browser_sessions",
+            r#"{"browser_settings": {"timezone_id": 5}}"#,
+        )
+        .await;
+    assert_eq!(
+        r.text,
+        r#"{"detail":[{"type":"string_type","loc":["body","browser_settings","timezone_id"],"msg":"Input should be a valid string","input":5}]}"#
+    );
+    // settings without a timezone read back as null; unknown keys are dropped
+    let v = emu.create_session(r#"{"browser_settings": {}}"#).await;
+    assert_eq!(v["browser_settings"], Value::Null);
+    let v = emu
+        .create_session(r#"{"browser_settings": {"timezone_id": "UTC", "foo": 1}}"#)
+        .await;
+    assert_eq!(v["browser_settings"], json!({"timezone_id": "UTC"}));
+}

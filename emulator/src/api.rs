@@ -409,7 +409,7 @@ fn update_session(app: &App, id: &str, body: Body) -> Resp {
     if s.completed.is_some() {
         return Resp::detail(
             409,
-            &format!("Browser session {id} has already ended and can no longer be updated"),
+            &format!("Browser session {id} has already ended and can no longer be updated."),
         );
     }
     s.generate_browser_profile = generate.unwrap_or(false);
@@ -461,7 +461,7 @@ fn extend_session(app: &App, id: &str, body: Body) -> Resp {
     if s.completed.is_some() {
         return Resp::detail(
             409,
-            &format!("Browser session {id} has already ended and cannot be extended"),
+            &format!("Browser session {id} has already ended and can no longer be extended."),
         );
     }
     let budget = s.budget_minutes();
@@ -715,6 +715,13 @@ fn run_workflow(app: &App, body: Body) -> Resp {
         return unprocessable(e.errs);
     }
     let request = Value::Object(e.out);
+    let workflow_id = request["workflow_id"].as_str().unwrap_or_default();
+    if !workflow_exists(workflow_id) {
+        return Resp::detail(
+            404,
+            &format!("Workflow not found. workflow_permanent_id={workflow_id}"),
+        );
+    }
     // The outcome tags are read from the title and the parameters.
     let prompt = format!(
         "{} {}",
@@ -726,6 +733,15 @@ fn run_workflow(app: &App, body: Body) -> Resp {
         .and_then(Value::as_str)
         .map(str::to_string);
     create_run(app, request, "workflow_run", "wr_", true, prompt, url)
+}
+
+/// Workflow ids the emulator has: there are no workflow definitions, so every
+/// id with this prefix (such as `wpid_emulator_demo`) stands for a workflow
+/// that exists; any other id is unknown, as on a fresh real server.
+pub const WORKFLOW_ID_PREFIX: &str = "wpid_emulator_";
+
+fn workflow_exists(id: &str) -> bool {
+    id.len() > WORKFLOW_ID_PREFIX.len() && id.starts_with(WORKFLOW_ID_PREFIX)
 }
 
 fn create_run(
@@ -821,7 +837,32 @@ fn cancel_run(app: &App, id: &str) -> Resp {
     let Some(run) = store.runs.iter_mut().find(|r| r.id == id) else {
         return Resp::detail(404, &format!("Run not found {id}"));
     };
-    if !state::is_terminal(run.view(now).status) {
+    let status = run.view(now).status;
+    // Task runs check the status transition; workflow runs (and task v2) leave
+    // a finished run as it is and answer 200.
+    let checks_transition = !run.workflow && run.run_type != "task_v2";
+    if checks_transition && state::is_terminal(status) {
+        match status {
+            // The real server answers 400 `Invalid task status transition to
+            // canceled for {id} because task is already canceled`; the emulator
+            // keeps a repeated cancel idempotent (see docs/emulator.md).
+            "canceled" => {}
+            // TaskAlreadyTimeout is not an HTTP exception: the catch-all 500.
+            "timed_out" => {
+                return Resp::json(
+                    500,
+                    &json!({"error": "Unexpected error: TaskAlreadyTimeout"}),
+                )
+            }
+            _ => {
+                return Resp::detail(
+                    400,
+                    &format!("Invalid task status transition from {status} to canceled for {id}"),
+                )
+            }
+        }
+    }
+    if !state::is_terminal(status) {
         run.forced = Some(Forced {
             status: "canceled",
             at: now,
@@ -997,6 +1038,17 @@ fn list_profiles(app: &App, req: &Req) -> Resp {
     Resp::json(200, &Value::Array(list))
 }
 
+/// `BrowserProfileNotFound` with the organization, as GET and DELETE raise it.
+fn profile_not_found(id: &str, store: &Store) -> Resp {
+    Resp::detail(
+        404,
+        &format!(
+            "Browser profile {id} not found for organization {}",
+            store.org_id
+        ),
+    )
+}
+
 fn get_profile(app: &App, id: &str) -> Resp {
     let (store, now) = app.store();
     match store
@@ -1005,7 +1057,7 @@ fn get_profile(app: &App, id: &str) -> Resp {
         .find(|p| p.id == id && p.deleted.is_none())
     {
         Some(p) => Resp::json(200, &render(app, &store, now).profile(p)),
-        None => Resp::detail(404, &format!("Browser profile {id} not found")),
+        None => profile_not_found(id, &store),
     }
 }
 
@@ -1019,12 +1071,13 @@ fn delete_profile(app: &App, id: &str) -> Resp {
         Some(p) => {
             p.deleted = Some(now);
             p.modified = now;
+            // FastAPI's default JSONResponse class: the header stays, the body is empty.
             Resp {
                 status: 204,
-                headers: Vec::new(),
+                headers: vec![("content-type".into(), "application/json".into())],
                 body: bytes::Bytes::new(),
             }
         }
-        None => Resp::detail(404, &format!("Browser profile {id} not found")),
+        None => profile_not_found(id, &store),
     }
 }

@@ -380,7 +380,8 @@ async fn handle(
     }
 
     let resp = if preflight {
-        preflight_response(&req)
+        // The real server's security-header middleware wraps CORS: preflights get them too.
+        with_security_headers(preflight_response(&req))
     } else {
         let mut resp = route(&app, &req).await;
         if req.header("origin").is_some() && !resp.has_header("access-control-allow-origin") {

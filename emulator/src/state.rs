@@ -109,6 +109,10 @@ impl Outcome {
     }
 }
 
+/// The real server's `MAX_STEPS_PER_RUN`: a task's step limit when the
+/// request does not set `max_steps`.
+pub const DEFAULT_MAX_STEPS: u32 = 10;
+
 pub fn is_terminal(status: &str) -> bool {
     matches!(
         status,
@@ -619,28 +623,45 @@ impl Render<'_> {
         } else {
             Value::Null
         };
+        // Once a task's first step exists the real server reads its task row
+        // back: `errors` (the row's list), `downloaded_files` (the storage
+        // listing) and `max_steps` (the limit the step runner set, 10 unless
+        // the request gave one) are filled in. Workflow runs are not observed.
+        // An occupied session fails the task in its first step.
+        let begun = v.started.is_some()
+            || (matches!(r.outcome, Outcome::Occupied(_)) && v.finished.is_some());
+        let task_read_back = !r.workflow && begun;
         let errors = match (&r.outcome, v.status) {
             (Outcome::Failed, "failed") if r.forced.is_none() => json!([{
                 "error_code": "REACH_MAX_RETRIES",
                 "reasoning": "The agent has reached the maximum number of retries. It might be an issue with the agent. Please reach out to the Skyvern team if you encounter this issue.",
                 "error_type": "SYSTEM_DEFINED_ERROR",
             }]),
+            _ if task_read_back => json!([]),
             _ => Value::Null,
         };
         let mut request = r.request.clone();
-        if terminal {
-            // The real server drops the session id from the echo once a run ends.
-            if let Some(o) = request.as_object_mut() {
-                if o.contains_key("browser_session_id") {
-                    o.insert("browser_session_id".into(), Value::Null);
-                }
+        if let Some(o) = request.as_object_mut() {
+            if terminal && o.contains_key("browser_session_id") {
+                // The real server drops the session id from the echo once a run ends.
+                o.insert("browser_session_id".into(), Value::Null);
+            }
+            if task_read_back && o.get("max_steps").is_some_and(Value::is_null) {
+                o.insert("max_steps".into(), json!(DEFAULT_MAX_STEPS));
             }
         }
         let mut m = Map::new();
         m.insert("run_id".into(), json!(r.id));
         m.insert("status".into(), json!(v.status));
         m.insert("output".into(), output);
-        m.insert("downloaded_files".into(), Value::Null);
+        m.insert(
+            "downloaded_files".into(),
+            if task_read_back {
+                json!([])
+            } else {
+                Value::Null
+            },
+        );
         m.insert("recording_url".into(), Value::Null);
         m.insert("recording_archived".into(), json!(false));
         m.insert("screenshot_urls".into(), screenshots);

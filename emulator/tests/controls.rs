@@ -45,6 +45,13 @@ async fn cors_preflight_and_actual_responses() {
             Some("Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network")
         );
         assert_eq!(r.header("access-control-allow-credentials"), None);
+        // the real server's security headers wrap CORS, so preflights carry them too
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(
+            r.header("content-security-policy"),
+            Some("frame-ancestors 'none'")
+        );
     }
     // without Origin: 405 with the odd `allow: POST`
     let r = emu.send("OPTIONS", "/v1/browser_sessions", None, &[]).await;
@@ -402,11 +409,14 @@ async fn browser_profiles() {
         )
         .await;
     assert_eq!((r.status, r.text.as_str()), (204, ""));
+    // FastAPI keeps the JSON content type on the empty 204.
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let org = p["organization_id"].as_str().unwrap_or("");
     let r = emu.get(&format!("/v1/browser_profiles/{pid}")).await;
     assert_eq!(r.status, 404);
     assert_eq!(
         r.text,
-        format!(r#"{{"detail":"Browser profile {pid} not found"}}"#)
+        format!(r#"{{"detail":"Browser profile {pid} not found for organization {org}"}}"#)
     );
     let r = emu
         .send(
@@ -417,6 +427,10 @@ async fn browser_profiles() {
         )
         .await;
     assert_eq!(r.status, 404);
+    assert_eq!(
+        r.json()["detail"],
+        format!("Browser profile {pid} not found for organization {org}")
+    );
     assert_eq!(
         emu.get("/v1/browser_profiles")
             .await

@@ -140,17 +140,55 @@ async fn outcome_tags() {
                 );
             }
         }
+        // Once a step ran, the real server reads the task back: files, errors
+        // and the step limit are filled in.
+        let last = emu.get(&format!("/v1/runs/{rid}")).await.json();
+        assert_eq!(last["downloaded_files"], json!([]), "{prompt}");
+        assert_eq!(last["run_request"]["max_steps"], 10, "{prompt}");
+        assert!(last["errors"].is_array(), "{prompt}");
+        // Cancelling a finished task is refused as a status transition.
+        let r = emu.post(&format!("/v1/runs/{rid}/cancel"), "").await;
+        match status {
+            "failed" | "terminated" => {
+                assert_eq!(r.status, 400, "{prompt}");
+                assert_eq!(
+                    r.json()["detail"],
+                    format!("Invalid task status transition from {status} to canceled for {rid}")
+                );
+            }
+            "timed_out" => {
+                assert_eq!(r.status, 500);
+                assert_eq!(
+                    r.json(),
+                    json!({"error": "Unexpected error: TaskAlreadyTimeout"})
+                );
+            }
+            // canceled (was paused): kept idempotent, a documented difference
+            _ => assert_eq!((r.status, r.text.as_str()), (200, "null")),
+        }
+        assert_eq!(
+            emu.get(&format!("/v1/runs/{rid}")).await.json()["status"],
+            if status == "paused" {
+                "canceled"
+            } else {
+                status
+            }
+        );
     }
 }
 
 #[tokio::test]
 async fn steps_and_duration_tags() {
     let emu = emu().await;
-    let v = emu.run_task(r#"{"prompt": "go [steps=5]"}"#).await;
+    let v = emu
+        .run_task(r#"{"prompt": "go [steps=5]", "max_steps": 4}"#)
+        .await;
+    assert_eq!(v["run_request"]["max_steps"], 4);
     let (_, last) = emu
         .follow_run(v["run_id"].as_str().unwrap_or(""), Duration::from_secs(5))
         .await;
     assert_eq!(last["step_count"], 5);
+    assert_eq!(last["run_request"]["max_steps"], 4, "a given limit stays");
 
     let started = std::time::Instant::now();
     let v = emu.run_task(r#"{"prompt": "go [duration=500ms]"}"#).await;
@@ -182,7 +220,8 @@ async fn cancel_frees_the_session() {
     let s = emu.get(&format!("/v1/browser_sessions/{sid}")).await.json();
     assert_eq!(s["runnable_id"], Value::Null);
     assert_eq!(s["status"], "running");
-    // cancelling again is fine, and the status stays
+    // cancelling again is fine, and the status stays (the real server answers
+    // 400 "… because task is already canceled": a documented difference)
     assert_eq!(
         emu.post(&format!("/v1/runs/{aid}/cancel"), "").await.status,
         200
@@ -356,11 +395,32 @@ async fn run_validation() {
 async fn workflow_runs() {
     let emu = emu().await;
     let sid = emu.running_session().await;
+    // Only ids with the emulator's prefix exist; others are unknown, as on a
+    // real server without that workflow (checked before the session).
+    for (path, field) in [
+        ("/v1/run/agents", "agent_id"),
+        ("/v1/run/workflows", "workflow_id"),
+    ] {
+        for wid in ["wpid_000000000000000000", "wpid_123", "wpid_emulator_"] {
+            let r = emu
+                .post(
+                    path,
+                    &json!({field: wid, "browser_session_id": "pbs_000000000000000000"})
+                        .to_string(),
+                )
+                .await;
+            assert_eq!(r.status, 404, "{path} {wid}");
+            assert_eq!(
+                r.json(),
+                json!({"detail": format!("Workflow not found. workflow_permanent_id={wid}")})
+            );
+        }
+    }
     for path in ["/v1/run/agents", "/v1/run/workflows"] {
         let r = emu
             .post(
                 path,
-                &json!({"agent_id": "wpid_123", "parameters": {"url": "https://example.com/"}, "browser_session_id": sid}).to_string(),
+                &json!({"agent_id": "wpid_emulator_demo", "parameters": {"url": "https://example.com/"}, "browser_session_id": sid}).to_string(),
             )
             .await;
         assert_eq!(r.status, 200, "{}", r.text);
@@ -369,7 +429,7 @@ async fn workflow_runs() {
         assert_eq!(v["run_type"], "workflow_run");
         assert_eq!(v["attempt"], 1);
         assert_eq!(v["run_with"], "agent");
-        assert_eq!(v["run_request"]["workflow_id"], "wpid_123");
+        assert_eq!(v["run_request"]["workflow_id"], "wpid_emulator_demo");
         let rid = v["run_id"].as_str().unwrap_or("").to_string();
         let s = emu.get(&format!("/v1/browser_sessions/{sid}")).await.json();
         assert_eq!(s["runnable_type"], "workflow_run");
@@ -380,7 +440,7 @@ async fn workflow_runs() {
     let r = emu
         .post(
             "/v1/run/agents",
-            r#"{"workflow_id": "wpid_9", "title": "[fail]"}"#,
+            r#"{"workflow_id": "wpid_emulator_checkout", "title": "[fail]"}"#,
         )
         .await;
     let (_, last) = emu

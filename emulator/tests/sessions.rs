@@ -435,7 +435,18 @@ async fn patch_updates_and_refuses_ended_sessions() {
         )
         .await;
     assert_eq!(r.status, 409);
-    assert!(r.json()["detail"].as_str().is_some_and(|d| d.contains(&id)));
+    assert_eq!(
+        r.json()["detail"],
+        format!("Browser session {id} has already ended and can no longer be updated.")
+    );
+    let r = emu
+        .post(&format!("{path}/extend"), r#"{"additional_minutes": 10}"#)
+        .await;
+    assert_eq!(r.status, 409);
+    assert_eq!(
+        r.json()["detail"],
+        format!("Browser session {id} has already ended and can no longer be extended.")
+    );
 }
 
 #[tokio::test]

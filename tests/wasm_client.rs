@@ -385,7 +385,7 @@ async fn run_methods_happy_path() {
 
     // Workflow run.
     let wf = ok(c.run_workflow(
-        js(r#"{"workflow_id":"wpid_123","parameters":{"a":1},"waitForCompletion":true,"timeout":30}"#),
+        js(r#"{"workflow_id":"wpid_emulator_demo","parameters":{"a":1},"waitForCompletion":true,"timeout":30}"#),
         opts(&id),
     ))
     .await;
@@ -420,7 +420,8 @@ async fn run_methods_real_errors() {
         "NotFoundError",
         Some(404),
     );
-    let req = js(r#"{"workflow_id":"wpid_1","browser_session_id":"pbs_000000000000000000"}"#);
+    let req =
+        js(r#"{"workflow_id":"wpid_emulator_demo","browser_session_id":"pbs_000000000000000000"}"#);
     assert_error(
         &err(c.run_workflow(req, None)).await,
         "NotFoundError",

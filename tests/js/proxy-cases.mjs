@@ -131,7 +131,7 @@ export function defineProxyTests(runtime, emu, makeTarget) {
     assert.equal(getRun.json.run_id, runId);
     const cancel = await post(`${PREFIX}/v1/runs/${runId}/cancel`, {}, id);
     assert.equal(cancel.res.status, 200);
-    const wf = await post(`${PREFIX}/v1/run/agents`, { agent_id: "wpid_proxy" }, id);
+    const wf = await post(`${PREFIX}/v1/run/agents`, { agent_id: "wpid_emulator_demo" }, id);
     assert.equal(wf.res.status, 200, wf.text);
     const close = await post(`${PREFIX}/v1/browser_sessions/${s.id}/close`, {}, id);
     assert.equal(close.res.status, 200);

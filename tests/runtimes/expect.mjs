@@ -17,6 +17,8 @@ export const PUBLIC_EXPORTS = [
   "SkyvernTimeoutError",
   "TooManyRequestsError",
   "UnprocessableEntityError",
+  "createProxyHandler",
+  "mountLiveView",
 ];
 
 export async function assertFlow(out, { emuUrl, testId, browser }) {

@@ -2,9 +2,9 @@
 // memory (from the instance's exports) and the JS heap after a full GC, at
 // each checkpoint of BENCH_CHECKPOINTS (default: after 1,000 and 100,000 calls). Calls go 8 at a time; every 10th asks for a
 // missing session so the error path (a NotFoundError each time) is covered.
+import { wasmMemory } from "./wasm-memory.mjs";
 const { SkyvernClient, NotFoundError } = await import(process.env.BENCH_ENTRY);
-const { initSync } = await import(process.env.BENCH_GLUE);
-const wasm = initSync(); // already instantiated by the entry: returns its exports
+const memory = wasmMemory();
 const url = process.env.SKYVERN_EMULATOR_URL;
 const key = process.env.SKYVERN_EMULATOR_API_KEY;
 const client = new SkyvernClient({ apiKey: key, baseUrl: url, maxRetries: 0 });
@@ -37,7 +37,7 @@ async function runUntil(total) {
 function snapshot(calls) {
   globalThis.gc();
   globalThis.gc();
-  return { calls, wasmBytes: wasm.memory.buffer.byteLength, heapUsed: process.memoryUsage().heapUsed };
+  return { calls, wasmBytes: memory.buffer.byteLength, heapUsed: process.memoryUsage().heapUsed };
 }
 
 const checkpoints = (process.env.BENCH_CHECKPOINTS ?? "1000,100000").split(",").map(Number);

@@ -19,7 +19,6 @@ const execFileP = promisify(execFile);
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const PKG = process.env.SKYVERN_WASM_PKG ? resolve(process.env.SKYVERN_WASM_PKG) : join(ROOT, "pkg");
 const ENTRY = pathToFileURL(join(PKG, "node.js")).href;
-const GLUE = pathToFileURL(join(PKG, "skyvern_wasm.js")).href;
 
 // The same wasm-opt features `cargo xtask build` enables.
 const WASM_OPT_FEATURES = [
@@ -68,7 +67,7 @@ function budget(ok, what) {
 }
 const log = (...a) => console.error("bench:", ...a);
 
-if (!existsSync(join(PKG, "skyvern_wasm_bg.wasm")) || !existsSync(join(PKG, "skyvern_wasm.js"))) {
+if (!existsSync(join(PKG, "skyvern_wasm_bg.wasm")) || !existsSync(join(PKG, "skyvern.js"))) {
   console.error(`bench: the package is not built (no ${PKG}/skyvern_wasm_bg.wasm); run \`cargo xtask build\``);
   process.exit(2);
 }
@@ -99,7 +98,7 @@ if (want("size")) {
   const total = addSizes(wasm, js);
   const rows = [
     [".wasm", fmtSizes(wasm), "", ""],
-    [`JS (${shipped.filter((f) => f.endsWith(".js")).length} files: entries, api, glue, snippets)`, fmtSizes(js), "", ""],
+    [`JS (${shipped.filter((f) => f.endsWith(".js")).length} files: three runtime entries and the shared bundle)`, fmtSizes(js), "", ""],
     ["**package (wasm + JS)**", fmtSizes(total), `gzip ≤ ${kb(BUDGET.gzipBytes)} (aim ${kb(BUDGET.gzipAimBytes)})`,
       budget(total.gzip <= BUDGET.gzipBytes, `package ${total.gzip} B gzip > ${BUDGET.gzipBytes} B`)],
     ["types (.d.ts, not loaded at run time)", fmtSizes(types), "", ""],
@@ -448,7 +447,7 @@ if (want("wait")) {
 if (want("memory")) {
   log("memory (100,000 calls, up to a minute)");
   const { stdout } = await execFileP(process.execPath, ["--expose-gc", join(ROOT, "bench", "memory.mjs")], {
-    env: { ...process.env, BENCH_ENTRY: ENTRY, BENCH_GLUE: GLUE, SKYVERN_EMULATOR_URL: emu.url, SKYVERN_EMULATOR_API_KEY: emu.apiKey },
+    env: { ...process.env, BENCH_ENTRY: ENTRY, SKYVERN_EMULATOR_URL: emu.url, SKYVERN_EMULATOR_API_KEY: emu.apiKey },
     maxBuffer: 1 << 20,
     timeout: 240_000,
   });

@@ -4,9 +4,9 @@
 // fault. Each worker owns a session and a run, so its faults (exact paths) only
 // hit its own calls and every outcome is known in advance: a retried fault must
 // resolve, any other must reject with its documented class. Prints one JSON line.
+import { wasmMemory } from "./wasm-memory.mjs";
 const { SkyvernClient, SkyvernError } = await import(process.env.BENCH_ENTRY);
-const { initSync } = await import(process.env.BENCH_GLUE);
-const wasm = initSync(); // already instantiated by the entry: returns its exports
+const memory = wasmMemory();
 const url = process.env.SKYVERN_EMULATOR_URL;
 const key = process.env.SKYVERN_EMULATOR_API_KEY;
 const total = Number(process.env.BENCH_FAULT_CALLS ?? 10_000);
@@ -93,7 +93,7 @@ function snapshot(calls, t0) {
   globalThis.gc();
   return {
     calls,
-    wasmBytes: wasm.memory.buffer.byteLength,
+    wasmBytes: memory.buffer.byteLength,
     heapUsed: process.memoryUsage().heapUsed,
     seconds: (performance.now() - t0) / 1000,
   };

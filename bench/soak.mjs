@@ -31,7 +31,6 @@ if (emu.skip) {
     env: {
       ...process.env,
       BENCH_ENTRY: pathToFileURL(join(PKG, "node.js")).href,
-      BENCH_GLUE: pathToFileURL(join(PKG, "skyvern_wasm.js")).href,
       SKYVERN_EMULATOR_URL: emu.url,
       SKYVERN_EMULATOR_API_KEY: emu.apiKey,
     },
@@ -79,7 +78,6 @@ const child = spawn(process.execPath, ["--expose-gc", join(ROOT, "bench", "memor
   env: {
     ...process.env,
     BENCH_ENTRY: pathToFileURL(join(PKG, "node.js")).href,
-    BENCH_GLUE: pathToFileURL(join(PKG, "skyvern_wasm.js")).href,
     BENCH_CHECKPOINTS: checkpoints.join(","),
     BENCH_PROGRESS: "1",
     SKYVERN_EMULATOR_URL: emu.url,

@@ -556,7 +556,7 @@ export function makeLiveView(core) {
   };
 }
 
-/** The factory, handed out by the wasm module (see `liveView()` in pkg/api.js). */
+/** The factory, handed out by the wasm module (see `liveView()` in src/js/entries/skyvern.js). */
 export function liveViewFactory() {
   return makeLiveView;
 }

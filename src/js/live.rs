@@ -1,6 +1,6 @@
 //! `mountLiveView`: the DOM and WebSocket glue lives in `live.js`; the
 //! decisions it asks for on each message, close, pointer and key are the
-//! core's (`crate::live`), exported here as plain functions that `api.js`
+//! core's (`crate::live`), exported here as plain functions that `entries/skyvern.js`
 //! hands to the glue.
 
 use wasm_bindgen::prelude::*;

@@ -6,9 +6,11 @@
 //! binding would cost more code in the package than the lines themselves.
 //!
 //! The caller's `AbortSignal` is never handed to fetch: its `reason` may be any
-//! value, and fetch would reject with it. The attempt uses its own controller,
-//! aborted (with a plain `AbortError`) when the caller's signal fires, combined
-//! with `AbortSignal.timeout` for the attempt's time limit.
+//! value, and fetch would reject with it. The attempt uses one controller of its
+//! own, aborted (with a plain `AbortError`) when the caller's signal fires or
+//! when a timer for the attempt's time limit ends. (A controller and a timer
+//! cost a fraction of `AbortSignal.timeout` plus `AbortSignal.any` in Node,
+//! about a tenth of a loopback request.)
 
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
@@ -25,29 +27,25 @@ use crate::transport::SendError;
 /// values are validated and never contain a line break).
 #[wasm_bindgen(inline_js = r#"
 export async function send(url, method, headers, body, ms, caller) {
-  const timer = AbortSignal.timeout(ms);
-  let signal = timer, forward;
-  if (caller) {
-    if (caller.aborted) return [-1];
-    const own = new AbortController();
-    forward = () => own.abort();
-    caller.addEventListener("abort", forward);
-    signal = AbortSignal.any([timer, own.signal]);
-  }
+  if (caller && caller.aborted) return [-1];
+  const own = new AbortController(), abort = () => own.abort();
+  let late = false;
+  const timer = setTimeout(() => { late = true; abort(); }, ms);
+  if (caller) caller.addEventListener("abort", abort);
   try {
     const h = new Headers(), p = headers ? headers.split("\n") : [];
     for (let i = 0; i < p.length; i += 2) h.append(p[i], p[i + 1]);
-    const init = { method, headers: h, signal };
+    const init = { method, headers: h, signal: own.signal };
     if (body !== undefined) init.body = body;
     const r = await fetch(url, init);
-    const status = r.status, retryAfter = r.headers.get("retry-after");
-    return [status, retryAfter, await r.text()];
+    return [r.status, r.headers.get("retry-after"), await r.text()];
   } catch (e) {
     if (caller && caller.aborted) return [-1];
-    if (timer.aborted) return [-2];
+    if (late) return [-2];
     return [-3, , e instanceof Error ? e.name + ": " + e.message : typeof e == "string" ? e : "fetch failed"];
   } finally {
-    if (forward) caller.removeEventListener("abort", forward);
+    clearTimeout(timer);
+    if (caller) caller.removeEventListener("abort", abort);
   }
 }
 "#)]

@@ -4,7 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mountLiveView, SkyvernError } from '../../pkg/node.js';
-import { liveClassify, liveRetry, liveFit, liveToViewport, liveKey } from '../../pkg/skyvern_wasm.js';
+import { readFileSync } from 'node:fs';
+// The decision functions are internal to the package's bundle: take them from wasm-bindgen's
+// unbundled glue (written by `cargo xtask build` next to the bundle's inputs), over the same .wasm.
+import { initSync, liveClassify, liveRetry, liveFit, liveToViewport, liveKey } from '../../target/pkg-gen/skyvern_wasm.js';
+initSync({ module: readFileSync(new URL('../../pkg/skyvern_wasm_bg.wasm', import.meta.url)) });
 import { readMessage, socketUrl } from '../../src/js/live.js';
 
 const core = { classify: liveClassify, retry: liveRetry, fit: liveFit, toViewport: liveToViewport, key: liveKey };

@@ -18,7 +18,7 @@ const PKG = process.env.SKYVERN_WASM_PKG_DIR
   : new URL("../../pkg/", import.meta.url);
 let pkg = null;
 let pkgSkip = false;
-if (!existsSync(new URL("skyvern_wasm_bg.wasm", PKG)) || !existsSync(new URL("skyvern_wasm.js", PKG))) {
+if (!existsSync(new URL("skyvern_wasm_bg.wasm", PKG)) || !existsSync(new URL("skyvern.js", PKG))) {
   pkgSkip = "pkg/ is not built: run `cargo xtask build` first";
 } else {
   pkg = await import(new URL("node.js", PKG).href);

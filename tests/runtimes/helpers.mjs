@@ -19,7 +19,7 @@ export const FIXTURES = join(ROOT, "tests", "runtimes", "fixtures");
 
 /** Null when the package has been built, else a message saying how to build it. */
 export function packageNotBuilt() {
-  const missing = ["skyvern_wasm.js", "skyvern_wasm_bg.wasm", "skyvern_wasm.d.ts"].filter(
+  const missing = ["node.js", "skyvern.js", "skyvern_wasm_bg.wasm", "skyvern_wasm.d.ts"].filter(
     (f) => !existsSync(join(PKG, f)),
   );
   if (missing.length === 0) return null;

@@ -25,17 +25,14 @@ after(() => {
 
 test("npm pack ships exactly the package files", { skip: notBuilt ?? false }, async () => {
   project ??= await packAndInstall("node");
-  const top = [...new Set(project.files.map((f) => (f.startsWith("snippets/") ? "snippets/" : f)))].sort();
-  assert.deepEqual(top, [
+  assert.deepEqual([...project.files].sort(), [
     "README.md",
-    "api.js",
     "index.d.ts",
     "node.js",
     "package.json",
+    "skyvern.js",
     "skyvern_wasm.d.ts",
-    "skyvern_wasm.js",
     "skyvern_wasm_bg.wasm",
-    "snippets/",
     "web.js",
     "workerd.js",
   ]);
@@ -44,10 +41,12 @@ test("npm pack ships exactly the package files", { skip: notBuilt ?? false }, as
   // Every file the exports map names is in the tarball.
   const targets = JSON.stringify(pkg.exports).match(/"\.\/[^"]+"/g).map((s) => s.slice(3, -1));
   for (const t of new Set(targets)) assert.ok(project.files.includes(t), `exports names ${t}, which ships`);
-  // The glue's snippet imports all resolve inside the tarball.
-  const glue = readFileSync(join(project.installed, "skyvern_wasm.js"), "utf8");
-  for (const [, spec] of glue.matchAll(/from ['"]\.\/(snippets\/[^'"]+)['"]/g)) {
-    assert.ok(project.files.includes(spec), `${spec} ships`);
+  // Every relative import of the shipped modules resolves inside the tarball.
+  for (const file of project.files.filter((f) => f.endsWith(".js"))) {
+    const source = readFileSync(join(project.installed, file), "utf8");
+    for (const [, spec] of source.matchAll(/(?:from|import)\s*\(?\s*["'`]\.\/([^"'`]+)["'`]/g)) {
+      assert.ok(project.files.includes(spec), `${file} imports ./${spec}, which ships`);
+    }
   }
 });
 

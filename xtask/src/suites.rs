@@ -16,7 +16,26 @@ const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
-/// Builds the npm package into `pkg/`: cargo → wasm-bindgen (web target) → wasm-opt -Oz.
+/// The files `build_package` writes into `pkg/` (git-ignored), besides the `.wasm` and its types.
+pub const GENERATED_JS: &[&str] = &[
+    "node.js",
+    "web.js",
+    "workerd.js",
+    "skyvern.js",
+    // written by builds before the bundling step
+    "skyvern_wasm.js",
+    "api.js",
+    "skyvern_wasm_bg.wasm.d.ts",
+];
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("copying {} to {}: {e}", from.display(), to.display()))
+}
+
+/// Builds the npm package into `pkg/`: cargo → wasm-bindgen (web target) →
+/// rolldown (one minified module shared by the runtime entries) → wasm-opt -Oz.
 pub fn build_package(dev: bool) -> Result<(), String> {
     let mut cargo = Command::new("cargo");
     cargo.args([
@@ -36,24 +55,51 @@ pub fn build_package(dev: bool) -> Result<(), String> {
         .join(profile)
         .join("skyvern_wasm.wasm");
     let pkg = root().join("pkg");
-    // Remove what an earlier build generated so renamed snippets cannot linger.
-    let _ = std::fs::remove_dir_all(pkg.join("snippets"));
+    // wasm-bindgen writes the glue, its snippets and the types into a scratch
+    // directory; the hand-written entries join them there and rolldown bundles
+    // the lot into `pkg/` (see xtask/bundle.mjs).
+    let gen = root().join("target/pkg-gen");
+    let _ = std::fs::remove_dir_all(&gen);
     util::run(Command::new("wasm-bindgen").args([
         "--target".as_ref(),
         "web".as_ref(),
         "--out-dir".as_ref(),
-        pkg.as_os_str(),
+        gen.as_os_str(),
         "--out-name".as_ref(),
         "skyvern_wasm".as_ref(),
         wasm.as_os_str(),
     ]))?;
-    if !dev {
-        let bg = pkg.join("skyvern_wasm_bg.wasm");
+    let entries = root().join("src/js/entries");
+    for name in ["skyvern.js", "node.js", "web.js", "workerd.js"] {
+        copy(&entries.join(name), &gen.join(name))?;
+    }
+    copy(
+        &gen.join("skyvern_wasm.d.ts"),
+        &pkg.join("skyvern_wasm.d.ts"),
+    )?;
+    for stale in GENERATED_JS {
+        let _ = std::fs::remove_file(pkg.join(stale));
+    }
+    // Builds from before bundling left the glue's snippets here.
+    let _ = std::fs::remove_dir_all(pkg.join("snippets"));
+    let mut bundle = Command::new("node");
+    bundle
+        .arg(root().join("xtask/bundle.mjs"))
+        .arg(&gen)
+        .arg(&pkg);
+    if dev {
+        bundle.arg("--no-minify");
+    }
+    util::run(&mut bundle)?;
+    let bg = pkg.join("skyvern_wasm_bg.wasm");
+    if dev {
+        copy(&gen.join("skyvern_wasm_bg.wasm"), &bg)?;
+    } else {
         let mut opt = Command::new(root().join("node_modules/.bin/wasm-opt"));
         opt.arg("-Oz")
             .args(WASM_OPT_FEATURES)
             .args(["--strip-debug", "--strip-producers"])
-            .arg(&bg)
+            .arg(gen.join("skyvern_wasm_bg.wasm"))
             .arg("-o")
             .arg(&bg);
         util::run(&mut opt)?;

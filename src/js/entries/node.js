@@ -1,11 +1,10 @@
-// Cloudflare Workers entry (conditions `workerd`, `worker`): Workers refuse to
-// compile Wasm from bytes at run time, so the .wasm is imported as a module
-// (a precompiled `WebAssembly.Module`) and instantiated synchronously.
-import wasmModule from "./skyvern_wasm_bg.wasm";
+// Node.js entry (condition `node`): reads the .wasm next to this file and
+// instantiates it synchronously, so `import` is all a caller needs.
+import { readFileSync } from "node:fs";
 import { initSync } from "./skyvern_wasm.js";
-import { installApi } from "./api.js";
+import { installApi } from "./skyvern.js";
 
-initSync({ module: wasmModule });
+initSync({ module: readFileSync(new URL("./skyvern_wasm_bg.wasm", import.meta.url)) });
 installApi();
 
 export {
@@ -24,4 +23,4 @@ export {
   SkyvernConnectionError,
   createProxyHandler,
   mountLiveView,
-} from "./api.js";
+} from "./skyvern.js";

@@ -4,7 +4,7 @@
 // `new URL(..., import.meta.url)` pattern and emit the .wasm as an asset; a
 // page without a bundler loads it from the same directory as this file.
 import init from "./skyvern_wasm.js";
-import { installApi } from "./api.js";
+import { installApi } from "./skyvern.js";
 
 await init({ module_or_path: new URL("./skyvern_wasm_bg.wasm", import.meta.url) });
 installApi();
@@ -25,4 +25,4 @@ export {
   SkyvernConnectionError,
   createProxyHandler,
   mountLiveView,
-} from "./api.js";
+} from "./skyvern.js";

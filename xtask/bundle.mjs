@@ -1,0 +1,45 @@
+// Bundles the package's JavaScript with rolldown (`cargo xtask build`).
+//
+// Input: a directory holding wasm-bindgen's output (glue + snippets) and the
+// hand-written entries from src/js/entries/. Output, in the package directory:
+// one small module per runtime (node.js, web.js, workerd.js) over one shared,
+// minified module (skyvern.js) that holds the glue, the public API, the
+// error classes, the live view and the proxy adapter. The `.wasm` stays a
+// separate file: entries load it with `new URL(…, import.meta.url)` (web),
+// `readFileSync` (Node) or a module import (Workers).
+//
+//   node xtask/bundle.mjs <generated dir> <package dir> [--no-minify]
+import { build } from "rolldown";
+import { join } from "node:path";
+
+const [gen, out, flag] = process.argv.slice(2);
+if (!gen || !out) {
+  console.error("usage: node xtask/bundle.mjs <generated dir> <package dir> [--no-minify]");
+  process.exit(2);
+}
+const minify = flag !== "--no-minify";
+
+await build({
+  input: {
+    node: join(gen, "node.js"),
+    web: join(gen, "web.js"),
+    workerd: join(gen, "workerd.js"),
+  },
+  // The .wasm is loaded at run time by each entry in its own way; node: modules
+  // are Node's own.
+  external: [/\.wasm$/, /^node:/],
+  platform: "neutral",
+  treeshake: true,
+  logLevel: "warn",
+  output: {
+    dir: out,
+    format: "esm",
+    minify,
+    // Class and function names stay readable (`SkyvernClient`, `mountLiveView`)
+    // in stack traces and `constructor.name`.
+    keepNames: true,
+    comments: false,
+    entryFileNames: "[name].js",
+    chunkFileNames: "[name].js",
+  },
+});

@@ -138,6 +138,8 @@ export function makeLiveView(core) {
       element.dataset.state = m;
       note.replaceChildren();
       note.hidden = !title;
+      // Its inline `display` beats `[hidden]`: hide it by style too, or it covers the canvas.
+      note.style.display = title ? "grid" : "none";
       if (spinner) note.append(node("span", "spinner skyvern-live-spinner"));
       if (title) note.append(node("p", "skyvern-live-title", title));
       if (text) note.append(node("p", "skyvern-live-text", text));

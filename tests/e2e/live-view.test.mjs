@@ -38,7 +38,7 @@ function skipReason() {
   return false;
 }
 
-function startEmulator(apiKey, www = path.join(root, "www")) {
+function startEmulator(apiKey, www = path.join(root, "www"), extra = []) {
   const child = spawn(
     emulatorBin,
     [
@@ -47,6 +47,7 @@ function startEmulator(apiKey, www = path.join(root, "www")) {
       "--test-controls", "--time-scale", "600", "--start-delay-ms", "200", "--step-ms", "100",
       "--api-key", apiKey,
       ...(process.env.SKYVERN_E2E_NO_BROWSER ? ["--no-browser"] : []),
+      ...extra,
     ],
     { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -373,4 +374,52 @@ test("live view: a refused key stops at once and falls back to app_url with a ne
   assert.equal(result.link?.href, session.app_url);
   assert.match(result.link?.text ?? "", /Open live view in a new tab/);
   assert.equal(result.afterDestroy, 0, "destroy() empties the element");
+});
+
+// A host page without a `[hidden] { display: none }` rule (the demo page has one): once frames
+// are drawn nothing may cover the canvas, or every pointer event misses it.
+test("live view: in a bare page the pointer reaches the canvas and a click goes over the input socket", { skip: skipReason(), timeout: 120_000 }, async (t) => {
+  const { chromium } = await import("playwright-core");
+  const apiKey = `emu_e2e_${randomBytes(6).toString("hex")}`;
+  const blank = mkdtempSync(path.join(tmpdir(), "skyvern-live-www-"));
+  writeFileSync(path.join(blank, "index.html"), '<!doctype html><meta charset="utf-8"><title>bare</title><link rel="icon" href="data:,">');
+  // Drawn frames are enough here: what is checked is what the view sends.
+  const emu = startEmulator(apiKey, blank, ["--no-browser"]);
+  const profile = mkdtempSync(path.join(tmpdir(), "skyvern-live-e2e-"));
+  let browser;
+  t.after(async () => {
+    await browser?.close().catch(() => {});
+    emu.child.kill("SIGTERM");
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(blank, { recursive: true, force: true });
+  });
+  const base = await emu.ready;
+  const created = await fetch(`${base}/v1/browser_sessions`, {
+    method: "POST",
+    headers: { "x-api-key": apiKey, "content-type": "application/json" },
+    body: "{}",
+  });
+  const session = await created.json();
+
+  browser = await launch(chromium, profile, { width: 900, height: 700 });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  const sent = [];
+  page.on("websocket", (ws) => {
+    if (ws.url().includes("/v1/stream/cdp_input/")) ws.on("framesent", (f) => sent.push(JSON.parse(f.payload)));
+  });
+  await page.goto(`${base}/`);
+  await page.evaluate(async ({ s, key }) => {
+    const { mountLiveView } = await import("/pkg/web.js");
+    document.body.innerHTML = '<div id="v" style="width:640px;height:400px"></div>';
+    mountLiveView(document.getElementById("v"), s, { streamBaseUrl: location.origin, apiKey: key, dangerouslyAllowBrowser: true, interactive: true });
+  }, { s: session, key: apiKey });
+  await page.waitForSelector('#v[data-state="live"] .skyvern-live[data-control="true"]', { timeout: 30_000 });
+  const box = await page.locator("#v canvas").boundingBox();
+  const centre = [box.x + box.width / 2, box.y + box.height / 2];
+  const hit = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.className, centre);
+  assert.equal(hit, "skyvern-live-canvas", "nothing covers the canvas once it is live");
+  await page.mouse.click(...centre);
+  await waitFor("the click on the input socket", () => sent.some((m) => m.eventType === "mouseReleased"));
+  const clicks = sent.filter((m) => m.kind === "mouseEvent" && m.eventType !== "mouseMoved").map((m) => m.eventType);
+  assert.deepEqual(clicks, ["mousePressed", "mouseReleased"]);
 });

@@ -5,7 +5,8 @@
 #    does not backtrack) and Debian's chromium + ffmpeg when they are missing.
 # 2. Starts the server on 127.0.0.1 (SQLite in a temporary directory, a real browser per
 #    session) and reads the API key it generates; starts the emulator next to it.
-# 3. Runs the parity and end-to-end suites (node --test), prints the parity table.
+# 3. Runs the parity, end-to-end and live-view suites (node --test, every *.test.mjs here, one
+#    file at a time), prints the parity table.
 # 4. Closes every session left open and stops everything it started, by PID, even on failure.
 #
 # Usage: bash tests/real-server/run.sh [--setup-only | --serve] [TEST_FILE…]

@@ -88,11 +88,15 @@ export async function closeQuietly(t, ids) {
   }
 }
 
-/** A page on 127.0.0.1 for the servers' browsers to open (no outbound network here). */
-export async function startLocalPage() {
+const DEFAULT_PAGE =
+  "<!doctype html><title>Contract test page</title><h1>Hello from the contract tests</h1><p>Nothing to do here.</p>";
+
+/** A page on 127.0.0.1 for the servers' browsers to open (no outbound network here); `html` is
+ * served for every path. */
+export async function startLocalPage(html = DEFAULT_PAGE) {
   const server = http.createServer((req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end("<!doctype html><title>Contract test page</title><h1>Hello from the contract tests</h1><p>Nothing to do here.</p>");
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    res.end(html);
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address();

@@ -145,6 +145,8 @@ export function makeLiveView(core) {
       if (text) note.append(node("p", "skyvern-live-text", text));
       const app = safeHttpUrl(info.app_url);
       link.hidden = !app || m === "ended";
+      // A page's own `a { display: … }` would beat `[hidden]` as well.
+      link.style.display = link.hidden ? "none" : "";
       if (app) link.href = app.href;
       else link.removeAttribute("href");
     }

@@ -39,7 +39,7 @@ try {
 
 function skipReason() {
   if (!REAL) return "not configured: run tests/real-server/run.sh (it sets SKYVERN_REAL_URL and SKYVERN_REAL_API_KEY)";
-  for (const f of ["skyvern_wasm_bg.wasm", "skyvern_wasm.js", "web.js"]) {
+  for (const f of ["skyvern_wasm_bg.wasm", "skyvern.js", "web.js"]) {
     if (!existsSync(path.join(pkgDir, f))) return `pkg/${f} is missing: build the package first (cargo xtask build)`;
   }
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing: apt-get install chromium`;

@@ -2,7 +2,7 @@
 
 use crate::config::{CallOptions, Config};
 use crate::error::{self, Error};
-use crate::json::Value;
+use crate::json::{self, Top, Value};
 use crate::request::{HttpRequest, HttpResponse, Method};
 use crate::retry::{delay_ms, should_retry, Retry};
 use crate::text::cat;
@@ -50,6 +50,22 @@ pub fn check_body(expect: Expect, status: u16, body: &str) -> Result<(), Error> 
             body: body.to_string(),
         })
     };
+    // The common case, checked without building the value.
+    let key = match expect {
+        Expect::Object(key) => key,
+        _ => "",
+    };
+    let fine = match (expect, json::top_level(body, key)) {
+        (Expect::List, Some(Top::Array)) => true,
+        (Expect::NullOrObject, Some(Top::Null)) => true,
+        (Expect::AnyObject | Expect::NullOrObject, Some(Top::Object(_))) => true,
+        (Expect::Object(_), Some(Top::Object(found))) => found,
+        _ => false,
+    };
+    if fine {
+        return Ok(());
+    }
+    // Otherwise the whole value says what is wrong.
     if body.trim().is_empty() {
         return unexpected("the response body is empty".into());
     }

@@ -96,20 +96,37 @@ impl Value {
 
     /// Parses JSON text; `None` when the text is not valid JSON.
     pub fn parse(text: &str) -> Option<Value> {
-        let mut p = Parser {
-            t: text,
-            s: text.as_bytes(),
-            i: 0,
-            depth: 0,
-        };
-        let v = p.value()?;
-        p.ws();
-        if p.i == p.s.len() {
-            Some(v)
-        } else {
-            None
-        }
+        Parser::new(text, None).whole()
     }
+}
+
+/// The top level of a valid JSON text, found without building its values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Top {
+    Null,
+    Array,
+    /// An object; `true` when its member `key` (as asked for) is a string.
+    Object(bool),
+    /// A string, number or boolean.
+    Scalar,
+}
+
+/// Checks that `text` is valid JSON and says what its top level is, allocating
+/// nothing. `key` is looked up among a top-level object's members as written
+/// (a name spelled with escapes is not recognised). `None` when `text` is not JSON.
+pub fn top_level(text: &str, key: &str) -> Option<Top> {
+    let mut p = Parser::new(text, Some(key));
+    let top = match p.s.iter().find(|b| !b" \t\n\r".contains(b)) {
+        Some(b'n') => Top::Null,
+        Some(b'[') => Top::Array,
+        Some(b'{') => Top::Object(false),
+        _ => Top::Scalar,
+    };
+    p.whole()?;
+    Some(match top {
+        Top::Object(_) => Top::Object(p.found),
+        other => other,
+    })
 }
 
 fn write_value(out: &mut String, v: &Value) {
@@ -304,14 +321,41 @@ pub fn write_string(out: &mut String, s: &str) {
 
 const MAX_DEPTH: u32 = 256;
 
+/// A JSON parser. With `want` set it only validates (strings, arrays and objects
+/// are not built; every value comes back as `Null`) and notes in `found` whether
+/// the top-level member `want` is a string.
 struct Parser<'a> {
     t: &'a str,
     s: &'a [u8],
     i: usize,
     depth: u32,
+    want: Option<&'a str>,
+    found: bool,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    fn new(t: &'a str, want: Option<&'a str>) -> Parser<'a> {
+        Parser {
+            t,
+            s: t.as_bytes(),
+            i: 0,
+            depth: 0,
+            want,
+            found: false,
+        }
+    }
+
+    /// One value and nothing after it but whitespace.
+    fn whole(&mut self) -> Option<Value> {
+        let v = self.value()?;
+        self.ws();
+        (self.i == self.s.len()).then_some(v)
+    }
+
+    fn build(&self) -> bool {
+        self.want.is_none()
+    }
+
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.i) {
             self.i += 1;
@@ -337,7 +381,13 @@ impl Parser<'_> {
             b'n' => self.eat(b"null").then_some(Value::Null),
             b't' => self.eat(b"true").then_some(Value::Bool(true)),
             b'f' => self.eat(b"false").then_some(Value::Bool(false)),
-            b'"' => self.string().map(Value::String),
+            b'"' => self.string().map(|t| {
+                if self.build() {
+                    Value::String(t)
+                } else {
+                    Value::Null
+                }
+            }),
             b'[' => {
                 self.enter()?;
                 self.i += 1;
@@ -348,7 +398,10 @@ impl Parser<'_> {
                     return Some(Value::Array(items));
                 }
                 loop {
-                    items.push(self.value()?);
+                    let v = self.value()?;
+                    if self.build() {
+                        items.push(v);
+                    }
                     self.ws();
                     if self.eat(b",") {
                         continue;
@@ -375,13 +428,21 @@ impl Parser<'_> {
                     if self.s.get(self.i) != Some(&b'"') {
                         return None;
                     }
+                    let name = self.i + 1;
                     let k = self.string()?;
+                    let named = self.t.get(name..self.i - 1) == self.want;
                     self.ws();
                     if !self.eat(b":") {
                         return None;
                     }
+                    self.ws();
+                    let string = self.s.get(self.i) == Some(&b'"');
                     let v = self.value()?;
-                    members.push((k, v));
+                    if self.build() {
+                        members.push((k, v));
+                    } else if named && self.depth == 1 {
+                        self.found = string;
+                    }
                     self.ws();
                     if self.eat(b",") {
                         continue;
@@ -431,6 +492,9 @@ impl Parser<'_> {
         }
         let text = self.t.get(start..self.i)?;
         let n = parse_decimal(text)?;
+        if !self.build() {
+            return Some(Value::Null);
+        }
         if text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
             && n.abs() < 9.007_199_254_740_992e15
         {
@@ -466,7 +530,10 @@ impl Parser<'_> {
                 }
                 self.i += 1;
             }
-            out.push_str(self.t.get(start..self.i)?);
+            let run = self.t.get(start..self.i)?;
+            if self.want.is_none() {
+                out.push_str(run);
+            }
             match *self.s.get(self.i)? {
                 b'"' => {
                     self.i += 1;
@@ -501,7 +568,9 @@ impl Parser<'_> {
                         }
                         _ => return None,
                     };
-                    out.push(c);
+                    if self.want.is_none() {
+                        out.push(c);
+                    }
                 }
                 _ => return None,
             }
@@ -549,6 +618,46 @@ mod tests {
         let big = Value::Number(1e300).to_json();
         let back = super::parse_decimal(&big).unwrap();
         assert!((back / 1e300 - 1.0).abs() < 1e-12, "{big}");
+    }
+
+    #[test]
+    fn top_level_scans_without_building() {
+        use super::{top_level, Top};
+        let id = "browser_session_id";
+        let session = r#"{"browser_session_id":"pbs_1","status":"running","n":[1,{"browser_session_id":2}],"x":1.5e3}"#;
+        assert_eq!(top_level(session, id), Some(Top::Object(true)));
+        // Only a top-level string counts.
+        assert_eq!(
+            top_level(r#"{"a":{"browser_session_id":"pbs_1"}}"#, id),
+            Some(Top::Object(false))
+        );
+        assert_eq!(
+            top_level(r#"{"browser_session_id":1}"#, id),
+            Some(Top::Object(false))
+        );
+        assert_eq!(
+            top_level(r#"{"browser_session_idx":"a"}"#, id),
+            Some(Top::Object(false))
+        );
+        assert_eq!(top_level(" [1, \"a\", null] ", id), Some(Top::Array));
+        assert_eq!(top_level("null", id), Some(Top::Null));
+        assert_eq!(top_level("\"s\"", id), Some(Top::Scalar));
+        assert_eq!(top_level("12", id), Some(Top::Scalar));
+        for bad in [
+            "",
+            " ",
+            "{",
+            r#"{"browser_session_id":"pbs_1""#,
+            r#"{"a":1,}"#,
+            "[1,]",
+            "nul",
+            r#"{"a":"\x"}"#,
+            "{} {}",
+            "01x",
+        ] {
+            assert_eq!(top_level(bad, id), None, "{bad:?}");
+            assert_eq!(Value::parse(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

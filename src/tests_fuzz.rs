@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use crate::client::{check_body, Expect};
 use crate::error::from_response;
 use crate::json::Value;
+use crate::json::{self, Top};
 use crate::retry::parse_retry_after;
 
 /// xorshift64*: small, fast, reproducible.
@@ -171,6 +172,27 @@ fn decoder(body: &str) -> Option<String> {
                 ))
             }
         }
+    }
+    // The non-building scan agrees with the parser on validity, kind and the id.
+    let parsed = Value::parse(body);
+    let scanned = json::top_level(body, "browser_session_id");
+    let expected = parsed.as_ref().map(|v| match v {
+        Value::Null => Top::Null,
+        Value::Array(_) => Top::Array,
+        Value::Object(_) => Top::Object(
+            v.field("browser_session_id")
+                .and_then(Value::as_str)
+                .is_some(),
+        ),
+        _ => Top::Scalar,
+    });
+    let agrees = match (scanned, expected) {
+        // A member name written with escapes is not recognised by the scan.
+        (Some(Top::Object(false)), Some(Top::Object(true))) => body.contains('\\'),
+        (a, b) => a == b,
+    };
+    if !agrees {
+        return Some(format!("top_level {scanned:?}, parse {expected:?}"));
     }
     for expect in [
         Expect::Object("browser_session_id"),

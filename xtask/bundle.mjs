@@ -19,7 +19,7 @@ if (!gen || !out) {
 }
 const minify = flag !== "--no-minify";
 
-await build({
+const result = await build({
   input: {
     node: join(gen, "node.js"),
     web: join(gen, "web.js"),
@@ -43,3 +43,11 @@ await build({
     chunkFileNames: "[name].js",
   },
 });
+
+// The package ships exactly these modules (pkg/package.json `files`).
+const written = result.output.map((o) => o.fileName).sort();
+const expected = ["node.js", "skyvern.js", "web.js", "workerd.js"];
+if (JSON.stringify(written) !== JSON.stringify(expected)) {
+  console.error(`bundle: wrote ${written.join(", ")}; expected ${expected.join(", ")}`);
+  process.exit(1);
+}

@@ -16,18 +16,6 @@ const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
-/// The files `build_package` writes into `pkg/` (git-ignored), besides the `.wasm` and its types.
-pub const GENERATED_JS: &[&str] = &[
-    "node.js",
-    "web.js",
-    "workerd.js",
-    "skyvern.js",
-    // written by builds before the bundling step
-    "skyvern_wasm.js",
-    "api.js",
-    "skyvern_wasm_bg.wasm.d.ts",
-];
-
 fn copy(from: &Path, to: &Path) -> Result<(), String> {
     std::fs::copy(from, to)
         .map(|_| ())
@@ -77,9 +65,14 @@ pub fn build_package(dev: bool) -> Result<(), String> {
         &gen.join("skyvern_wasm.d.ts"),
         &pkg.join("skyvern_wasm.d.ts"),
     )?;
-    for stale in GENERATED_JS {
-        let _ = std::fs::remove_file(pkg.join(stale));
+    // Every `.js` in pkg/ is generated: clear them so no stale module ships.
+    for entry in std::fs::read_dir(&pkg).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "js") {
+            let _ = std::fs::remove_file(path);
+        }
     }
+    let _ = std::fs::remove_file(pkg.join("skyvern_wasm_bg.wasm.d.ts"));
     // Builds from before bundling left the glue's snippets here.
     let _ = std::fs::remove_dir_all(pkg.join("snippets"));
     let mut bundle = Command::new("node");

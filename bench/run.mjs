@@ -322,8 +322,21 @@ if (want("call")) {
     if (!res.ok) throw new Error(`raw fetch: ${res.status}`);
     return res.json();
   };
+  // The same request with a time limit, as any client with a per-request timeout sends it
+  // (openai-node and others: an AbortController and a timer). Node's fetch pays for the signal.
+  const viaRawTimeout = async () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 60_000);
+    try {
+      const res = await fetch(rawUrl, { headers: { "x-api-key": emu.apiKey }, signal: controller.signal });
+      if (!res.ok) throw new Error(`raw fetch: ${res.status}`);
+      return await res.json();
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   const viaClient = () => client.getBrowserSession(id);
-  const samples = { client: [], raw: [] };
+  const samples = { client: [], raw: [], rawTimeout: [] };
   const blockRatios = [];
   async function block(kind, fn, n, keep) {
     const out = [];
@@ -338,10 +351,12 @@ if (want("call")) {
   }
   await block("client", viaClient, 200, false);
   await block("raw", viaRaw, 200, false);
+  await block("rawTimeout", viaRawTimeout, 200, false);
   const BLOCK = 100;
+  const ways = [["client", viaClient], ["raw", viaRaw], ["rawTimeout", viaRawTimeout]];
   for (let b = 0; b < 20; b++) {
-    // alternate which goes first so neither always runs on a warmer machine
-    const order = b % 2 ? [["raw", viaRaw], ["client", viaClient]] : [["client", viaClient], ["raw", viaRaw]];
+    // rotate which goes first so none always runs on a warmer machine
+    const order = b % 2 ? [...ways].reverse() : ways;
     const got = {};
     for (const [kind, fn] of order) got[kind] = await block(kind, fn, BLOCK, true);
     blockRatios.push(median(got.client) / median(got.raw));
@@ -349,6 +364,7 @@ if (want("call")) {
   await client.closeBrowserSession(id);
   const c = samples.client;
   const r = samples.raw;
+  const rt = samples.rawTimeout;
   const ratio = median(c) / median(r);
   const rows = [
     ["client `getBrowserSession`", ms(median(c), 3), ms(percentile(c, 99), 3), `${c.length} calls, p10–p90 ${ms(percentile(c, 10), 3)}–${ms(percentile(c, 90), 3)}`, "", ""],
@@ -356,8 +372,10 @@ if (want("call")) {
     ["**ratio client / raw**", `${ratio.toFixed(3)}×`, `${(percentile(c, 99) / percentile(r, 99)).toFixed(3)}×`,
       `${blockRatios.length} block pairs of ${BLOCK}: ${min(blockRatios).toFixed(3)}×–${max(blockRatios).toFixed(3)}×`, `median ≤ ${BUDGET.perCallRatio}×`,
       budget(ratio <= BUDGET.perCallRatio, `per-call median ratio ${ratio.toFixed(3)} > ${BUDGET.perCallRatio}`)],
+    ["raw `fetch` with a 60 s timeout (AbortController + timer) + `response.json()`", ms(median(rt), 3), ms(percentile(rt, 99), 3), `${rt.length} calls, p10–p90 ${ms(percentile(rt, 10), 3)}–${ms(percentile(rt, 90), 3)}`, "", ""],
+    ["ratio client / raw with the same timeout", `${(median(c) / median(rt)).toFixed(3)}×`, `${(percentile(c, 99) / percentile(rt, 99)).toFixed(3)}×`, "", "", ""],
   ];
-  let md = `### Per-call cost (Node ${process.version}, emulator on loopback)\n\n2,000 sequential \`GET /v1/browser_sessions/{id}\` each way after 200 warm-up calls each, interleaved in blocks of ${BLOCK} (order alternating).\n\n`;
+  let md = `### Per-call cost (Node ${process.version}, emulator on loopback)\n\n2,000 sequential \`GET /v1/browser_sessions/{id}\` each way after 200 warm-up calls each, interleaved in blocks of ${BLOCK} (order alternating). The client sends each attempt with its time limit (\`timeoutInSeconds\`, 60 s by default); the last two rows compare it with a bare \`fetch\` given the same limit.\n\n`;
   md += table(["", "median", "p99", "runs, spread", "budget", ""], rows);
   sections.push(md);
 }

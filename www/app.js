@@ -76,8 +76,9 @@ const state = {
   view: null,
   /** Whether the user has taken control of the selected session's browser. */
   control: false,
-  /** Where the live view's sockets go: the client's base URL, and its key if the page has one. */
-  stream: { baseUrl: "", apiKey: "" },
+  /** Where the live view's sockets go: the client's base URL, its key if the page has one, and
+   * the ticket route of the server that serves the page when it runs an edge proxy. */
+  stream: { baseUrl: "", apiKey: "", tickets: "" },
   /** Run cards per session id, newest first. */
   runCards: new Map(),
   /** Tasks being run, by session id: { runId, controller }. */
@@ -111,9 +112,15 @@ try {
 // ---------------------------------------------------------------------------------------------
 // Connection
 
+// A server that runs the package's edge proxy in front of Skyvern says where it is mounted and
+// where the page gets live-view tickets (examples/node/server.mjs): the page then holds no key.
+const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute("content") || "";
+const PROXY_BASE = meta("skyvern-proxy") && new URL(meta("skyvern-proxy"), window.location.origin).href;
+const TICKET_ROUTE = meta("skyvern-live-tickets");
+
 function initConnection() {
-  ui.baseUrl.value = window.location.origin;
-  ui.baseUrl.placeholder = window.location.origin;
+  ui.baseUrl.value = PROXY_BASE || window.location.origin;
+  ui.baseUrl.placeholder = ui.baseUrl.value;
 
   const params = new URLSearchParams(window.location.search);
   const keyFromUrl = params.get("key");
@@ -165,15 +172,17 @@ function connect() {
     setSummary("Not connected", "bad");
     return;
   }
-  state.stream = { baseUrl, apiKey };
+  // Tickets come from the page's own server, for its own proxy only.
+  const tickets = !apiKey && PROXY_BASE && baseUrl === PROXY_BASE ? TICKET_ROUTE : "";
+  state.stream = { baseUrl, apiKey, tickets };
   let host = baseUrl;
   try {
     const url = new URL(baseUrl);
-    host = url.origin === window.location.origin ? "this origin" : url.host;
+    host = url.origin === window.location.origin ? `this origin${url.pathname.replace(/\/+$/, "")}` : url.host;
   } catch {
     // keep the text as typed
   }
-  state.connection = `${host} · ${apiKey ? "key in this page" : "no key (proxy)"}`;
+  state.connection = `${host} · ${apiKey ? "key in this page" : tickets ? "no key (edge proxy, live-view tickets)" : "no key (proxy)"}`;
   // Sessions of the previous connection are not this one's.
   state.sessions = new Map();
   renderList();

@@ -233,11 +233,12 @@ export function makeLiveView(core) {
           if (!this.done && this.ws?.readyState === 1) this.ws.send(JSON.stringify(obj));
         },
       };
+      const fresh = (f, v) => (typeof f === "function" ? f(kind, id) : v);
       Promise.resolve()
-        .then(() => (typeof opts.streamUrl === "function" ? opts.streamUrl(kind, id) : undefined))
-        .then((built) => {
+        .then(() => Promise.all([fresh(opts.streamUrl), fresh(opts.streamParams, opts.streamParams)]))
+        .then(([built, extra]) => {
           if (s.done || destroyed) return;
-          const ws = new WebSocket(socketUrl(opts, kind, id, params, built));
+          const ws = new WebSocket(socketUrl({ ...opts, streamParams: extra }, kind, id, params, built));
           s.ws = ws;
           ws.onmessage = (e) => s.done || onMessage(e.data);
           ws.onclose = (e) => {

@@ -24,8 +24,12 @@ export interface LiveViewOptions {
   /** Builds a socket URL itself (called before every connect, so it can fetch a fresh
    * ticket). Wins over `streamBaseUrl`; `client_id`, `force_cdp` and `streamParams` are added. */
   streamUrl?: (kind: "screencast" | "input", sessionId: string) => string | URL | Promise<string | URL>;
-  /** Extra query parameters of both sockets, e.g. `{ ticket }` for a proxy that asks for one. */
-  streamParams?: Record<string, string>;
+  /** Extra query parameters of both sockets, e.g. `{ ticket }` for a proxy that asks for one.
+   * A function is called before every connect (reconnects too), so it can fetch a fresh
+   * ticket per socket from your server; a rejection counts as a failed connection. */
+  streamParams?:
+    | Record<string, string>
+    | ((kind: "screencast" | "input", sessionId: string) => Record<string, string> | Promise<Record<string, string>>);
   /** Sent as `apikey=` in the socket URLs. Only with `dangerouslyAllowBrowser: true`: anyone who
    * can open the page can read it and drive every session of the organization. */
   apiKey?: string;

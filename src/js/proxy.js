@@ -5,6 +5,8 @@
 // socket URL; it is never part of a response, and fetch's own error messages
 // (which can hold the URL) are never returned.
 const EXPOSE = "retry-after, x-skyvern-live-ticket";
+// The hook src/js/entries/node-proxy.js uses to pass sockets through in node:http servers.
+const RELAY = Symbol.for("skyvern-wasm.proxy.relay");
 
 async function readLimited(stream, max) {
   const reader = stream.getReader();
@@ -43,7 +45,9 @@ export function makeProxyHandler(core, key, authorize, maxBody) {
     return new Response(detail ? JSON.stringify({ detail }) : null, { status, headers: h });
   };
 
-  async function handle(request) {
+  // `relay` (Node): instead of fetching, a socket that may pass resolves to
+  // `{ url, headers }` and a refused upgrade to `{ status, detail }`.
+  async function handle(request, relay) {
     const url = new URL(request.url);
     const h = request.headers;
     const method = request.method;
@@ -58,6 +62,20 @@ export function makeProxyHandler(core, key, authorize, maxBody) {
       ),
     );
     const origin = d.origin;
+    // A page cannot read the status of a refused WebSocket handshake (it sees
+    // 1006 and retries), so a refused upgrade is accepted and closed at once
+    // with 1008 after the reason as text, the way Skyvern refuses a credential.
+    const refuse = (status, detail, extra) => {
+      if (relay) return { status, detail };
+      if (upgrade && typeof WebSocketPair === "function") {
+        const [client, server] = Object.values(new WebSocketPair());
+        server.accept();
+        server.send(detail);
+        server.close(1008, detail);
+        return new Response(null, { status: 101, webSocket: client });
+      }
+      return reply(status, detail, origin, extra);
+    };
     if (d.methods) {
       return reply(204, null, origin, {
         "access-control-allow-methods": d.methods,
@@ -65,15 +83,16 @@ export function makeProxyHandler(core, key, authorize, maxBody) {
         "access-control-max-age": "600",
       });
     }
-    if (d.status) return reply(+d.status, d.detail, origin, d.allow ? { allow: d.allow } : undefined);
+    if (d.status) return refuse(+d.status, d.detail, d.allow ? { allow: d.allow } : undefined);
+    if (relay && !d.socket) return refuse(400, "Not a live-view socket");
     if (authorize) {
       let ok = false;
       try {
         ok = await authorize(request.clone(), d.op, d.id ? { id: d.id } : {});
       } catch {
-        return reply(500, "Authorization check failed", origin);
+        return refuse(500, "Authorization check failed");
       }
-      if (ok !== true) return reply(403, "Forbidden", origin);
+      if (ok !== true) return refuse(403, "Forbidden");
     }
     const out = new Headers();
     const connection = h.get("connection") ?? "";
@@ -83,6 +102,7 @@ export function makeProxyHandler(core, key, authorize, maxBody) {
     if (d.socket) {
       out.set("upgrade", "websocket");
       target += encodeURIComponent(key);
+      if (relay) return { url: target, headers: out };
     } else {
       out.set("x-api-key", key);
     }
@@ -125,6 +145,7 @@ export function makeProxyHandler(core, key, authorize, maxBody) {
   }
 
   const handler = (request) => handle(request).catch(() => reply(500, "Proxy error"));
+  handler[RELAY] = (request) => handle(request, true).catch(() => ({ status: 500, detail: "Proxy error" }));
   handler.mintLiveTicket = (sessionId, operation, ttlSeconds) =>
     core.mintLiveTicket(
       typeof sessionId === "string" ? sessionId : undefined,

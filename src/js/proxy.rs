@@ -59,6 +59,24 @@ export interface ProxyHandler {
    * `operation` defaults to `liveControl` when allowed, else `liveView`; the ticket
    * goes in the socket URL as `?ticket=`. */
   mintLiveTicket(sessionId: string, operation?: "liveView" | "liveControl", ttlSeconds?: number): string;
+  /** Node only (the `node` entry): passes the live-view sockets of a `node:http(s)` server,
+   * whose `fetch` cannot open WebSockets. Call it from the server's `"upgrade"` event:
+   * `server.on("upgrade", (req, socket, head) => proxy.upgrade?.(req, socket, head))`.
+   * The same checks as for any request decide; a refused socket is accepted and closed
+   * with 1008 after the reason as a text message, so a page can show why. */
+  upgrade?(request: ProxyUpgradeRequest, socket: ProxyUpgradeSocket, head?: Uint8Array): void;
+}
+/** The parts of Node's `IncomingMessage` that `ProxyHandler.upgrade` reads. */
+export interface ProxyUpgradeRequest {
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+  rawHeaders: string[];
+}
+/** The parts of Node's `net.Socket` (or `tls.TLSSocket`) that `ProxyHandler.upgrade` uses. */
+export interface ProxyUpgradeSocket {
+  write(chunk: Uint8Array | string): boolean;
+  end(): unknown;
+  destroy(): unknown;
 }
 "#;
 

@@ -9,7 +9,7 @@ import { join, relative, sep } from "node:path";
 import { emulator, packageNotBuilt, ROOT } from "../runtimes/helpers.mjs";
 import {
   APP_ORIGIN, MAX_BODY, OWN, PREFIX, TICKET_SECRET,
-  assertNoKey, defineProxyTests, logged, socketsExist, ticketFor, uid,
+  assertNoKey, defineProxyTests, inBand, logged, socketsExist, ticketFor, uid,
 } from "./proxy-cases.mjs";
 
 const notBuilt = packageNotBuilt();
@@ -189,11 +189,15 @@ test("workerd: a ticket minted for another session opens nothing", { skip: noSoc
   const id = uid("live-other");
   const a = await shared.newSession(id);
   const b = await shared.newSession(id);
-  const r = await open(`${shared.socketPath("view", a.id)}?ticket=${b.ticket}`, id);
-  assert.equal(r.res.status, 403);
-  assert.equal(r.ws, null);
-  const v = await open(`${shared.socketPath("control", a.id)}?ticket=${ticketFor(a.id, "view", Math.floor(Date.now() / 1000) + 60)}`, id);
-  assert.equal(v.res.status, 403);
+  const m = await miniflare();
+  const refused = async (path) =>
+    inBand(await m.dispatchFetch(OWN + path, { headers: { upgrade: "websocket", "x-test-id": id } }));
+  const r = await refused(`${shared.socketPath("view", a.id)}?ticket=${b.ticket}`);
+  assert.deepEqual([r.code, r.message, r.reason], [1008, "The live-view ticket is not valid for this browser session", r.message]);
+  const v = await refused(`${shared.socketPath("control", a.id)}?ticket=${ticketFor(a.id, "view", Math.floor(Date.now() / 1000) + 60)}`);
+  assert.equal(v.code, 1008);
+  assert.match(v.message, /does not allow controlling/);
+  shared.seen.push(r.message, v.message);
   assert.deepEqual((await logged(emu, id)).filter((x) => x.path.includes("/stream/")), []);
 });
 

@@ -1,6 +1,8 @@
 // The live view's types; compiled with `tsc --strict --noEmit` (tests/types/tsconfig.json).
 import { mountLiveView, ForbiddenError } from "../../pkg/index.js";
-import type { BrowserSession, LiveView, LiveViewOptions } from "../../pkg/index.js";
+import type {
+  BrowserSession, LiveView, LiveViewOptions, ProxyHandler, ProxyUpgradeRequest, ProxyUpgradeSocket,
+} from "../../pkg/index.js";
 
 export function watch(element: HTMLElement, session: BrowserSession, ticket: string): LiveView {
   const options: LiveViewOptions = {
@@ -29,6 +31,31 @@ export function direct(element: HTMLElement, id: string): LiveView {
     streamUrl: async (kind, sessionId) => new URL(`/live/${kind}/${sessionId}`, "https://edge.example"),
   });
 }
+
+// A fresh ticket per socket from the app's own route (the recommended browser pattern).
+export function ticketed(element: HTMLElement, id: string): LiveView {
+  return mountLiveView(element, id, {
+    streamBaseUrl: "https://edge.example/api/skyvern",
+    streamParams: async (kind, sessionId) => {
+      const op: string = kind === "input" ? "liveControl" : "liveView";
+      const res = await fetch(`/app/live-ticket/${sessionId}?op=${op}`);
+      const body = (await res.json()) as { ticket: string };
+      return { ticket: body.ticket };
+    },
+  });
+}
+
+// Node: the live-view sockets of a node:http server (structural types, no @types/node needed).
+export function relay(proxy: ProxyHandler, req: ProxyUpgradeRequest, socket: ProxyUpgradeSocket, head: Uint8Array): void {
+  proxy.upgrade?.(req, socket, head);
+  const ticket: string = proxy.mintLiveTicket("pbs_1", "liveView", 60);
+  void ticket;
+}
+
+mountLiveView(document.body, "pbs_1", {
+  // @ts-expect-error streamParams values are strings
+  streamParams: () => ({ ticket: 42 }),
+});
 
 // @ts-expect-error a session is required
 mountLiveView(document.body);

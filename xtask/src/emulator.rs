@@ -45,31 +45,34 @@ pub struct Emulator {
 impl Emulator {
     /// Starts `bin` on a free loopback port with test controls and fast time.
     pub fn start(bin: &PathBuf, extra: &[&str]) -> Result<Emulator, String> {
+        let mut args = vec![
+            "--test-controls",
+            "--time-scale",
+            "600",
+            "--start-delay-ms",
+            "200",
+            "--step-ms",
+            "100",
+            "--www",
+            "www",
+            "--pkg",
+            "pkg",
+        ];
+        args.extend_from_slice(extra);
+        Emulator::launch(bin, &args, "emulator-test.log")
+    }
+
+    /// Starts `bin` on a free loopback port with a fresh key and `args`; its log
+    /// goes to `target/<log_name>`.
+    pub fn launch(bin: &PathBuf, args: &[&str], log_name: &str) -> Result<Emulator, String> {
         let api_key = util::random_key();
-        let log = root().join("target").join("emulator-test.log");
+        let log = root().join("target").join(log_name);
         let log_file = std::fs::File::create(&log)
             .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
         let mut child = Command::new(bin)
             .current_dir(root())
-            .args([
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--api-key",
-                &api_key,
-                "--test-controls",
-            ])
-            .args([
-                "--time-scale",
-                "600",
-                "--start-delay-ms",
-                "200",
-                "--step-ms",
-                "100",
-            ])
-            .args(["--www", "www", "--pkg", "pkg"])
-            .args(extra)
+            .args(["--host", "127.0.0.1", "--port", "0", "--api-key", &api_key])
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log_file))

@@ -18,8 +18,13 @@ usage: cargo xtask <command> [options]
 
 commands:
   build [--dev]                      build the npm package into pkg/ (release, wasm-opt -Oz)
-  demo [--port N] [--upstream URL]   build, then serve the demo page and the package on the emulator
-                                     (--upstream: forward /v1 to a real Skyvern, key from SKYVERN_API_KEY)
+  demo [--port N] [--proxy] [--upstream URL]
+                                     build, then serve the demo page and the package on 127.0.0.1:8080
+                                     (default: on the emulator, its key handed to the page in the URL;
+                                     --proxy: the page holds no key: examples/node/server.mjs serves it
+                                     and runs the package's edge proxy (REST and live view, with tickets)
+                                     in front of the emulator; --upstream URL: the same proxy in front of
+                                     a real Skyvern, key from SKYVERN_API_KEY)
   test [--only NAME[,NAME…]] [--real-server] [--no-browser]
                                      run every test suite in order and print a summary
   bench [--soak]                     build the release package and print the benchmark table
@@ -69,11 +74,13 @@ fn cmd_build(args: &[String]) -> Result<(), String> {
 fn cmd_demo(args: &[String]) -> Result<(), String> {
     let mut port = "8080".to_string();
     let mut upstream: Option<String> = None;
+    let mut proxy = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--port" => port = util::value(&mut it, "--port")?,
             "--upstream" => upstream = Some(util::value(&mut it, "--upstream")?),
+            "--proxy" => proxy = true,
             other => return Err(format!("demo: unknown option `{other}`")),
         }
     }
@@ -82,36 +89,35 @@ fn cmd_demo(args: &[String]) -> Result<(), String> {
             "demo: --port must be a number from 0 to 65535, got `{port}`"
         ));
     }
+    // A real Skyvern is only ever reached through the proxy: the key stays on the server.
+    let upstream_key = match &upstream {
+        Some(_) => Some(
+            std::env::var("SKYVERN_API_KEY")
+                .ok()
+                .filter(|k| !k.trim().is_empty())
+                .ok_or("demo: --upstream needs the Skyvern API key in SKYVERN_API_KEY")?,
+        ),
+        None => None,
+    };
     setup::ensure_build_tools()?;
     suites::build_package(false)?;
-    let bin = emulator::build_binary()?;
-    let key = util::random_key();
-    let mut cmd = std::process::Command::new(bin);
-    cmd.args(["--port", &port, "--www", "www", "--pkg", "pkg"]);
-    match &upstream {
-        Some(url) => {
-            cmd.args(["--upstream", url]);
-        }
-        None => {
-            cmd.args(["--api-key", &key]);
-        }
-    }
-    println!();
-    match &upstream {
-        Some(url) => println!(
-            "demo: forwarding /v1 to {url} (key from SKYVERN_API_KEY, never sent to the page)"
-        ),
-        None => println!("demo: emulator API key: {key}"),
-    }
     let host_port = if port == "0" {
         "127.0.0.1:<port>".to_string()
     } else {
         format!("127.0.0.1:{port}")
     };
-    match &upstream {
-        Some(_) => println!("demo: open http://{host_port}/"),
-        None => println!("demo: open http://{host_port}/?key={key}"),
+    if proxy || upstream.is_some() {
+        return demo_behind_proxy(&port, &host_port, upstream.as_deref(), upstream_key);
     }
+    let bin = emulator::build_binary()?;
+    let key = util::random_key();
+    let mut cmd = std::process::Command::new(bin);
+    cmd.args(["--port", &port, "--www", "www", "--pkg", "pkg"])
+        .args(["--api-key", &key]);
+    println!();
+    println!("demo: emulator API key: {key}");
+    println!("demo: open http://{host_port}/?key={key}");
+    println!("demo: (cargo xtask demo --proxy: the same page with no key, through the edge proxy)");
     println!("demo: press Ctrl-C to stop\n");
     let status = cmd
         .status()
@@ -120,5 +126,50 @@ fn cmd_demo(args: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("the emulator exited with {status}"))
+    }
+}
+
+/// `demo --proxy` / `demo --upstream URL`: examples/node/server.mjs serves the page and runs
+/// the package's edge proxy (REST, live-view sockets with tickets) in front of the emulator
+/// (started here on a free port) or of `upstream`, with the key only in its environment.
+fn demo_behind_proxy(
+    port: &str,
+    host_port: &str,
+    upstream: Option<&str>,
+    upstream_key: Option<String>,
+) -> Result<(), String> {
+    let (emu, target, key) = match (upstream, upstream_key) {
+        (Some(url), Some(key)) => (None, url.to_string(), key),
+        _ => {
+            let bin = emulator::build_binary()?;
+            let emu = emulator::Emulator::launch(&bin, &[], "emulator-demo.log")?;
+            let (url, key) = (emu.url.clone(), emu.api_key.clone());
+            (Some(emu), url, key)
+        }
+    };
+    println!();
+    match &emu {
+        Some(e) => println!(
+            "demo: emulator at {} (log: {}); the proxy adds its key",
+            e.url,
+            e.log.display()
+        ),
+        None => println!("demo: the proxy forwards to {target} with the key from SKYVERN_API_KEY"),
+    }
+    println!("demo: open http://{host_port}/ (no key in the page: REST through /api/skyvern,");
+    println!("      the live view through the same proxy with tickets from /app/live-ticket/)");
+    println!("demo: press Ctrl-C to stop\n");
+    let status = std::process::Command::new("node")
+        .current_dir(util::root())
+        .arg("examples/node/server.mjs")
+        .args(["--port", port, "--upstream", &target])
+        .env("SKYVERN_API_KEY", &key)
+        .status()
+        .map_err(|e| format!("could not start node: {e}"))?;
+    drop(emu);
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the demo server exited with {status}"))
     }
 }

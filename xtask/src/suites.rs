@@ -58,7 +58,13 @@ pub fn build_package(dev: bool) -> Result<(), String> {
         wasm.as_os_str(),
     ]))?;
     let entries = root().join("src/js/entries");
-    for name in ["skyvern.js", "node.js", "web.js", "workerd.js"] {
+    for name in [
+        "skyvern.js",
+        "node.js",
+        "node-proxy.js",
+        "web.js",
+        "workerd.js",
+    ] {
         copy(&entries.join(name), &gen.join(name))?;
     }
     copy(

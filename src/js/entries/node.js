@@ -2,7 +2,8 @@
 // instantiates it synchronously, so `import` is all a caller needs.
 import { readFileSync } from "node:fs";
 import { initSync } from "./skyvern_wasm.js";
-import { installApi } from "./skyvern.js";
+import { installApi, createProxyHandler as create } from "./skyvern.js";
+import { withUpgrade } from "./node-proxy.js";
 
 initSync({ module: readFileSync(new URL("./skyvern_wasm_bg.wasm", import.meta.url)) });
 installApi();
@@ -21,6 +22,9 @@ export {
   InternalServerError,
   SkyvernTimeoutError,
   SkyvernConnectionError,
-  createProxyHandler,
   mountLiveView,
 } from "./skyvern.js";
+
+/** createProxyHandler, plus `handler.upgrade(req, socket, head)` for the
+ * live-view sockets of node:http servers (see index.d.ts). */
+export const createProxyHandler = (options) => withUpgrade(create(options));

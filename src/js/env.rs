@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::request::{HttpRequest, HttpResponse};
 use crate::transport::{fetch, Env, SendError};
 
-#[wasm_bindgen(module = "/src/js/errors.js")]
+#[wasm_bindgen(module = "/src/js/host.js")]
 extern "C" {
     #[wasm_bindgen(js_name = makeError)]
     fn make_error(
@@ -27,35 +27,8 @@ extern "C" {
     pub fn error_classes() -> JsValue;
 }
 
-/// Timers and abort races, written where the engine provides them.
-#[wasm_bindgen(inline_js = r#"
-export function sleep(ms, signal) {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      if (signal) signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    if (signal) signal.addEventListener("abort", done);
-  });
-}
-export async function untilAbort(value, signal) {
-  if (!signal) return value;
-  let stop;
-  const aborted = new Promise((_, reject) => {
-    stop = reject;
-    signal.addEventListener("abort", reject);
-  });
-  try {
-    return await Promise.race([value, aborted]);
-  } catch (e) {
-    throw signal.aborted ? signal.reason : e;
-  } finally {
-    signal.removeEventListener("abort", stop);
-  }
-}
-"#)]
+/// Timers and abort races, written where the engine provides them (in `host.js`).
+#[wasm_bindgen(module = "/src/js/host.js")]
 extern "C" {
     /// Resolves after `ms`, or as soon as `signal` aborts.
     fn sleep(ms: f64, signal: &JsValue) -> Promise;

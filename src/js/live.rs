@@ -1,4 +1,4 @@
-//! `mountLiveView`: the DOM and WebSocket glue lives in `live.js`; the
+//! `mountLiveView`: the DOM and WebSocket glue lives in `host.js`; the
 //! decisions it asks for on each message, close, pointer and key are the
 //! core's (`crate::live`), exported here as plain functions that `entries/skyvern.js`
 //! hands to the glue.
@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::live::{self, Channel, KeySend, Retry};
 
-#[wasm_bindgen(module = "/src/js/live.js")]
+#[wasm_bindgen(module = "/src/js/host.js")]
 extern "C" {
     #[wasm_bindgen(js_name = liveViewFactory)]
     fn live_view_factory() -> JsValue;

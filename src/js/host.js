@@ -1,8 +1,134 @@
+// The JavaScript side of the wasm module, in one file so the glue loads a single
+// module: the error classes, the timers of the client's waits, the live view's DOM
+// and WebSocket glue, and the edge proxy's Request/Response adapter. The decisions
+// stay in Rust; each section says what it carries out.
+
+
+// ============================================================================
+// Errors
+// ============================================================================
+
+// Error classes of skyvern-wasm. Every rejection of the client is an instance of
+// SkyvernError (except an abort, which rejects with the signal's reason).
+
+export class SkyvernError extends Error {
+  constructor(message, options = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SkyvernError';
+    /** HTTP status, when there was a response. */
+    this.statusCode = options.statusCode;
+    /** The response body: parsed JSON, or the text. */
+    this.body = options.body;
+    /** Whether repeating the request may succeed. */
+    this.retryable = options.retryable === true;
+  }
+}
+
+export class BadRequestError extends SkyvernError {
+  constructor(message, options) { super(message, options); this.name = 'BadRequestError'; }
+}
+export class ForbiddenError extends SkyvernError {
+  constructor(message, options) { super(message, options); this.name = 'ForbiddenError'; }
+}
+export class NotFoundError extends SkyvernError {
+  constructor(message, options) { super(message, options); this.name = 'NotFoundError'; }
+}
+export class ConflictError extends SkyvernError {
+  constructor(message, options) { super(message, options); this.name = 'ConflictError'; }
+}
+export class GoneError extends SkyvernError {
+  constructor(message, options) { super(message, options); this.name = 'GoneError'; }
+}
+export class UnprocessableEntityError extends SkyvernError {
+  constructor(message, options) { super(message, options); this.name = 'UnprocessableEntityError'; }
+}
+export class TooManyRequestsError extends SkyvernError {
+  constructor(message, options) { super(message, options); this.name = 'TooManyRequestsError'; }
+}
+export class InternalServerError extends SkyvernError {
+  constructor(message, options) { super(message, options); this.name = 'InternalServerError'; }
+}
+export class SkyvernTimeoutError extends SkyvernError {
+  constructor(message, options = {}) {
+    super(message, options);
+    this.name = 'SkyvernTimeoutError';
+    /** The last object seen by a wait that timed out. */
+    this.lastSeen = options.lastSeen;
+  }
+}
+export class SkyvernConnectionError extends SkyvernError {
+  constructor(message, options) { super(message, options); this.name = 'SkyvernConnectionError'; }
+}
+
+const CLASSES = {
+  SkyvernError, BadRequestError, ForbiddenError, NotFoundError, ConflictError, GoneError,
+  UnprocessableEntityError, TooManyRequestsError, InternalServerError, SkyvernTimeoutError,
+  SkyvernConnectionError,
+};
+
+export function errorClasses() {
+  return { ...CLASSES };
+}
+
+function parseBody(text) {
+  if (text === undefined || text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function makeError(name, message, statusCode, bodyText, retryable, lastSeenText) {
+  const Class = CLASSES[name] || SkyvernError;
+  return new Class(message, {
+    statusCode: statusCode === null ? undefined : statusCode,
+    body: parseBody(bodyText),
+    retryable,
+    lastSeen: parseBody(lastSeenText),
+  });
+}
+
+// ============================================================================
+// Timers and abort races (the client's waits)
+// ============================================================================
+
+// Written where the engine provides them.
+export function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      if (signal) signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (signal) signal.addEventListener("abort", done);
+  });
+}
+export async function untilAbort(value, signal) {
+  if (!signal) return value;
+  let stop;
+  const aborted = new Promise((_, reject) => {
+    stop = reject;
+    signal.addEventListener("abort", reject);
+  });
+  try {
+    return await Promise.race([value, aborted]);
+  } catch (e) {
+    throw signal.aborted ? signal.reason : e;
+  } finally {
+    signal.removeEventListener("abort", stop);
+  }
+}
+
+// ============================================================================
+// Live view
+// ============================================================================
+
 // The live view of a browser session: the screencast socket drawn on a canvas, the input socket
 // while the user has control, and the app_url fallbacks. What a message means, when to reconnect,
-// where a pointer lands and how a key is sent are decided by the wasm core (`core`); this file is
+// where a pointer lands and how a key is sent are decided by the wasm core (`core`); this section is
 // the DOM and WebSocket glue.
-import { SkyvernError, ForbiddenError, SkyvernConnectionError } from "./errors.js";
 
 const DRAW = 1, STATUS = 2, ENDED = 3, AUTH = 4;
 const FORCE_CDP = -2;
@@ -564,4 +690,166 @@ export function makeLiveView(core) {
 /** The factory, handed out by the wasm module (see `liveView()` in src/js/entries/skyvern.js). */
 export function liveViewFactory() {
   return makeLiveView;
+}
+
+// ============================================================================
+// Edge proxy
+// ============================================================================
+
+// The edge proxy's Request/Response adapter. The Rust core decides (route,
+// CORS, body limit, tickets, which headers cross); this section reads the Request,
+// carries the decision out with fetch and builds the Response. The API key
+// lives only in this closure, the upstream `x-api-key` header and the upstream
+// socket URL; it is never part of a response, and fetch's own error messages
+// (which can hold the URL) are never returned.
+const EXPOSE = "retry-after, x-skyvern-live-ticket";
+// The hook src/js/entries/node-proxy.js uses to pass sockets through in node:http servers.
+const RELAY = Symbol.for("skyvern-wasm.proxy.relay");
+
+async function readLimited(stream, max) {
+  const reader = stream.getReader();
+  const parts = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.byteLength;
+    if (n > max) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    parts.push(value);
+  }
+  const all = new Uint8Array(n);
+  n = 0;
+  for (const p of parts) {
+    all.set(p, n);
+    n += p.byteLength;
+  }
+  return all;
+}
+
+export function makeProxyHandler(core, key, authorize, maxBody) {
+  const cors = (h, origin) => {
+    if (!origin) return;
+    h.set("access-control-allow-origin", origin);
+    h.set("access-control-expose-headers", EXPOSE);
+    h.append("vary", "Origin");
+  };
+  const reply = (status, detail, origin, extra) => {
+    const h = new Headers(extra);
+    if (detail) h.set("content-type", "application/json");
+    cors(h, origin);
+    return new Response(detail ? JSON.stringify({ detail }) : null, { status, headers: h });
+  };
+
+  // `relay` (Node): instead of fetching, a socket that may pass resolves to
+  // `{ url, headers }` and a refused upgrade to `{ status, detail }`.
+  async function handle(request, relay) {
+    const url = new URL(request.url);
+    const h = request.headers;
+    const method = request.method;
+    const upgrade = /^websocket$/i.test(h.get("upgrade") ?? "");
+    const length = h.get("content-length");
+    const d = JSON.parse(
+      core.decide(
+        [method, url.pathname, url.search.slice(1), h.get("origin") ?? "", url.origin, upgrade ? crypto.randomUUID() : ""].join("\n"),
+        (method === "OPTIONS" && h.has("access-control-request-method") ? 1 : 0) | (upgrade ? 2 : 0),
+        length === null ? undefined : Number(length),
+        Date.now(),
+      ),
+    );
+    const origin = d.origin;
+    // A page cannot read the status of a refused WebSocket handshake (it sees
+    // 1006 and retries), so a refused upgrade is accepted and closed at once
+    // with 1008 after the reason as text, the way Skyvern refuses a credential.
+    const refuse = (status, detail, extra) => {
+      if (relay) return { status, detail };
+      if (upgrade && typeof WebSocketPair === "function") {
+        const [client, server] = Object.values(new WebSocketPair());
+        server.accept();
+        server.send(detail);
+        server.close(1008, detail);
+        return new Response(null, { status: 101, webSocket: client });
+      }
+      return reply(status, detail, origin, extra);
+    };
+    if (d.methods) {
+      return reply(204, null, origin, {
+        "access-control-allow-methods": d.methods,
+        "access-control-allow-headers": "content-type",
+        "access-control-max-age": "600",
+      });
+    }
+    if (d.status) return refuse(+d.status, d.detail, d.allow ? { allow: d.allow } : undefined);
+    if (relay && !d.socket) return refuse(400, "Not a live-view socket");
+    if (authorize) {
+      let ok = false;
+      try {
+        ok = await authorize(request.clone(), d.op, d.id ? { id: d.id } : {});
+      } catch {
+        return refuse(500, "Authorization check failed");
+      }
+      if (ok !== true) return refuse(403, "Forbidden");
+    }
+    const out = new Headers();
+    const connection = h.get("connection") ?? "";
+    for (const [name, value] of h) if (core.keepHeader(name, connection, false)) out.append(name, value);
+    let target = d.url;
+    let body;
+    if (d.socket) {
+      out.set("upgrade", "websocket");
+      target += encodeURIComponent(key);
+      if (relay) return { url: target, headers: out };
+    } else {
+      out.set("x-api-key", key);
+    }
+    if (d.body && request.body) {
+      body = await readLimited(request.body, maxBody);
+      if (!body) return reply(413, "Request body too large", origin);
+    }
+    let up;
+    try {
+      up = await fetch(target, { method, headers: out, body, redirect: "manual" });
+    } catch {
+      return reply(
+        502,
+        d.socket ? "Upstream socket could not be opened" : "Upstream unreachable",
+        origin,
+      );
+    }
+    // A WebSocket handshake passes through untouched (the runtime bridges it).
+    if (up.status === 101) return up;
+    const rh = new Headers();
+    for (const [name, value] of up.headers) {
+      if (core.keepHeader(name, "", true) && !value.includes(key)) rh.append(name, value);
+    }
+    cors(rh, origin);
+    const text = up.status === 204 || up.status === 304 ? null : (await up.text()).split(key).join("[redacted]");
+    if (d.mint && up.ok && text) {
+      let id = d.id;
+      if (!id) {
+        try {
+          id = JSON.parse(text).browser_session_id;
+        } catch {}
+      }
+      let ticket;
+      try {
+        if (typeof id === "string") ticket = core.mintLiveTicket(id, d.mint, undefined, Date.now());
+      } catch {}
+      if (ticket) rh.set("x-skyvern-live-ticket", ticket);
+    }
+    return new Response(text, { status: up.status, statusText: up.statusText, headers: rh });
+  }
+
+  const handler = (request) => handle(request).catch(() => reply(500, "Proxy error"));
+  handler[RELAY] = (request) => handle(request, true).catch(() => ({ status: 500, detail: "Proxy error" }));
+  handler.mintLiveTicket = (sessionId, operation, ttlSeconds) =>
+    core.mintLiveTicket(
+      typeof sessionId === "string" ? sessionId : undefined,
+      operation === undefined ? undefined : String(operation),
+      ttlSeconds === undefined ? undefined : Number(ttlSeconds),
+      Date.now(),
+    );
+  return handler;
 }

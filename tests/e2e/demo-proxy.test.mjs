@@ -28,6 +28,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { waitFor } from "./helpers.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const wasmFile = path.join(root, "pkg/skyvern_wasm_bg.wasm");
@@ -66,21 +67,6 @@ function start(name, cmd, args, env) {
   });
   lines.on("line", (l) => out.push(l));
   return { child, ready, printed: () => [...out, stderr] };
-}
-
-async function waitFor(what, fn, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const TEST_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Proxy test page</title></head>

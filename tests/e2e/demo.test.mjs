@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { waitFor } from "./helpers.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const wasmFile = path.join(root, "pkg/skyvern_wasm_bg.wasm");
@@ -68,21 +69,6 @@ function startEmulator(apiKey) {
     });
   });
   return { child, ready, stderr: () => stderr };
-}
-
-async function waitFor(what, fn, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 test("demo page: sessions, live view, tasks and readable errors against the emulator", { skip: skipReason(), timeout: 180_000 }, async (t) => {

@@ -305,7 +305,7 @@ if (want("cold")) {
       budget(coldWorkerd.median <= BUDGET.coldStartMs, `workerd cold start ${coldWorkerd.median.toFixed(2)} ms > ${BUDGET.coldStartMs} ms`),
     ]);
   }
-  let md = "### Cold start\n\nEach run starts a fresh Node process or a fresh workerd (miniflare 4). In Node a warm-up request first pays Node's own lazy `fetch` set-up (any HTTP client pays it), then the package is imported and used; a local server timestamps the request's arrival. Clocks stand still inside a Worker, so in workerd a local server timestamps a mark request, the package's first request after `await import()`, then a bare `fetch` as the cost of one request; the figure excludes workerd compiling the `.wasm` module at start-up.\n\n";
+  let md = "### Cold start\n\nEach run starts a fresh Node process or a fresh workerd (miniflare 4). In Node a warm-up request first pays Node's own lazy `fetch` set-up (any HTTP client pays it) and the process is left 250 ms to finish the compiling that set-up starts on its threads, then the package is imported and used; a local server timestamps the request's arrival. Clocks stand still inside a Worker, so in workerd a local server timestamps a mark request, the package's first request after `await import()`, then a bare `fetch` as the cost of one request; the figure excludes workerd compiling the `.wasm` module at start-up.\n\n";
   md += table(["figure", "value", "runs, range", "budget", ""], rows);
   sections.push(md);
 }

@@ -5,7 +5,6 @@ use std::cell::RefCell;
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::error::Error;
@@ -105,7 +104,7 @@ impl Env for JsEnv {
         if self.aborted() {
             return Err(Error::Aborted);
         }
-        let _ = JsFuture::from(sleep(ms.max(0.0), &self.signal_value())).await;
+        let _ = super::task::settled(sleep(ms.max(0.0), &self.signal_value())).await;
         if self.aborted() {
             Err(Error::Aborted)
         } else {

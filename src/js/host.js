@@ -122,6 +122,30 @@ export async function untilAbort(value, signal) {
 }
 
 // ============================================================================
+// Tasks: the driver of the client's Rust futures (src/js/task.rs)
+// ============================================================================
+
+// Polls task `id` until it finishes: each poll returns [0, a promise to wait
+// for], [1, the result] or [2, the error]; the next poll gets that promise's outcome.
+export async function drive(id, poll) {
+  await null; // start once the calling method has returned, like any promise job
+  let ok = true;
+  let value;
+  for (;;) {
+    const [stage, v] = poll(id, ok, value);
+    if (stage === 1) return v;
+    if (stage === 2) throw v;
+    try {
+      value = await v;
+      ok = true;
+    } catch (e) {
+      value = e;
+      ok = false;
+    }
+  }
+}
+
+// ============================================================================
 // Live view
 // ============================================================================
 

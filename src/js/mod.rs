@@ -7,6 +7,7 @@ mod env;
 mod handle;
 mod live;
 mod proxy;
+pub(crate) mod task;
 mod types;
 
 /// The module's allocator: Talc is a drop-in for the standard library's dlmalloc

@@ -15,7 +15,6 @@
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::request::{HttpRequest, HttpResponse};
@@ -92,7 +91,7 @@ pub async fn send(
         timeout_ms.max(0.0).ceil(),
         caller,
     );
-    let out: Array = match JsFuture::from(promise).await {
+    let out: Array = match crate::js::task::settled(promise).await {
         Ok(v) => v.unchecked_into(),
         Err(_) => return Err(SendError::Network("fetch failed".into())),
     };

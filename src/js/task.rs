@@ -17,6 +17,16 @@ use wasm_bindgen::prelude::*;
 
 type Work = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
 
+/// A place in the task table.
+enum Slot {
+    Free,
+    /// Being polled: its future is out of the table, and the id stays taken (a call
+    /// started from inside the poll, say by an `onStatus` callback, gets another).
+    Running,
+    /// Waiting for the driver to poll it again.
+    Parked(Work),
+}
+
 #[wasm_bindgen(module = "/src/js/host.js")]
 extern "C" {
     /// Polls task `id` through `poll` until it finishes; resolves or rejects with its outcome.
@@ -24,8 +34,8 @@ extern "C" {
 }
 
 thread_local! {
-    /// The futures in flight, by id; a finished one leaves `None` (reused).
-    static TASKS: RefCell<Vec<Option<Work>>> = const { RefCell::new(Vec::new()) };
+    /// The calls in flight, by id; a finished one frees its slot for the next.
+    static TASKS: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
     /// The promise the task being polled stopped at.
     static WAITING: Cell<Option<JsValue>> = const { Cell::new(None) };
     /// The outcome of that promise, for the task's next poll.
@@ -44,13 +54,13 @@ pub fn spawn(work: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> 
     let work: Work = Box::pin(work);
     let id = TASKS.with(|tasks| {
         let mut tasks = tasks.borrow_mut();
-        match tasks.iter().position(Option::is_none) {
+        match tasks.iter().position(|s| matches!(s, Slot::Free)) {
             Some(free) => {
-                tasks[free] = Some(work);
+                tasks[free] = Slot::Parked(work);
                 free
             }
             None => {
-                tasks.push(Some(work));
+                tasks.push(Slot::Parked(work));
                 tasks.len() - 1
             }
         }
@@ -62,12 +72,17 @@ pub fn spawn(work: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> 
 /// (ignored on the first poll). Returns `[PENDING, promise]`, `[DONE, value]` or `[FAILED, error]`.
 fn poll(id: u32, ok: bool, value: JsValue) -> Array {
     let stage = |s: u32, v: &JsValue| Array::of2(&JsValue::from(s), v);
-    // Taken out while it runs, so nothing it calls can reach the table while borrowed.
+    // Taken out while it runs (the table is not borrowed while it runs), its slot marked.
     let work = TASKS.with(|tasks| {
-        tasks
-            .borrow_mut()
-            .get_mut(id as usize)
-            .and_then(Option::take)
+        let mut tasks = tasks.borrow_mut();
+        let slot = tasks.get_mut(id as usize)?;
+        match std::mem::replace(slot, Slot::Running) {
+            Slot::Parked(work) => Some(work),
+            other => {
+                *slot = other;
+                None
+            }
+        }
     });
     let Some(mut work) = work else {
         let e = js_sys::Error::new("skyvern-wasm: no such task");
@@ -78,19 +93,29 @@ fn poll(id: u32, ok: bool, value: JsValue) -> Array {
     let mut cx = Context::from_waker(Waker::noop());
     let result = work.as_mut().poll(&mut cx);
     OUTCOME.with(|o| o.set(None));
+    let waiting = WAITING.with(Cell::take);
+    let park = |slot: Slot| {
+        TASKS.with(|tasks| {
+            if let Some(s) = tasks.borrow_mut().get_mut(id as usize) {
+                *s = slot;
+            }
+        })
+    };
     match result {
-        Poll::Ready(Ok(v)) => stage(DONE, &v),
-        Poll::Ready(Err(e)) => stage(FAILED, &e),
-        Poll::Pending => match WAITING.with(Cell::take) {
+        Poll::Ready(outcome) => {
+            park(Slot::Free);
+            match outcome {
+                Ok(v) => stage(DONE, &v),
+                Err(e) => stage(FAILED, &e),
+            }
+        }
+        Poll::Pending => match waiting {
             Some(promise) => {
-                TASKS.with(|tasks| {
-                    if let Some(slot) = tasks.borrow_mut().get_mut(id as usize) {
-                        *slot = Some(work);
-                    }
-                });
+                park(Slot::Parked(work));
                 stage(PENDING, &promise)
             }
             None => {
+                park(Slot::Free);
                 let e = js_sys::Error::new("skyvern-wasm: a task stopped without a promise");
                 stage(FAILED, &e.into())
             }

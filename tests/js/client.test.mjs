@@ -174,6 +174,32 @@ test('withBrowserSession closes the session on abort during the callback', async
   assert.equal((await client.getBrowserSession(sid)).status, 'completed');
 });
 
+test('calls made inside a running call (a withBrowserSession callback, onStatus) run and settle on their own', async () => {
+  // The callback starts two calls at once, before the outer call has reached its next await.
+  const out = await client.withBrowserSession(undefined, (s) =>
+    Promise.all([client.getBrowserSession(s.browser_session_id), client.getBrowserSessions()]).then(([again, list]) => ({
+      id: s.browser_session_id,
+      again,
+      listed: list.some((x) => x.browser_session_id === s.browser_session_id),
+    })),
+  );
+  assert.equal(out.again.browser_session_id, out.id);
+  assert.equal(out.again.status, 'running');
+  assert.ok(out.listed);
+  assert.equal((await client.getBrowserSession(out.id)).status, 'completed');
+
+  // onStatus starts a call for every status a wait reports.
+  const run = await client.runTask({ prompt: '[steps=2] nested calls', url: 'https://example.com' });
+  const nested = [];
+  const done = await client.waitForRun(run.run_id, {
+    pollIntervalMs: 50,
+    onStatus: (r) => nested.push(client.getRun(r.run_id)),
+  });
+  assert.equal(done.run_id, run.run_id);
+  assert.ok(nested.length >= 2, `statuses seen: ${nested.length}`);
+  for (const got of await Promise.all(nested)) assert.equal(got.run_id, run.run_id);
+});
+
 test('browser-key guard: an apiKey in a web page needs dangerouslyAllowBrowser', () => {
   assert.equal(globalThis.document, undefined);
   globalThis.document = {};

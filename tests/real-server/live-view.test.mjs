@@ -356,8 +356,13 @@ if (skip) {
       const f = screencast.frames.at(-1);
       assert.equal(f.format, "jpeg", "a real browser streams JPEG");
       assert.ok(f.vw > 0 && f.vh > 0, `frames carry the viewport size (${f.vw}×${f.vh})`);
-      const aspect = await page.$eval("#view .skyvern-live-stage", (s) => s.style.aspectRatio);
-      assert.equal(aspect, `${f.vw} / ${f.vh}`, "the stage takes the remote viewport's aspect ratio");
+      // The browser may still be settling its window size: the stage follows the newest frame
+      // once it is drawn (one per animation frame).
+      await waitFor("the stage to take the remote viewport's aspect ratio", async () => {
+        const last = screencast.frames.at(-1);
+        const aspect = await page.$eval("#view .skyvern-live-stage", (s) => s.style.aspectRatio);
+        return aspect === `${last.vw} / ${last.vh}`;
+      }, { timeoutMs: 10_000, context: async () => `stage ${await page.$eval("#view .skyvern-live-stage", (s) => s.style.aspectRatio)}, frames ${screencast.frames.map((x) => `${x.vw}x${x.vh}`).join(" ")}` });
       const l = await log();
       assert.ok(l.statuses.includes("running"), `onStatus reported the stream running (${l.statuses.join(", ")})`);
       assert.deepEqual(l.errors, [], "no errors");

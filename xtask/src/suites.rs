@@ -58,14 +58,13 @@ pub fn build_package(dev: bool) -> Result<(), String> {
         wasm.as_os_str(),
     ]))?;
     let entries = root().join("src/js/entries");
-    for name in [
-        "skyvern.js",
-        "node.js",
-        "node-proxy.js",
-        "web.js",
-        "workerd.js",
-    ] {
-        copy(&entries.join(name), &gen.join(name))?;
+    let sources =
+        std::fs::read_dir(&entries).map_err(|e| format!("reading {}: {e}", entries.display()))?;
+    for entry in sources.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "js") {
+            copy(&path, &gen.join(entry.file_name()))?;
+        }
     }
     copy(
         &gen.join("skyvern_wasm.d.ts"),

@@ -281,18 +281,17 @@ test("live view: frames, take control and click, tasks, session ended", { skip: 
   assert.deepEqual(consoleErrors, [], "no console errors");
 });
 
-test("live view: a refused key stops at once and falls back to app_url with a new-tab link", { skip: skipReason(), timeout: 120_000 }, async (t) => {
-  const { chromium } = await import("playwright-core");
-  mkdirSync(shotDir, { recursive: true });
+/** An emulator serving only a blank page (which hosts the view), one session on it, and a
+ * Chromium profile; all removed when `t` ends. `extra` are emulator flags. */
+async function bareSetup(t, title, extra = []) {
   const apiKey = `emu_e2e_${randomBytes(6).toString("hex")}`;
-  // A blank page on the emulator's origin hosts the view.
   const blank = mkdtempSync(path.join(tmpdir(), "skyvern-live-www-"));
-  writeFileSync(path.join(blank, "index.html"), '<!doctype html><meta charset="utf-8"><title>blank</title><link rel="icon" href="data:,">');
-  const emu = startEmulator(apiKey, blank);
+  writeFileSync(path.join(blank, "index.html"), `<!doctype html><meta charset="utf-8"><title>${title}</title><link rel="icon" href="data:,">`);
+  const emu = startEmulator(apiKey, blank, extra);
   const profile = mkdtempSync(path.join(tmpdir(), "skyvern-live-e2e-"));
-  let browser;
+  const state = { browser: null };
   t.after(async () => {
-    await browser?.close().catch(() => {});
+    await state.browser?.close().catch(() => {});
     emu.child.kill("SIGTERM");
     rmSync(profile, { recursive: true, force: true });
     rmSync(blank, { recursive: true, force: true });
@@ -303,9 +302,15 @@ test("live view: a refused key stops at once and falls back to app_url with a ne
     headers: { "x-api-key": apiKey, "content-type": "application/json" },
     body: "{}",
   });
-  const session = await created.json();
+  return { apiKey, emu, base, profile, state, session: await created.json() };
+}
 
-  browser = await launch(chromium, profile, { width: 900, height: 700 });
+test("live view: a refused key stops at once and falls back to app_url with a new-tab link", { skip: skipReason(), timeout: 120_000 }, async (t) => {
+  const { chromium } = await import("playwright-core");
+  mkdirSync(shotDir, { recursive: true });
+  // A blank page on the emulator's origin hosts the view.
+  const { apiKey, emu, base, profile, state, session } = await bareSetup(t, "blank");
+  const browser = (state.browser = await launch(chromium, profile, { width: 900, height: 700 }));
   const page = browser.pages()[0] ?? (await browser.newPage());
   const sockets = [];
   page.on("websocket", (ws) => sockets.push(ws.url()));
@@ -366,28 +371,9 @@ test("live view: a refused key stops at once and falls back to app_url with a ne
 // are drawn nothing may cover the canvas, or every pointer event misses it.
 test("live view: in a bare page the pointer reaches the canvas and a click goes over the input socket", { skip: skipReason(), timeout: 120_000 }, async (t) => {
   const { chromium } = await import("playwright-core");
-  const apiKey = `emu_e2e_${randomBytes(6).toString("hex")}`;
-  const blank = mkdtempSync(path.join(tmpdir(), "skyvern-live-www-"));
-  writeFileSync(path.join(blank, "index.html"), '<!doctype html><meta charset="utf-8"><title>bare</title><link rel="icon" href="data:,">');
   // Drawn frames are enough here: what is checked is what the view sends.
-  const emu = startEmulator(apiKey, blank, ["--no-browser"]);
-  const profile = mkdtempSync(path.join(tmpdir(), "skyvern-live-e2e-"));
-  let browser;
-  t.after(async () => {
-    await browser?.close().catch(() => {});
-    emu.child.kill("SIGTERM");
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(blank, { recursive: true, force: true });
-  });
-  const base = await emu.ready;
-  const created = await fetch(`${base}/v1/browser_sessions`, {
-    method: "POST",
-    headers: { "x-api-key": apiKey, "content-type": "application/json" },
-    body: "{}",
-  });
-  const session = await created.json();
-
-  browser = await launch(chromium, profile, { width: 900, height: 700 });
+  const { apiKey, emu, base, profile, state, session } = await bareSetup(t, "bare", ["--no-browser"]);
+  const browser = (state.browser = await launch(chromium, profile, { width: 900, height: 700 }));
   const page = browser.pages()[0] ?? (await browser.newPage());
   const sent = [];
   page.on("websocket", (ws) => {

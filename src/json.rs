@@ -116,7 +116,8 @@ pub enum Top {
 /// (a name spelled with escapes is not recognised). `None` when `text` is not JSON.
 pub fn top_level(text: &str, key: &str) -> Option<Top> {
     let mut p = Parser::new(text, Some(key));
-    let top = match p.s.iter().find(|b| !b" \t\n\r".contains(b)) {
+    p.ws();
+    let top = match p.s.get(p.i) {
         Some(b'n') => Top::Null,
         Some(b'[') => Top::Array,
         Some(b'{') => Top::Object(false),
@@ -531,7 +532,7 @@ impl<'a> Parser<'a> {
                 self.i += 1;
             }
             let run = self.t.get(start..self.i)?;
-            if self.want.is_none() {
+            if self.build() {
                 out.push_str(run);
             }
             match *self.s.get(self.i)? {
@@ -568,7 +569,7 @@ impl<'a> Parser<'a> {
                         }
                         _ => return None,
                     };
-                    if self.want.is_none() {
+                    if self.build() {
                         out.push(c);
                     }
                 }

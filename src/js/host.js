@@ -90,6 +90,70 @@ export function makeError(name, message, statusCode, bodyText, retryable, lastSe
 }
 
 // ============================================================================
+// Transport: one attempt of a call (src/transport/fetch.rs)
+// ============================================================================
+
+// `send` resolves with `[status, retryAfter, body]`, or with `[-1]` when the caller
+// aborted, `[-2]` when the attempt timed out and `[-3, , detail]` when no response
+// came. `headers` is `name\nvalue\nname\nvalue…` (names and values are validated
+// and never contain a line break). `retryAfter` is read for error statuses only,
+// the ones a retry looks at. The Fetch API does it everywhere; the Node entry
+// installs node:http instead (entries/node-http.js), a third faster per call there.
+let transport = fetchSend;
+
+/** Replaces the transport (the Node entry's node:http one). */
+export function setTransport(fn) {
+  transport = fn;
+}
+
+export function send(url, method, headers, body, ms, caller) {
+  return transport(url, method, headers, body, ms, caller);
+}
+
+/** `name\nvalue…` as a plain object (the cheapest headers init for fetch). */
+export function headerObject(headers) {
+  const h = {};
+  if (headers) {
+    const p = headers.split("\n");
+    for (let i = 0; i < p.length; i += 2) h[p[i]] = p[i + 1];
+  }
+  return h;
+}
+
+// The caller's AbortSignal is never handed to fetch: its `reason` may be any value,
+// and fetch would reject with it. The attempt has one controller of its own, aborted
+// with a plain AbortError when the caller's signal fires or its timer ends.
+async function fetchSend(url, method, headers, body, ms, caller) {
+  if (caller && caller.aborted) return [-1];
+  const own = new AbortController(), abort = () => own.abort();
+  let late = false;
+  const timer = setTimeout(() => { late = true; abort(); }, ms);
+  if (caller) caller.addEventListener("abort", abort);
+  try {
+    const init = { method, headers: headerObject(headers), signal: own.signal };
+    if (body !== undefined) init.body = body;
+    const r = await fetch(url, init);
+    const status = r.status;
+    return [status, status >= 400 ? r.headers.get("retry-after") : null, await r.text()];
+  } catch (e) {
+    if (caller && caller.aborted) return [-1];
+    if (late) return [-2];
+    return [-3, , describe(e)];
+  } finally {
+    clearTimeout(timer);
+    if (caller) caller.removeEventListener("abort", abort);
+  }
+}
+
+/** What went wrong, as one line: `TypeError: fetch failed (ECONNREFUSED)`. */
+export function describe(e) {
+  if (!(e instanceof Error)) return typeof e == "string" ? e : "the request failed";
+  const code = e.cause && typeof e.cause.code == "string" ? e.cause.code : typeof e.code == "string" ? e.code : "";
+  const line = e.name + ": " + e.message;
+  return code && !line.includes(code) ? line + " (" + code + ")" : line;
+}
+
+// ============================================================================
 // Timers and abort races (the client's waits)
 // ============================================================================
 

@@ -1,0 +1,109 @@
+// The Node entry's transport: each attempt over node:http (node:https for https
+// URLs), the same contract as `send` in host.js. Node's `fetch` costs about a
+// third more per loopback request than node:http, and its first use sets up
+// its HTTP stack for 30 ms; node:http is part of Node itself.
+//
+// Connections are kept alive and reused, as fetch does, and closed after 4 s
+// idle (or sooner when the server's `Keep-Alive` header says so), before the
+// common server idle limit of 5 s, so a request is not sent on a connection
+// the server is closing. Idle connections never keep the process alive.
+// Compressed bodies (gzip, deflate, br) are decoded, as fetch does.
+import { Agent, request as httpRequest } from "node:http";
+import { createRequire } from "node:module";
+
+const load = createRequire(import.meta.url);
+const options = { keepAlive: true, timeout: 4000, scheduling: "lifo" };
+const http = { request: httpRequest, agent: new Agent(options) };
+let https; // node:https and node:zlib load on first use
+let zlib;
+
+function secure() {
+  if (!https) {
+    const m = load("node:https");
+    https = { request: m.request, agent: new m.Agent(options) };
+  }
+  return https;
+}
+
+/** A decoder for a `content-encoding`, or null to keep the bytes as they came. */
+function decoder(coding) {
+  zlib ??= load("node:zlib");
+  switch (coding.trim().toLowerCase()) {
+    case "gzip":
+    case "x-gzip":
+      return zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    case "deflate":
+      return zlib.createInflate({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    case "br":
+      return zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH });
+    default:
+      return null;
+  }
+}
+
+/** An error as one line: `Error: connect ECONNREFUSED 127.0.0.1:9`. */
+function describe(e) {
+  if (!(e instanceof Error)) return typeof e == "string" ? e : "the request failed";
+  const line = e.name + ": " + e.message;
+  return typeof e.code == "string" && !line.includes(e.code) ? line + " (" + e.code + ")" : line;
+}
+
+export function nodeSend(url, method, headers, body, ms, caller) {
+  if (caller && caller.aborted) return Promise.resolve([-1]);
+  return new Promise((resolve) => {
+    let done = false;
+    let req;
+    const finish = (outcome) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (caller) caller.removeEventListener("abort", onAbort);
+      resolve(outcome);
+      if (outcome[0] < 0 && req) req.destroy();
+    };
+    const onAbort = () => finish([-1]);
+    const fail = (e) => finish(caller && caller.aborted ? [-1] : [-3, , describe(e)]);
+    const timer = setTimeout(() => finish([-2]), ms);
+    if (caller) caller.addEventListener("abort", onAbort);
+
+    const h = {};
+    if (headers) {
+      const p = headers.split("\n");
+      for (let i = 0; i < p.length; i += 2) h[p[i]] = p[i + 1];
+    }
+    h["accept-encoding"] ??= "gzip, deflate, br";
+    if (body !== undefined) h["content-length"] = Buffer.byteLength(body);
+
+    const via = url.startsWith("https:") ? secure() : http;
+    try {
+      req = via.request(url, { method, headers: h, agent: via.agent }, (res) => {
+        const status = res.statusCode;
+        const coding = res.headers["content-encoding"];
+        let stream = res;
+        if (coding && coding !== "identity") {
+          const d = decoder(coding);
+          if (d) {
+            stream = res.pipe(d);
+            d.on("error", (e) => fail(new Error(`could not decode the ${coding} response body: ${e.message}`)));
+          }
+        }
+        const chunks = [];
+        stream.on("data", (c) => chunks.push(c));
+        stream.on("end", () => {
+          let text = chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString();
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+          finish([status, status >= 400 ? (res.headers["retry-after"] ?? null) : null, text]);
+        });
+        res.on("error", fail);
+        res.on("close", () => {
+          if (!res.complete) fail(new Error("the connection closed before the response ended"));
+        });
+      });
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    req.on("error", fail);
+    req.end(body);
+  });
+}

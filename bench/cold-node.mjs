@@ -1,35 +1,48 @@
 // One cold start in a fresh Node process. BENCH_MODE=package: time from the
-// `import` of the package to the first request it sends; BENCH_MODE=raw: the
-// same request with a bare `fetch` and no package, the cost of one request.
-// Both first make one warm-up request and let Node settle for 250 ms, so Node's
-// own lazy `fetch` set-up (the same for any HTTP client) is not counted. The receiving server in the parent
-// timestamps arrivals; this process reports its clock as absolute times, and
-// when `fetch` was first called after the warm-up.
+// `import` of the package to the first request it sends; BENCH_MODE=fetch or
+// http: the same request with a bare `fetch` (which first sets up Node's fetch
+// stack) or a bare node:http request, and no package: what one first request
+// costs without us. With BENCH_WARM=1 the process first sends one node:http
+// request and settles for 250 ms, as an application that is already running
+// has: then only what the package itself costs is left. The receiving server in
+// the parent timestamps arrivals; this process reports its clock as absolute
+// times.
 const baseUrl = process.env.BENCH_BASE_URL;
+const url = `${baseUrl}/v1/browser_sessions/pbs_cold_start`;
+const headers = { "x-api-key": process.env.BENCH_API_KEY };
 const now = () => performance.timeOrigin + performance.now();
-const tWarm = now();
-await (await fetch(`${baseUrl}/warm-up`)).text();
-const warmMs = now() - tWarm;
-// Node compiles and collects after that first request on its own threads for a while;
-// let it settle so that work is not counted against what comes next.
-await new Promise((resolve) => setTimeout(resolve, 250));
 
-let tFetch;
-const realFetch = globalThis.fetch;
-globalThis.fetch = function (...args) {
-  tFetch ??= now();
-  return realFetch.apply(this, args);
-};
+function httpGet(request, target) {
+  return new Promise((ok, fail) => {
+    request(target, { headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (text += c));
+      res.on("end", () => ok(JSON.parse(text)));
+    })
+      .on("error", fail)
+      .end();
+  });
+}
+
+if (process.env.BENCH_WARM === "1") {
+  const { request } = await import("node:http");
+  await httpGet(request, `${baseUrl}/warm-up`);
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
+
 const t0 = now();
 let tImported = null;
 let session;
-if (process.env.BENCH_MODE === "raw") {
-  const res = await fetch(`${baseUrl}/v1/browser_sessions/pbs_cold_start`, { headers: { "x-api-key": process.env.BENCH_API_KEY } });
-  session = await res.json();
+if (process.env.BENCH_MODE === "fetch") {
+  session = await (await fetch(url, { headers })).json();
+} else if (process.env.BENCH_MODE === "http") {
+  const { request } = await import("node:http");
+  session = await httpGet(request, url);
 } else {
   const { SkyvernClient } = await import(process.env.BENCH_ENTRY);
   tImported = now();
   const client = new SkyvernClient({ apiKey: process.env.BENCH_API_KEY, baseUrl, maxRetries: 0 });
   session = await client.getBrowserSession("pbs_cold_start");
 }
-process.stdout.write(JSON.stringify({ t0, tImported, tFetch: tFetch ?? null, warmMs, ok: session.browser_session_id === "pbs_cold_start" }));
+process.stdout.write(JSON.stringify({ t0, tImported, ok: session.browser_session_id === "pbs_cold_start" }));

@@ -6,8 +6,11 @@
 // socket itself. The key stays in the upstream request line and is never
 // written to the client.
 import { request as http, STATUS_CODES } from "node:http";
-import { request as https } from "node:https";
-import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
+
+// node:https and node:crypto (TLS) are loaded when a socket first needs them,
+// not when the package is imported.
+const load = createRequire(import.meta.url);
 
 const RELAY = Symbol.for("skyvern-wasm.proxy.relay");
 const PASS = ["sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions", "sec-websocket-protocol"];
@@ -21,7 +24,7 @@ function refuse(req, socket, status, detail) {
   const key = req.headers["sec-websocket-key"];
   const text = Buffer.from(String(detail)).subarray(0, 123);
   if (typeof key === "string" && key && req.headers.upgrade?.toLowerCase() === "websocket") {
-    const accept = createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
+    const accept = load("node:crypto").createHash("sha1").update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest("base64");
     socket.end(Buffer.concat([
       Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: ${accept}\r\n\r\n`),
       frame(1, text),
@@ -60,7 +63,7 @@ async function upgrade(handler, req, socket, head) {
   for (const name of PASS) if (typeof req.headers[name] === "string") out[name] = req.headers[name];
   out.connection = "Upgrade";
   const target = new URL(r.url);
-  const up = (target.protocol === "https:" ? https : http)(target, { headers: out });
+  const up = (target.protocol === "https:" ? load("node:https").request : http)(target, { headers: out });
   const fail = (status, detail) => {
     up.destroy();
     if (!socket.destroyed) answer(socket, status, detail);

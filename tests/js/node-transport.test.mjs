@@ -122,15 +122,22 @@ test('a body that does not decode is a connection error naming the coding, not a
   }
 });
 
-test('sequential calls reuse one kept-alive connection; 50 parallel calls all succeed', async () => {
+test('sequential calls reuse one kept-alive connection; a second burst of 300 parallel calls reuses the first burst\'s', async () => {
   const srv = await serve((r, res) => json(res, SESSION));
   try {
     const client = new SkyvernClient({ apiKey: KEY, baseUrl: srv.url, maxRetries: 0 });
     for (let n = 0; n < 20; n++) assert.equal((await client.getBrowserSession(ID)).browser_session_id, ID);
     assert.equal(srv.seen.connections, 1);
-    const all = await Promise.all(Array.from({ length: 50 }, () => client.getBrowserSession(ID)));
-    assert.equal(all.filter((s) => s.browser_session_id === ID).length, 50);
-    assert.equal(srv.seen.requests.length, 70);
+    const burst = async () => {
+      const all = await Promise.all(Array.from({ length: 300 }, () => client.getBrowserSession(ID)));
+      assert.equal(all.filter((s) => s.browser_session_id === ID).length, 300);
+    };
+    await burst();
+    const opened = srv.seen.connections;
+    assert.ok(opened > 256, `the first burst opened ${opened} connections`);
+    await burst();
+    assert.equal(srv.seen.connections, opened, 'the second burst opened no new connection');
+    assert.equal(srv.seen.requests.length, 620);
   } finally {
     await srv.close();
   }

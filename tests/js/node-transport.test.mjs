@@ -294,3 +294,36 @@ test('https: a call over TLS to a server whose certificate the process trusts', 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a create over node:http is sent once under a hang, a reset, a 500 and a 502; twice after a 503 with Retry-After', async (t) => {
+  const base = process.env.SKYVERN_EMULATOR_URL;
+  const key = process.env.SKYVERN_EMULATOR_API_KEY;
+  if (!base) {
+    t.skip('needs the emulator (cargo xtask test sets SKYVERN_EMULATOR_URL)');
+    return;
+  }
+  const control = (path, body) =>
+    fetch(base + path, {
+      method: body ? 'POST' : 'GET',
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body && JSON.stringify(body),
+    }).then((r) => r.json());
+  const cases = [
+    [{ hang: true }, SkyvernTimeoutError, 1],
+    [{ reset: true }, SkyvernConnectionError, 1],
+    [{ status: 500, body: '{"error":"boom"}' }, Error, 1],
+    [{ status: 502, body: '<html>bad gateway</html>' }, Error, 1],
+    [{ status: 503, headers: { 'retry-after': '0' }, body: '{"detail":"busy"}' }, null, 2],
+  ];
+  for (const [fault, rejects, sent] of cases) {
+    const id = `node-create-${Math.random().toString(36).slice(2)}`;
+    await control('/_emulator/faults', { method: 'POST', path: '/v1/browser_sessions', times: 1, ...fault });
+    const client = new SkyvernClient({ apiKey: key, baseUrl: base, maxRetries: 3, headers: { 'x-test-id': id } });
+    const out = await client.createBrowserSession({ timeout: 5 }, { timeoutInSeconds: 0.5 }).catch((e) => e);
+    if (rejects) assert.ok(out instanceof rejects, `${JSON.stringify(fault)}: ${out}`);
+    else assert.ok(out.browser_session_id, `${JSON.stringify(fault)}: ${out}`);
+    const log = (await control('/_emulator/requests')).filter((r) => r.headers['x-test-id'] === id && r.method === 'POST');
+    assert.equal(log.length, sent, `${JSON.stringify(fault)} reached the server ${log.length} times`);
+    if (!rejects) await client.closeBrowserSession(out.browser_session_id);
+  }
+});

@@ -327,3 +327,48 @@ test('a create over node:http is sent once under a hang, a reset, a 500 and a 50
     if (!rejects) await client.closeBrowserSession(out.browser_session_id);
   }
 });
+
+test('redirects: followed on the same host as fetch does (307/308 keep the body, 303 turns into a GET), never to another origin, at most 5 hops', async () => {
+  const other = await serve((r, res) => json(res, SESSION));
+  const srv = await serve((r, res) => {
+    const to = (status, location) => {
+      res.writeHead(status, { location });
+      res.end();
+    };
+    if (r.url === '/v1/browser_sessions/pbs_moved') return to(308, `/v1/browser_sessions/${ID}`);
+    if (r.url === '/v1/browser_sessions/pbs_away') return to(302, `${other.url}/v1/browser_sessions/${ID}`);
+    if (r.url.startsWith('/v1/browser_sessions/pbs_loop')) return to(307, `/v1/browser_sessions/pbs_loop${r.url.length}`);
+    if (r.url === '/v1/browser_sessions' && r.method === 'POST') return to(307, '/v2/browser_sessions');
+    if (r.url === '/v2/browser_sessions' && r.method === 'POST') return json(res, JSON.stringify({ browser_session_id: 'pbs_made', echo: JSON.parse(r.body) }));
+    if (r.url === `/v1/browser_sessions/${ID}/close`) return to(303, `/v1/browser_sessions/${ID}`);
+    json(res, SESSION);
+  });
+  try {
+    const client = new SkyvernClient({ apiKey: KEY, baseUrl: srv.url, maxRetries: 0 });
+    assert.equal((await client.getBrowserSession('pbs_moved')).browser_session_id, ID);
+
+    const made = await client.createBrowserSession({ timeout: 15 });
+    assert.equal(made.browser_session_id, 'pbs_made');
+    assert.equal(made.echo.timeout, 15, 'the 307 kept the body');
+    const second = srv.seen.requests.find((r) => r.url === '/v2/browser_sessions');
+    assert.equal(second.headers['x-api-key'], KEY);
+    assert.equal(second.headers['content-length'], String(Buffer.byteLength(second.body)));
+
+    await client.closeBrowserSession(ID);
+    const after303 = srv.seen.requests.at(-1);
+    assert.deepEqual([after303.method, after303.url, after303.body], ['GET', `/v1/browser_sessions/${ID}`, '']);
+    assert.equal(after303.headers['content-type'], undefined);
+
+    const away = await client.getBrowserSession('pbs_away').catch((e) => e);
+    assert.equal(away.statusCode, 302, String(away));
+    assert.equal(other.seen.requests.length, 0, 'the key never went to another origin');
+
+    const before = srv.seen.requests.length;
+    const loop = await client.getBrowserSession('pbs_loop').catch((e) => e);
+    assert.equal(loop.statusCode, 307, String(loop));
+    assert.equal(srv.seen.requests.length - before, 6, 'the first request and 5 redirects');
+  } finally {
+    await srv.close();
+    await other.close();
+  }
+});

@@ -49,6 +49,29 @@ function describe(e) {
   return typeof e.code == "string" && !line.includes(e.code) ? line + " (" + e.code + ")" : line;
 }
 
+/**
+ * Where a redirect leads, when it is followed: as fetch does (at most 5 hops; a 303,
+ * or a 301/302 of a POST, becomes a GET without a body), but only within the same
+ * origin or from http to its https form, because the API key goes with every
+ * request. Any other redirect is the response itself: the call fails with its status.
+ */
+function redirect(url, method, body, status, location, hops) {
+  if (!(status === 301 || status === 302 || status === 303 || status === 307 || status === 308)) return null;
+  if (!location || hops >= 5) return null;
+  let from, to;
+  try {
+    from = new URL(url);
+    to = new URL(location, from);
+  } catch {
+    return null;
+  }
+  const upgrade = from.protocol === "http:" && to.protocol === "https:";
+  if (to.hostname !== from.hostname || !(to.protocol === from.protocol || upgrade)) return null;
+  if (to.protocol === from.protocol && to.port !== from.port) return null;
+  const get = status === 303 || ((status === 301 || status === 302) && method === "POST");
+  return { url: to.href, method: get ? "GET" : method, body: get ? undefined : body };
+}
+
 export function nodeSend(url, method, headers, body, ms, caller) {
   if (caller && caller.aborted) return Promise.resolve([-1]);
   return new Promise((resolve) => {
@@ -73,38 +96,51 @@ export function nodeSend(url, method, headers, body, ms, caller) {
       for (let i = 0; i < p.length; i += 2) h[p[i]] = p[i + 1];
     }
     h["accept-encoding"] ??= "gzip, deflate, br";
-    if (body !== undefined) h["content-length"] = Buffer.byteLength(body);
 
-    const via = url.startsWith("https:") ? secure() : http;
-    try {
-      req = via.request(url, { method, headers: h, agent: via.agent }, (res) => {
-        const status = res.statusCode;
-        const coding = res.headers["content-encoding"];
-        let stream = res;
-        if (coding && coding !== "identity") {
-          const d = decoder(coding);
-          if (d) {
-            stream = res.pipe(d);
-            d.on("error", (e) => fail(new Error(`could not decode the ${coding} response body: ${e.message}`)));
+    const send = (url, method, body, hops) => {
+      if (body !== undefined) h["content-length"] = Buffer.byteLength(body);
+      else if (h["content-length"] !== undefined) {
+        // a POST turned into a GET by a redirect
+        delete h["content-length"];
+        delete h["content-type"];
+      }
+      const via = url.startsWith("https:") ? secure() : http;
+      try {
+        req = via.request(url, { method, headers: h, agent: via.agent }, (res) => {
+          const status = res.statusCode;
+          const next = redirect(url, method, body, status, res.headers.location, hops);
+          if (next) {
+            res.resume();
+            return send(next.url, next.method, next.body, hops + 1);
           }
-        }
-        const chunks = [];
-        stream.on("data", (c) => chunks.push(c));
-        stream.on("end", () => {
-          let text = chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString();
-          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-          finish([status, status >= 400 ? (res.headers["retry-after"] ?? null) : null, text]);
+          const coding = res.headers["content-encoding"];
+          let stream = res;
+          if (coding && coding !== "identity") {
+            const d = decoder(coding);
+            if (d) {
+              stream = res.pipe(d);
+              d.on("error", (e) => fail(new Error(`could not decode the ${coding} response body: ${e.message}`)));
+            }
+          }
+          const chunks = [];
+          stream.on("data", (c) => chunks.push(c));
+          stream.on("end", () => {
+            let text = chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString();
+            if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+            finish([status, status >= 400 ? (res.headers["retry-after"] ?? null) : null, text]);
+          });
+          res.on("error", fail);
+          res.on("close", () => {
+            if (!res.complete) fail(new Error("the connection closed before the response ended"));
+          });
         });
-        res.on("error", fail);
-        res.on("close", () => {
-          if (!res.complete) fail(new Error("the connection closed before the response ended"));
-        });
-      });
-    } catch (e) {
-      fail(e);
-      return;
-    }
-    req.on("error", fail);
-    req.end(body);
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      req.on("error", fail);
+      req.end(body);
+    };
+    send(url, method, body, 0);
   });
 }

@@ -7,6 +7,8 @@
 // has: then only what the package itself costs is left. The receiving server in
 // the parent timestamps arrivals; this process reports its clock as absolute
 // times.
+import { subscribe } from "node:diagnostics_channel";
+
 const baseUrl = process.env.BENCH_BASE_URL;
 const url = `${baseUrl}/v1/browser_sessions/pbs_cold_start`;
 const headers = { "x-api-key": process.env.BENCH_API_KEY };
@@ -31,6 +33,12 @@ if (process.env.BENCH_WARM === "1") {
   await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
+// When node:http starts the package's first request (Node publishes it on this channel).
+let tStarted = null;
+subscribe("http.client.request.start", () => {
+  tStarted ??= now();
+});
+
 const t0 = now();
 let tImported = null;
 let session;
@@ -45,4 +53,4 @@ if (process.env.BENCH_MODE === "fetch") {
   const client = new SkyvernClient({ apiKey: process.env.BENCH_API_KEY, baseUrl, maxRetries: 0 });
   session = await client.getBrowserSession("pbs_cold_start");
 }
-process.stdout.write(JSON.stringify({ t0, tImported, ok: session.browser_session_id === "pbs_cold_start" }));
+process.stdout.write(JSON.stringify({ t0, tImported, tStarted, ok: session.browser_session_id === "pbs_cold_start" }));

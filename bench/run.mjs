@@ -206,6 +206,7 @@ if (want("cold")) {
         runs[mode].push({
           arrivalMs: last.at - r.t0,
           importMs: r.tImported == null ? null : r.tImported - r.t0,
+          startedMs: r.tStarted == null ? null : r.tStarted - r.t0,
         });
       }
     }
@@ -215,6 +216,7 @@ if (want("cold")) {
   const stat = (xs) => ({ n: xs.length, median: median(xs), min: min(xs), max: max(xs) });
   coldNode = {
     imported: stat(pick(runs["package warm"], "importMs")),
+    started: stat(pick(runs["package warm"], "startedMs")),
     arrival: stat(pick(runs["package warm"], "arrivalMs")),
     httpWarmArrival: stat(pick(runs["http warm"], "arrivalMs")),
     freshImported: stat(pick(runs.package, "importMs")),
@@ -294,6 +296,7 @@ if (want("cold")) {
     ["Node: `import` → the package's first request reaches the server", `median ${ms(c.arrival.median)}`, spread(c.arrival), `≤ ${BUDGET.coldStartMs} ms`,
       budget(c.arrival.median <= BUDGET.coldStartMs, `Node cold start ${c.arrival.median.toFixed(2)} ms > ${BUDGET.coldStartMs} ms`)],
     ["Node: of which `import` (read + compile + instantiate the .wasm)", `median ${ms(c.imported.median)}`, spread(c.imported), "", ""],
+    ["Node: `import` → the package starts its first request (node:http)", `median ${ms(c.started.median)}`, spread(c.started), "", ""],
     ["Node, no package: a bare node:http request → reaches the server", `median ${ms(c.httpWarmArrival.median)}`, spread(c.httpWarmArrival), "", ""],
     ["Node, fresh process: `import` → the package's first request reaches the server", `median ${ms(c.freshArrival.median)}`, spread(c.freshArrival), "", ""],
     ["Node, fresh process: of which `import`", `median ${ms(c.freshImported.median)}`, spread(c.freshImported), "", ""],

@@ -372,3 +372,16 @@ test('redirects: followed on the same host as fetch does (307/308 keep the body,
     await other.close();
   }
 });
+
+test('a response slower than the 4 s idle limit of kept-alive connections still arrives', async () => {
+  const srv = await serve((r, res) => setTimeout(() => json(res, SESSION), 4500));
+  try {
+    const client = new SkyvernClient({ apiKey: KEY, baseUrl: srv.url, maxRetries: 0 });
+    const t0 = Date.now();
+    assert.equal((await client.getBrowserSession(ID)).browser_session_id, ID);
+    assert.ok(Date.now() - t0 >= 4400);
+    assert.equal(srv.seen.requests.length, 1);
+  } finally {
+    await srv.close();
+  }
+});

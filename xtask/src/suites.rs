@@ -96,7 +96,11 @@ pub fn build_package(dev: bool) -> Result<(), String> {
         let mut opt = Command::new(root().join("node_modules/.bin/wasm-opt"));
         opt.arg("-Oz")
             .args(WASM_OPT_FEATURES)
-            .args(["--strip-debug", "--strip-producers", "--strip-target-features"])
+            .args([
+                "--strip-debug",
+                "--strip-producers",
+                "--strip-target-features",
+            ])
             .arg(gen.join("skyvern_wasm_bg.wasm"))
             .arg("-o")
             .arg(&bg);

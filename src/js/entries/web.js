@@ -1,8 +1,8 @@
 // Web entry (conditions `browser`, `import`, `default`): fetches and
-// instantiates the .wasm next to this file with a top-level await. Bundlers
-// (Vite, Rollup, webpack 5, esbuild with a file loader) recognise the
-// `new URL(..., import.meta.url)` pattern and emit the .wasm as an asset; a
-// page without a bundler loads it from the same directory as this file.
+// instantiates the .wasm next to this file with a top-level await. Vite and
+// webpack 5 recognise the `new URL(..., import.meta.url)` pattern and emit the
+// .wasm as an asset; after Rollup or esbuild, and in a page without a bundler,
+// it is loaded from the directory of the module that holds this code.
 import init from "./skyvern_wasm.js";
 import { installApi } from "./skyvern.js";
 

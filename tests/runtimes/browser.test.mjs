@@ -2,24 +2,13 @@
 // imports the installed package by name (an import map points the name at the
 // package's web entry), driven in headless Debian chromium; the flow's
 // results are read from the DOM.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { emulator, launchChromium, packAndInstall, packageNotBuilt, removeDir, runPage, serveStatic, uniqueId, FIXTURES } from "./helpers.mjs";
+import { packAndInstall, pageSuite, removeDir, runPage, serveStatic, uniqueId, FIXTURES } from "./helpers.mjs";
 import { assertFlow } from "./expect.mjs";
 
-const notBuilt = packageNotBuilt();
-const emu = notBuilt ? null : await emulator();
-const chrome = notBuilt || emu?.skip ? null : await launchChromium();
-const skip = notBuilt ?? emu?.skip ?? chrome?.skip;
-if (skip) console.log(`# skipping the browser (no bundler) runtime test: ${skip}`);
-
-const cleanup = [];
-after(async () => {
-  for (const f of cleanup.reverse()) await f();
-  await chrome?.browser?.close();
-  emu?.stop?.();
-});
+const { emu, chrome, skip, cleanup } = await pageSuite("browser (no bundler) runtime test");
 
 test("static page, no bundler: import by name, create -> get -> list -> close", { skip }, async () => {
   const project = await packAndInstall("static");

@@ -4,35 +4,17 @@
 // by itself (it follows `new URL(…, import.meta.url)`); Rollup and esbuild leave
 // that URL as it is, so their builds copy the .wasm next to the bundle, as
 // pkg/README.md tells users to.
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { emulator, launchChromium, packAndInstall, packageNotBuilt, removeDir, runPage, serveStatic, uniqueId, FIXTURES } from "./helpers.mjs";
+import { pageSuite, runPage, serveStatic, uniqueId } from "./helpers.mjs";
 import { assertFlow } from "./expect.mjs";
 
-const notBuilt = packageNotBuilt();
-const emu = notBuilt ? null : await emulator();
-const chrome = notBuilt || emu?.skip ? null : await launchChromium();
-const skip = notBuilt ?? emu?.skip ?? chrome?.skip;
-if (skip) console.log(`# skipping the bundler tests: ${skip}`);
+const suite = await pageSuite("bundler tests");
+const { emu, chrome, skip, cleanup } = suite;
 
-const cleanup = [];
-after(async () => {
-  for (const f of cleanup.reverse()) await f();
-  await chrome?.browser?.close();
-  emu?.stop?.();
-});
-
-let project;
-async function app() {
-  if (project) return project;
-  project = await packAndInstall("bundlers");
-  cleanup.push(() => removeDir(project.dir));
-  copyFileSync(join(FIXTURES, "vite-app", "main.js"), join(project.app, "main.js"));
-  copyFileSync(join(FIXTURES, "flow.mjs"), join(project.app, "flow.mjs"));
-  return project;
-}
+const app = () => suite.app("bundlers", [["vite-app/main.js", "main.js"], ["flow.mjs", "flow.mjs"]]);
 
 /** Writes `dist/index.html` loading `script`, serves `dist/`, runs the flow in Chromium. */
 async function runBuilt(dist, script, module, name) {

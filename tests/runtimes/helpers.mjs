@@ -3,12 +3,13 @@
 // 127.0.0.1, drive Debian's chromium.
 import { spawn, execFile } from "node:child_process";
 import { createServer } from "node:http";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
+import { after } from "node:test";
 
 const execFileP = promisify(execFile);
 
@@ -223,4 +224,34 @@ export async function runPage(browser, url, timeoutMs = 30_000) {
 
 export function uniqueId(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
+}
+
+/**
+ * The shared set-up of a test file that runs pages in Chromium: the emulator, the
+ * browser, why the file is skipped (or undefined), a list of clean-ups run after
+ * the file, before the browser and the emulator stop, and `app(prefix, files)`:
+ * the package installed once into a project holding the given fixtures
+ * (`[fixture path, name in the project]`).
+ */
+export async function pageSuite(label) {
+  const notBuilt = packageNotBuilt();
+  const emu = notBuilt ? null : await emulator();
+  const chrome = notBuilt || emu?.skip ? null : await launchChromium();
+  const skip = notBuilt ?? emu?.skip ?? chrome?.skip;
+  if (skip) console.log(`# skipping the ${label}: ${skip}`);
+  const cleanup = [];
+  after(async () => {
+    for (const f of cleanup.reverse()) await f();
+    await chrome?.browser?.close();
+    emu?.stop?.();
+  });
+  let project;
+  const app = async (prefix, files) => {
+    if (project) return project;
+    project = await packAndInstall(prefix);
+    cleanup.push(() => removeDir(project.dir));
+    for (const [from, to] of files) copyFileSync(join(FIXTURES, from), join(project.app, to));
+    return project;
+  };
+  return { emu, chrome, skip, cleanup, app };
 }

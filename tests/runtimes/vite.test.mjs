@@ -1,35 +1,18 @@
 // Vite: a production build of a tiny app that imports the installed package
 // by name, served from its dist/ and run in headless Debian chromium; the
 // same app under Vite's dev server (dependency pre-bundling included).
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { emulator, launchChromium, packAndInstall, packageNotBuilt, removeDir, runPage, serveStatic, uniqueId, FIXTURES } from "./helpers.mjs";
+import { pageSuite, runPage, serveStatic, uniqueId } from "./helpers.mjs";
 import { assertFlow } from "./expect.mjs";
 
-const notBuilt = packageNotBuilt();
-const emu = notBuilt ? null : await emulator();
-const chrome = notBuilt || emu?.skip ? null : await launchChromium();
-const skip = notBuilt ?? emu?.skip ?? chrome?.skip;
-if (skip) console.log(`# skipping the Vite runtime test: ${skip}`);
+const suite = await pageSuite("Vite runtime test");
+const { emu, chrome, skip, cleanup } = suite;
 
-const cleanup = [];
-after(async () => {
-  for (const f of cleanup.reverse()) await f();
-  await chrome?.browser?.close();
-  emu?.stop?.();
-});
-
-let project;
-async function app() {
-  if (project) return project;
-  project = await packAndInstall("vite");
-  cleanup.push(() => removeDir(project.dir));
-  for (const f of ["index.html", "main.js"]) copyFileSync(join(FIXTURES, "vite-app", f), join(project.app, f));
-  copyFileSync(join(FIXTURES, "flow.mjs"), join(project.app, "flow.mjs"));
-  return project;
-}
+const app = () =>
+  suite.app("vite", [["vite-app/index.html", "index.html"], ["vite-app/main.js", "main.js"], ["flow.mjs", "flow.mjs"]]);
 
 test("Vite production build: import by name, create -> get -> list -> close", { skip }, async () => {
   const project = await app();

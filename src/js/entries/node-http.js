@@ -1,7 +1,8 @@
 // The Node entry's transport: each attempt over node:http (node:https for https
-// URLs), the same contract as `send` in host.js. Node's `fetch` costs about a
-// third more per loopback request than node:http, and its first use sets up
-// its HTTP stack for 30 ms; node:http is part of Node itself.
+// URLs), the same contract as `send` in host.js. A loopback request over Node's
+// `fetch` takes about 1.5 to 2 times as long as over node:http, and the first
+// `fetch` of a process first sets up its HTTP stack (about 30 ms); node:http is
+// part of Node itself.
 //
 // Connections are kept alive and reused, as fetch does (all of them: a burst of
 // 1,000 calls leaves 1,000 to reuse, not Node's default 256), and closed after

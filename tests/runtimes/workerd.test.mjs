@@ -56,8 +56,17 @@ async function workerModules(app, installed) {
   return { entry, modules };
 }
 
-/** Runs the Worker in `mf` and asserts the flow it answers with. */
-async function assertWorkerFlow(mf, label) {
+/** Runs a Worker (miniflare module options) in workerd and asserts the flow it answers with. */
+async function assertWorkerFlow(workerOptions, label) {
+  const { Miniflare, supportedCompatibilityDate } = await import("miniflare");
+  const mf = new Miniflare({
+    ...workerOptions,
+    compatibilityDate: supportedCompatibilityDate,
+    compatibilityFlags: [],
+    bindings: { EMULATOR_URL: emu.url, EMULATOR_API_KEY: emu.apiKey },
+    host: "127.0.0.1",
+  });
+  cleanup.push(() => mf.dispose());
   const testId = uniqueId(label);
   const res = await mf.dispatchFetch(`http://localhost/?testId=${encodeURIComponent(testId)}`);
   const text = await res.text();
@@ -73,21 +82,17 @@ test("workerd (miniflare 4): Worker imports by name, create -> get -> list -> cl
   const { entry, modules } = await workerModules(project.app, project.installed);
   assert.equal(entry, "node_modules/skyvern-wasm/workerd.js", "the `workerd` condition picks workerd.js");
 
-  const { Miniflare, supportedCompatibilityDate } = await import("miniflare");
-  const mf = new Miniflare({
-    modules,
-    modulesRoot: project.app,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: supportedCompatibilityDate,
-    compatibilityFlags: [],
-    bindings: { EMULATOR_URL: emu.url, EMULATOR_API_KEY: emu.apiKey },
-    host: "127.0.0.1",
-  });
-  cleanup.push(() => mf.dispose());
-  await assertWorkerFlow(mf, "workerd");
+  await assertWorkerFlow(
+    {
+      modules,
+      modulesRoot: project.app,
+      modulesRules: [
+        { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+        { type: "CompiledWasm", include: ["**/*.wasm"] },
+      ],
+    },
+    "workerd",
+  );
 });
 
 test("Wrangler: `wrangler deploy --dry-run` bundles the Worker and its .wasm; the bundle runs in workerd", { skip }, async () => {
@@ -97,7 +102,7 @@ test("Wrangler: `wrangler deploy --dry-run` bundles the Worker and its .wasm; th
   cleanup.push(() => removeDir(project.dir));
   copyFileSync(join(FIXTURES, "worker", "worker.mjs"), join(project.app, "worker.mjs"));
   copyFileSync(join(FIXTURES, "flow.mjs"), join(project.app, "flow.mjs"));
-  const { Miniflare, supportedCompatibilityDate } = await import("miniflare");
+  const { supportedCompatibilityDate } = await import("miniflare");
   writeFileSync(
     join(project.app, "wrangler.toml"),
     `name = "skyvern-wasm-test"\nmain = "worker.mjs"\ncompatibility_date = "${supportedCompatibilityDate}"\n`,
@@ -117,16 +122,13 @@ test("Wrangler: `wrangler deploy --dry-run` bundles the Worker and its .wasm; th
   const bundle = readFileSync(join(dist, "worker.js"), "utf8");
   assert.ok(!bundle.includes("node:http") && !bundle.includes("node:fs"), "no Node built-ins in the Worker bundle");
 
-  const mf = new Miniflare({
-    scriptPath: join(dist, "worker.js"),
-    modules: true,
-    modulesRoot: dist,
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: supportedCompatibilityDate,
-    compatibilityFlags: [],
-    bindings: { EMULATOR_URL: emu.url, EMULATOR_API_KEY: emu.apiKey },
-    host: "127.0.0.1",
-  });
-  cleanup.push(() => mf.dispose());
-  await assertWorkerFlow(mf, "wrangler");
+  await assertWorkerFlow(
+    {
+      scriptPath: join(dist, "worker.js"),
+      modules: true,
+      modulesRoot: dist,
+      modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    },
+    "wrangler",
+  );
 });

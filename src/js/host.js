@@ -14,7 +14,8 @@
 export class SkyvernError extends Error {
   constructor(message, options = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'SkyvernError';
+    // The class's own name: `NotFoundError` for a NotFoundError.
+    this.name = new.target.name;
     /** HTTP status, when there was a response. */
     this.statusCode = options.statusCode;
     /** The response body: parsed JSON, or the text. */
@@ -24,41 +25,22 @@ export class SkyvernError extends Error {
   }
 }
 
-export class BadRequestError extends SkyvernError {
-  constructor(message, options) { super(message, options); this.name = 'BadRequestError'; }
-}
-export class ForbiddenError extends SkyvernError {
-  constructor(message, options) { super(message, options); this.name = 'ForbiddenError'; }
-}
-export class NotFoundError extends SkyvernError {
-  constructor(message, options) { super(message, options); this.name = 'NotFoundError'; }
-}
-export class ConflictError extends SkyvernError {
-  constructor(message, options) { super(message, options); this.name = 'ConflictError'; }
-}
-export class GoneError extends SkyvernError {
-  constructor(message, options) { super(message, options); this.name = 'GoneError'; }
-}
-export class UnprocessableEntityError extends SkyvernError {
-  constructor(message, options) { super(message, options); this.name = 'UnprocessableEntityError'; }
-}
-export class TooManyRequestsError extends SkyvernError {
-  constructor(message, options) { super(message, options); this.name = 'TooManyRequestsError'; }
-}
-export class InternalServerError extends SkyvernError {
-  constructor(message, options) { super(message, options); this.name = 'InternalServerError'; }
-}
+export class BadRequestError extends SkyvernError {}
+export class ForbiddenError extends SkyvernError {}
+export class NotFoundError extends SkyvernError {}
+export class ConflictError extends SkyvernError {}
+export class GoneError extends SkyvernError {}
+export class UnprocessableEntityError extends SkyvernError {}
+export class TooManyRequestsError extends SkyvernError {}
+export class InternalServerError extends SkyvernError {}
 export class SkyvernTimeoutError extends SkyvernError {
   constructor(message, options = {}) {
     super(message, options);
-    this.name = 'SkyvernTimeoutError';
     /** The last object seen by a wait that timed out. */
     this.lastSeen = options.lastSeen;
   }
 }
-export class SkyvernConnectionError extends SkyvernError {
-  constructor(message, options) { super(message, options); this.name = 'SkyvernConnectionError'; }
-}
+export class SkyvernConnectionError extends SkyvernError {}
 
 const CLASSES = {
   SkyvernError, BadRequestError, ForbiddenError, NotFoundError, ConflictError, GoneError,
@@ -101,23 +83,22 @@ export function makeError(name, message, statusCode, bodyText, retryable, lastSe
 // installs node:http instead (entries/node-http.js), a third faster per call there.
 let transport = fetchSend;
 
-/** Replaces the transport (the Node entry's node:http one). */
+/**
+ * Replaces the transport (the Node entry's node:http one). It is called as
+ * `(url, method, headers, body, ms, caller, describe)` with the headers as a fresh
+ * plain object and `describe` to turn an error into `send`'s one-line detail.
+ */
 export function setTransport(fn) {
   transport = fn;
 }
 
 export function send(url, method, headers, body, ms, caller) {
-  return transport(url, method, headers, body, ms, caller);
-}
-
-/** `name\nvalue…` as a plain object (the cheapest headers init for fetch). */
-export function headerObject(headers) {
   const h = {};
   if (headers) {
     const p = headers.split("\n");
     for (let i = 0; i < p.length; i += 2) h[p[i]] = p[i + 1];
   }
-  return h;
+  return transport(url, method, h, body, ms, caller, describe);
 }
 
 // The caller's AbortSignal is never handed to fetch: its `reason` may be any value,
@@ -130,7 +111,7 @@ async function fetchSend(url, method, headers, body, ms, caller) {
   const timer = setTimeout(() => { late = true; abort(); }, ms);
   if (caller) caller.addEventListener("abort", abort);
   try {
-    const init = { method, headers: headerObject(headers), signal: own.signal };
+    const init = { method, headers, signal: own.signal };
     if (body !== undefined) init.body = body;
     const r = await fetch(url, init);
     const status = r.status;
@@ -146,7 +127,7 @@ async function fetchSend(url, method, headers, body, ms, caller) {
 }
 
 /** What went wrong, as one line: `TypeError: fetch failed (ECONNREFUSED)`. */
-export function describe(e) {
+function describe(e) {
   if (!(e instanceof Error)) return typeof e == "string" ? e : "the request failed";
   const code = e.cause && typeof e.cause.code == "string" ? e.cause.code : typeof e.code == "string" ? e.code : "";
   const line = e.name + ": " + e.message;

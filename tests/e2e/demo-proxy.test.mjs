@@ -22,26 +22,12 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { waitFor } from "./helpers.mjs";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const wasmFile = path.join(root, "pkg/skyvern_wasm_bg.wasm");
-const emulatorBin = path.resolve(root, process.env.SKYVERN_EMULATOR_BIN || "target/debug/skyvern-emulator");
-const chromiumBin = "/usr/bin/chromium";
-const shotDir = path.join(root, "target/e2e");
-
-function skipReason() {
-  if (!existsSync(wasmFile)) return "pkg/skyvern_wasm_bg.wasm is missing: build the package first (cargo xtask build)";
-  if (!existsSync(emulatorBin)) return `emulator binary ${emulatorBin} is missing: cargo build -p skyvern-emulator`;
-  if (!existsSync(chromiumBin)) return `${chromiumBin} is missing: apt-get install chromium`;
-  return false;
-}
+import { chromiumBin, emulatorBin, root, shotDir, skipReason, waitFor } from "./helpers.mjs";
 
 /** Spawns a server that prints `listening on http://127.0.0.1:PORT` first; resolves to that URL. */
 function start(name, cmd, args, env) {

@@ -43,13 +43,6 @@ function decoder(coding) {
   }
 }
 
-/** An error as one line: `Error: connect ECONNREFUSED 127.0.0.1:9`. */
-function describe(e) {
-  if (!(e instanceof Error)) return typeof e == "string" ? e : "the request failed";
-  const line = e.name + ": " + e.message;
-  return typeof e.code == "string" && !line.includes(e.code) ? line + " (" + e.code + ")" : line;
-}
-
 /**
  * Where a redirect leads, when it is followed: as fetch does (at most 5 hops; a 303,
  * or a 301/302 of a POST, becomes a GET without a body), but only within the same
@@ -73,7 +66,8 @@ function redirect(url, method, body, status, location, hops) {
   return { url: to.href, method: get ? "GET" : method, body: get ? undefined : body };
 }
 
-export function nodeSend(url, method, headers, body, ms, caller) {
+/** The transport host.js calls: `headers` is a fresh object this attempt may change. */
+export function nodeSend(url, method, h, body, ms, caller, describe) {
   if (caller && caller.aborted) return Promise.resolve([-1]);
   return new Promise((resolve) => {
     let done = false;
@@ -91,11 +85,6 @@ export function nodeSend(url, method, headers, body, ms, caller) {
     const timer = setTimeout(() => finish([-2]), ms);
     if (caller) caller.addEventListener("abort", onAbort);
 
-    const h = {};
-    if (headers) {
-      const p = headers.split("\n");
-      for (let i = 0; i < p.length; i += 2) h[p[i]] = p[i + 1];
-    }
     h["accept-encoding"] ??= "gzip, deflate, br";
 
     const send = (url, method, body, hops) => {

@@ -3,10 +3,11 @@
 // http: the same request with a bare `fetch` (which first sets up Node's fetch
 // stack) or a bare node:http request, and no package: what one first request
 // costs without us. With BENCH_WARM=1 the process first sends one node:http
-// request and settles for 250 ms, as an application that is already running
-// has: then only what the package itself costs is left. The receiving server in
-// the parent timestamps arrivals; this process reports its clock as absolute
-// times.
+// request, as an application that is already running has: then only what the
+// package itself costs is left. BENCH_IDLE_MS then sleeps that long before the
+// clock starts (this machine runs the next work after an idle spell slower).
+// The receiving server in the parent timestamps arrivals; this process reports
+// its clock as absolute times.
 import { subscribe } from "node:diagnostics_channel";
 
 const baseUrl = process.env.BENCH_BASE_URL;
@@ -30,7 +31,9 @@ function httpGet(request, target) {
 if (process.env.BENCH_WARM === "1") {
   const { request } = await import("node:http");
   await httpGet(request, `${baseUrl}/warm-up`);
-  await new Promise((resolve) => setTimeout(resolve, 250));
+  const idle = Number(process.env.BENCH_IDLE_MS || 0);
+  // the warm-up's own clean-up runs first, then the idle spell if any
+  await new Promise((resolve) => (idle > 0 ? setTimeout(resolve, idle) : setImmediate(resolve)));
 }
 
 // When node:http starts the package's first request (Node publishes it on this channel).

@@ -166,7 +166,48 @@ if (want("size")) {
   } else {
     md += "\n\n`twiggy` is not on PATH, so the largest items are not listed (`cargo install twiggy` adds them).";
   }
+  if (!process.env.SKYVERN_WASM_PKG) md += partsTable();
   sections.push(md);
+}
+
+/**
+ * What each part of the `.wasm` costs: the crate rebuilt without its optional
+ * parts (cargo features `proxy` and `live-view`, both in the shipped build),
+ * through the same wasm-bindgen and wasm-opt steps, into its own target dir.
+ */
+function partsTable() {
+  const wasmOpt = join(ROOT, "node_modules", ".bin", "wasm-opt");
+  const targetDir = join(process.env.CARGO_TARGET_DIR ? resolve(ROOT, process.env.CARGO_TARGET_DIR) : join(ROOT, "target"), "bench-parts");
+  const tmp = mkdtempSync(join(tmpdir(), "skyvern-wasm-parts-"));
+  const build = (features) => {
+    log(`size: the .wasm with features [${features.join(", ")}]`);
+    const args = ["build", "--release", "--quiet", "--target", "wasm32-unknown-unknown", "-p", "skyvern-wasm", "--target-dir", targetDir, "--no-default-features"];
+    if (features.length) args.push("--features", features.join(","));
+    execFileSync("cargo", args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    const out = join(tmp, features.join("-") || "client");
+    execFileSync("wasm-bindgen", ["--target", "web", "--out-dir", out, "--out-name", "skyvern_wasm", join(targetDir, "wasm32-unknown-unknown", "release", "skyvern_wasm.wasm")], { stdio: "ignore" });
+    execFileSync(wasmOpt, ["-Oz", ...WASM_OPT_FEATURES, "--strip-debug", "--strip-producers", "--strip-target-features", join(out, "skyvern_wasm_bg.wasm"), "-o", join(out, "opt.wasm")], { stdio: "ignore" });
+    return { wasm: sizes(readFileSync(join(out, "opt.wasm"))), glue: sizes(readFileSync(join(out, "skyvern_wasm.js"))) };
+  };
+  try {
+    const client = build([]);
+    const withLive = build(["live-view"]);
+    const full = build(["proxy", "live-view"]);
+    const shipped = sizes(readFileSync(join(PKG, "skyvern_wasm_bg.wasm")));
+    const diff = (a, b) => ({ raw: a.raw - b.raw, gzip: a.gzip - b.gzip, brotli: a.brotli - b.brotli });
+    const rows = [
+      ["the client alone (sessions, runs, profiles, errors, retries, waiting)", fmtSizes(client.wasm), fmtSizes(client.glue)],
+      ["+ the live view's policy (`live-view`)", fmtSizes(diff(withLive.wasm, client.wasm)), fmtSizes(diff(withLive.glue, client.glue))],
+      ["+ the proxy (`proxy`)", fmtSizes(diff(full.wasm, withLive.wasm)), fmtSizes(diff(full.glue, withLive.glue))],
+      // Builds in another target dir order functions differently: a few hundred bytes apart.
+      [`= all of it (the shipped .wasm: ${shipped.raw.toLocaleString("en")} B raw, ${shipped.gzip.toLocaleString("en")} B gzip)`, fmtSizes(full.wasm), fmtSizes(full.glue)],
+    ];
+    return `\n\nWhat each part of the \`.wasm\` costs: the crate rebuilt without its optional parts (cargo features), each build through the same wasm-bindgen and wasm-opt steps. The glue column is wasm-bindgen's generated JS for that build, before bundling; the hand-written JS (errors, transports, the live view's element, the proxy's request adapter) ships in one bundle whatever the build.\n\n${table(["part", ".wasm raw / gzip / brotli", "generated glue raw / gzip / brotli"], rows)}`;
+  } catch (e) {
+    return `\n\nThe per-part sizes could not be measured: ${String(e.message).split("\n")[0]}`;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------- cold start
@@ -188,19 +229,21 @@ let coldWorkerd;
 if (want("cold")) {
   log("cold start in Node");
   const hook = await arrivalServer();
-  // "warm": after one node:http request, as in a running application; the others in a fresh process
-  const runs = { "package warm": [], "http warm": [], package: [], fetch: [], http: [] };
+  // "warm": after one node:http request, as in a running application; "idle": the
+  // same, then 250 ms asleep; the others in a fresh process
+  const runs = { "package warm": [], "http warm": [], "package idle": [], "http idle": [], package: [], fetch: [], http: [] };
   const modes = Object.keys(runs);
+  const warm = (mode) => mode.endsWith(" warm") || mode.endsWith(" idle");
   for (let i = 0; i < 13; i++) {
     // rotate the order so no mode always runs first
-    for (const mode of [...modes.slice(i % 3), ...modes.slice(0, i % 3)]) {
+    for (const mode of [...modes.slice(i % modes.length), ...modes.slice(0, i % modes.length)]) {
       hook.arrivals.length = 0;
       const { stdout } = await execFileP(process.execPath, [join(ROOT, "bench", "cold-node.mjs")], {
-        env: { ...process.env, BENCH_MODE: mode.split(" ")[0], BENCH_WARM: mode.endsWith(" warm") ? "1" : "0", BENCH_ENTRY: ENTRY, BENCH_BASE_URL: hook.url, BENCH_API_KEY: "cold-start-key" },
+        env: { ...process.env, BENCH_MODE: mode.split(" ")[0], BENCH_WARM: warm(mode) ? "1" : "0", BENCH_IDLE_MS: mode.endsWith(" idle") ? "250" : "0", BENCH_ENTRY: ENTRY, BENCH_BASE_URL: hook.url, BENCH_API_KEY: "cold-start-key" },
       });
       const r = JSON.parse(stdout);
       const last = hook.arrivals.at(-1);
-      if (!r.ok || hook.arrivals.length !== (mode.endsWith(" warm") ? 2 : 1)) throw new Error(`cold start run (${mode}) failed: ${stdout}`);
+      if (!r.ok || hook.arrivals.length !== (warm(mode) ? 2 : 1)) throw new Error(`cold start run (${mode}) failed: ${stdout}`);
       // the first round only warms the OS file cache
       if (i > 0) {
         runs[mode].push({
@@ -219,6 +262,9 @@ if (want("cold")) {
     started: stat(pick(runs["package warm"], "startedMs")),
     arrival: stat(pick(runs["package warm"], "arrivalMs")),
     httpWarmArrival: stat(pick(runs["http warm"], "arrivalMs")),
+    idleImported: stat(pick(runs["package idle"], "importMs")),
+    idleArrival: stat(pick(runs["package idle"], "arrivalMs")),
+    httpIdleArrival: stat(pick(runs["http idle"], "arrivalMs")),
     freshImported: stat(pick(runs.package, "importMs")),
     freshArrival: stat(pick(runs.package, "arrivalMs")),
     fetchArrival: stat(pick(runs.fetch, "arrivalMs")),
@@ -298,6 +344,9 @@ if (want("cold")) {
     ["Node: of which `import` (read + compile + instantiate the .wasm)", `median ${ms(c.imported.median)}`, spread(c.imported), "", ""],
     ["Node: `import` → the package starts its first request (node:http)", `median ${ms(c.started.median)}`, spread(c.started), "", ""],
     ["Node, no package: a bare node:http request → reaches the server", `median ${ms(c.httpWarmArrival.median)}`, spread(c.httpWarmArrival), "", ""],
+    ["Node, after 250 ms idle: `import` → the package's first request reaches the server", `median ${ms(c.idleArrival.median)}`, spread(c.idleArrival), "", ""],
+    ["Node, after 250 ms idle: of which `import`", `median ${ms(c.idleImported.median)}`, spread(c.idleImported), "", ""],
+    ["Node, after 250 ms idle, no package: a bare node:http request → reaches the server", `median ${ms(c.httpIdleArrival.median)}`, spread(c.httpIdleArrival), "", ""],
     ["Node, fresh process: `import` → the package's first request reaches the server", `median ${ms(c.freshArrival.median)}`, spread(c.freshArrival), "", ""],
     ["Node, fresh process: of which `import`", `median ${ms(c.freshImported.median)}`, spread(c.freshImported), "", ""],
     ["Node, fresh process, no package: a bare `fetch` → reaches the server (Node sets up its fetch first)", `median ${ms(c.fetchArrival.median)}`, spread(c.fetchArrival), "", ""],
@@ -314,7 +363,7 @@ if (want("cold")) {
       budget(coldWorkerd.median <= BUDGET.coldStartMs, `workerd cold start ${coldWorkerd.median.toFixed(2)} ms > ${BUDGET.coldStartMs} ms`),
     ]);
   }
-  let md = "### Cold start\n\nEach run starts a fresh Node process or a fresh workerd (miniflare 4); a local server timestamps each request's arrival. The package's Node entry sends over node:http. The budgeted Node figure is what the package costs an application that is already running: the process first sends one node:http request and settles for 250 ms, then the clock starts, the package is imported and its first call made. The fresh-process rows start the clock with nothing loaded, with the same first request sent by hand (`fetch`, node:http) as the baseline. Clocks stand still inside a Worker, so in workerd a local server timestamps a mark request, the package's first request after `await import()`, then a bare `fetch` as the cost of one request; the figure excludes workerd compiling the `.wasm` module at start-up.\n\n";
+  let md = "### Cold start\n\nEach run starts a fresh Node process or a fresh workerd (miniflare 4); a local server timestamps each request's arrival. The package's Node entry sends over node:http. The budgeted Node figure is what the package costs an application that is already running: the process first sends one node:http request, then the clock starts, the package is imported and its first call made. The idle rows do the same after 250 ms asleep: on this machine (a small VM) the first work after an idle spell runs slower whatever it is (a 116 KB file read just before takes 0.3 ms to read again at once and about 7 ms after 1 s asleep, in Python as in Node), so those rows show the machine as much as the package; the bare request after the same idle is their baseline. The fresh-process rows start the clock with nothing loaded, with the same first request sent by hand (`fetch`, node:http) as the baseline. Clocks stand still inside a Worker, so in workerd a local server timestamps a mark request, the package's first request after `await import()`, then a bare `fetch` as the cost of one request; the figure excludes workerd compiling the `.wasm` module at start-up.\n\n";
   md += table(["figure", "value", "runs, range", "budget", ""], rows);
   sections.push(md);
 }

@@ -5,7 +5,9 @@ pub mod client;
 mod convert;
 mod env;
 mod handle;
+#[cfg(feature = "live-view")]
 mod live;
+#[cfg(feature = "proxy")]
 mod proxy;
 pub(crate) mod task;
 mod types;

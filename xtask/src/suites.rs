@@ -418,6 +418,23 @@ pub fn cmd_test(args: &[String]) -> Result<(), String> {
         Command::new("cargo").args(["test", "--no-fail-fast", "--workspace"]),
     );
 
+    // The bench rebuilds the `.wasm` without its optional parts to size them.
+    r.check("features", || {
+        for features in ["", "live-view", "proxy"] {
+            util::run(Command::new("cargo").args([
+                "check",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                "skyvern-wasm",
+                "--no-default-features",
+                "--features",
+                features,
+            ]))?;
+        }
+        Ok(())
+    });
+
     let needs_package = [
         "wasm-node",
         "wasm-chromium",

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
 /// HTTP methods the client uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -69,28 +71,21 @@ pub struct HttpResponse {
     pub body: String,
 }
 
+/// Everything but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`).
+const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes one path segment: everything but RFC 3986 unreserved characters.
 pub fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(hex(b >> 4));
-            out.push(hex(b & 15));
-        }
-    }
-    out
+    utf8_percent_encode(s, NOT_UNRESERVED).collect()
 }
 
 /// Percent-encodes a query component.
 pub fn encode_query(s: &str) -> String {
     encode_segment(s)
-}
-
-fn hex(n: u8) -> char {
-    char::from(b"0123456789ABCDEF"[usize::from(n & 15)])
 }
 
 /// Is `name` a valid HTTP header name (an RFC 9110 token)?

@@ -7,7 +7,6 @@
 //! attempt timed out: the server may still be working on it.
 
 use crate::error::Error;
-use crate::text::parse_int;
 
 /// How a request may be retried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,45 +56,11 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     parse_http_date(v).map(|t| (t - now_ms).max(0.0))
 }
 
-/// Parses an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`) into Unix milliseconds.
+/// Parses an HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`) into Unix milliseconds.
 pub fn parse_http_date(s: &str) -> Option<f64> {
-    let rest = crate::text::find(s, ", ")
-        .and_then(|i| s.get(i + 2..))
-        .unwrap_or(s);
-    let mut it = rest.split_whitespace();
-    let day = parse_int(it.next()?)?;
-    let month = match it.next()? {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
-        _ => return None,
-    };
-    let year = parse_int(it.next()?)?;
-    let mut hms = it.next()?.split(':');
-    let h = parse_int(hms.next()?)?;
-    let m = parse_int(hms.next()?)?;
-    let sec = parse_int(hms.next()?)?;
-    if it.next() != Some("GMT") || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(((days * 86_400 + h * 3600 + m * 60 + sec) * 1000) as f64)
+    let time = httpdate::parse_http_date(s).ok()?;
+    let since_epoch = time.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(since_epoch.as_secs() as f64 * 1000.0)
 }
 
 #[cfg(test)]

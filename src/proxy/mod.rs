@@ -5,7 +5,6 @@
 
 pub mod headers;
 pub mod routes;
-pub mod sha256;
 pub mod ticket;
 
 use std::fmt;
@@ -255,12 +254,7 @@ impl ProxyConfig {
         if !routes::is_id(routes::Seg::Session, session) {
             return None;
         }
-        Some(ticket::mint(
-            &secret.0,
-            session,
-            grant,
-            seconds(now_ms) + ttl_s,
-        ))
+        ticket::mint(&secret.0, session, grant, seconds(now_ms) + ttl_s)
     }
 
     /// The app's `mintLiveTicket(sessionId, operation?, ttlSeconds?)`.

@@ -170,7 +170,7 @@ fn every_route_forwards_to_the_same_upstream_path() {
             format!("[{}]", names.join(","))
         }
     ));
-    let t = ticket::mint(SECRET.as_bytes(), S1, Grant::Control, 2_000_000_000);
+    let t = ticket::mint(SECRET.as_bytes(), S1, Grant::Control, 2_000_000_000).unwrap();
     let q = format!("ticket={t}");
     let cases = [
         ("POST", "/v1/browser_sessions", Op::CreateBrowserSession),
@@ -482,10 +482,10 @@ fn live_sockets_need_a_valid_ticket() {
     let view_path = "/api/skyvern/v1/stream/browser_sessions/pbs_600850236505758830";
     let input_path = "/api/skyvern/v1/stream/cdp_input/browser_session/pbs_600850236505758830";
     let now = (NOW_MS / 1000.0) as u64;
-    let view = ticket::mint(SECRET.as_bytes(), S1, Grant::View, now + 60);
-    let control = ticket::mint(SECRET.as_bytes(), S1, Grant::Control, now + 60);
-    let expired = ticket::mint(SECRET.as_bytes(), S1, Grant::Control, now);
-    let other = ticket::mint(SECRET.as_bytes(), "pbs_1", Grant::Control, now + 60);
+    let view = ticket::mint(SECRET.as_bytes(), S1, Grant::View, now + 60).unwrap();
+    let control = ticket::mint(SECRET.as_bytes(), S1, Grant::Control, now + 60).unwrap();
+    let expired = ticket::mint(SECRET.as_bytes(), S1, Grant::Control, now).unwrap();
+    let other = ticket::mint(SECRET.as_bytes(), "pbs_1", Grant::Control, now + 60).unwrap();
 
     let f = forward(live(&c, view_path, &format!("ticket={view}"), true));
     assert_eq!(

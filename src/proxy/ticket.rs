@@ -8,8 +8,21 @@
 //! the ticket; the socket path supplies it, so a ticket for one session fails
 //! on every other.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
 use super::routes::Op;
-use super::sha256::hmac_sha256;
+
+/// HMAC-SHA-256 of `message` under `key` (`None` only for a key HMAC refuses, which
+/// no key is: HMAC takes keys of any length).
+fn hmac_sha256(key: &[u8], message: &[u8]) -> Option<[u8; 32]> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).ok()?;
+    mac.update(message);
+    Some(mac.finalize().into_bytes().into())
+}
 
 /// What a ticket opens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,28 +91,23 @@ impl Refusal {
     }
 }
 
-fn mac(secret: &[u8], session: &str, grant: Grant, exp: &str) -> String {
+fn mac(secret: &[u8], session: &str, grant: Grant, exp: &str) -> Option<String> {
     let mut msg = String::from("skyvern-live-ticket:v1:");
     for part in [session, ":", grant.as_str(), ":", exp] {
         msg.push_str(part);
     }
-    base64url(&hmac_sha256(secret, msg.as_bytes()))
+    hmac_sha256(secret, msg.as_bytes()).map(|mac| base64url(&mac))
 }
 
 /// A ticket for `session` that expires at `exp` (Unix seconds).
-pub fn mint(secret: &[u8], session: &str, grant: Grant, exp: u64) -> String {
+pub fn mint(secret: &[u8], session: &str, grant: Grant, exp: u64) -> Option<String> {
     let exp = crate::text::int(exp as i64);
+    let mac = mac(secret, session, grant, &exp)?;
     let mut t = String::from("v1.");
-    for part in [
-        grant.as_str(),
-        ".",
-        &exp,
-        ".",
-        &mac(secret, session, grant, &exp),
-    ] {
+    for part in [grant.as_str(), ".", &exp, ".", &mac] {
         t.push_str(part);
     }
-    t
+    Some(t)
 }
 
 /// Checks `ticket` for opening `op` on `session` at `now` (Unix seconds).
@@ -133,10 +141,10 @@ pub fn verify(
         Some(n) if exp.len() <= 12 && exp.bytes().all(|b| b.is_ascii_digit()) => n as u64,
         _ => return Err(Refusal::Invalid),
     };
-    if !same(
-        mac(secret, session, grant, exp).as_bytes(),
-        given.as_bytes(),
-    ) {
+    let Some(want) = mac(secret, session, grant, exp) else {
+        return Err(Refusal::Invalid);
+    };
+    if !same(want.as_bytes(), given.as_bytes()) {
         return Err(Refusal::Invalid);
     }
     if !grant.opens(op) {
@@ -150,22 +158,11 @@ pub fn verify(
 
 /// Compares in time that depends only on the lengths.
 fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.ct_eq(b).into()
 }
 
 fn base64url(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 3);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(char::from(A[(n >> (18 - 6 * i) & 63) as usize]));
-        }
-    }
-    out
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[cfg(test)]
@@ -175,6 +172,21 @@ mod tests {
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
     const S1: &str = "pbs_600850236505758830";
     const S2: &str = "pbs_600850236505758831";
+
+    /// Minting with the test secret, which always succeeds.
+    fn mint(secret: &[u8], session: &str, grant: Grant, exp: u64) -> String {
+        super::mint(secret, session, grant, exp).unwrap()
+    }
+
+    #[test]
+    fn hmac_is_rfc_4231_hmac_sha256() {
+        // RFC 4231, test case 2.
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?").unwrap();
+        assert_eq!(
+            base64url(&mac),
+            "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM"
+        );
+    }
 
     #[test]
     fn base64url_without_padding() {
@@ -194,10 +206,13 @@ mod tests {
         assert_eq!(parts[..3], ["v1", "view", "1800000000"]);
         assert_eq!(parts[3].len(), 43);
         // The MAC is the HMAC of the documented message.
-        let want = base64url(&hmac_sha256(
-            SECRET,
-            b"skyvern-live-ticket:v1:pbs_600850236505758830:view:1800000000",
-        ));
+        let want = base64url(
+            &hmac_sha256(
+                SECRET,
+                b"skyvern-live-ticket:v1:pbs_600850236505758830:view:1800000000",
+            )
+            .unwrap(),
+        );
         assert_eq!(parts[3], want);
         assert!(!t.contains(S1), "the session id is not in the ticket");
     }

@@ -5,12 +5,12 @@ use std::rc::Rc;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use super::convert::{get, parse_success, to_value};
 use super::env::{error_classes, to_js, until_abort, JsEnv};
 use super::handle::{BrowserSessionHandle, State};
-use super::task;
 use crate::api::{profiles, runs, sessions};
 use crate::client::{self, Plan};
 use crate::config::{CallOptions, Config};
@@ -134,7 +134,7 @@ impl Job {
 #[inline(never)]
 pub(crate) fn spawn(config: &Rc<Config>, job: Result<Job, Error>) -> Promise {
     match job {
-        Ok(job) => task::spawn(execute(config.clone(), job)),
+        Ok(job) => wasm_bindgen_futures::future_to_promise(execute(config.clone(), job)),
         Err(e) => reject(e),
     }
 }
@@ -188,7 +188,7 @@ async fn execute(config: Rc<Config>, job: Job) -> Result<JsValue, JsValue> {
                 .unwrap_or_default();
             let session_obj = parse_success(&text).map_err(|e| to_js(&e))?;
             let outcome = match callback.call1(&JsValue::UNDEFINED, &session_obj) {
-                Ok(v) => task::settled(until_abort(&v, &env.signal_value())).await,
+                Ok(v) => JsFuture::from(until_abort(&v, &env.signal_value())).await,
                 Err(thrown) => Err(thrown),
             };
             let closed = session::close(&cleanup, &config, &open.options, &id).await;

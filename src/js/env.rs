@@ -26,11 +26,9 @@ extern "C" {
     pub fn error_classes() -> JsValue;
 }
 
-/// Timers and abort races, written where the engine provides them (in `host.js`).
+/// Abort races, written where the engine provides them (in `host.js`).
 #[wasm_bindgen(module = "/src/js/host.js")]
 extern "C" {
-    /// Resolves after `ms`, or as soon as `signal` aborts.
-    fn sleep(ms: f64, signal: &JsValue) -> Promise;
     /// Resolves like `value`, or rejects with the signal's reason as soon as it aborts.
     #[wasm_bindgen(js_name = untilAbort)]
     pub fn until_abort(value: &JsValue, signal: &JsValue) -> Promise;
@@ -104,7 +102,7 @@ impl Env for JsEnv {
         if self.aborted() {
             return Err(Error::Aborted);
         }
-        let _ = super::task::settled(sleep(ms.max(0.0), &self.signal_value())).await;
+        fetch::sleep(ms, self.signal.as_ref()).await;
         if self.aborted() {
             Err(Error::Aborted)
         } else {

@@ -72,62 +72,11 @@ export function makeError(name, message, statusCode, bodyText, retryable, lastSe
 }
 
 // ============================================================================
-// Transport: one attempt of a call (src/transport/fetch.rs)
+// Transport: how a failed attempt is described (src/transport/fetch.rs sends)
 // ============================================================================
 
-// `send` resolves with `[status, retryAfter, body]`, or with `[-1]` when the caller
-// aborted, `[-2]` when the attempt timed out and `[-3, , detail]` when no response
-// came. `headers` is `name\nvalue\nname\nvalue…` (names and values are validated
-// and never contain a line break). `retryAfter` is read for error statuses only,
-// the ones a retry looks at. The Fetch API does it everywhere; the Node entry
-// installs node:http instead (entries/node-http.js), a third faster per call there.
-let transport = fetchSend;
-
-/**
- * Replaces the transport (the Node entry's node:http one). It is called as
- * `(url, method, headers, body, ms, caller, describe)` with the headers as a fresh
- * plain object and `describe` to turn an error into `send`'s one-line detail.
- */
-export function setTransport(fn) {
-  transport = fn;
-}
-
-export function send(url, method, headers, body, ms, caller) {
-  const h = {};
-  if (headers) {
-    const p = headers.split("\n");
-    for (let i = 0; i < p.length; i += 2) h[p[i]] = p[i + 1];
-  }
-  return transport(url, method, h, body, ms, caller, describe);
-}
-
-// The caller's AbortSignal is never handed to fetch: its `reason` may be any value,
-// and fetch would reject with it. The attempt has one controller of its own, aborted
-// with a plain AbortError when the caller's signal fires or its timer ends.
-async function fetchSend(url, method, headers, body, ms, caller) {
-  if (caller && caller.aborted) return [-1];
-  const own = new AbortController(), abort = () => own.abort();
-  let late = false;
-  const timer = setTimeout(() => { late = true; abort(); }, ms);
-  if (caller) caller.addEventListener("abort", abort);
-  try {
-    const init = { method, headers, signal: own.signal };
-    if (body !== undefined) init.body = body;
-    const r = await fetch(url, init);
-    const status = r.status;
-    return [status, status >= 400 ? r.headers.get("retry-after") : null, await r.text()];
-  } catch (e) {
-    if (caller && caller.aborted) return [-1];
-    if (late) return [-2];
-    return [-3, , describe(e)];
-  } finally {
-    clearTimeout(timer);
-    if (caller) caller.removeEventListener("abort", abort);
-  }
-}
-
 /** What went wrong, as one line: `TypeError: fetch failed (ECONNREFUSED)`. */
-function describe(e) {
+export function describe(e) {
   if (!(e instanceof Error)) return typeof e == "string" ? e : "the request failed";
   const code = e.cause && typeof e.cause.code == "string" ? e.cause.code : typeof e.code == "string" ? e.code : "";
   const line = e.name + ": " + e.message;
@@ -163,30 +112,6 @@ export async function untilAbort(value, signal) {
     throw signal.aborted ? signal.reason : e;
   } finally {
     signal.removeEventListener("abort", stop);
-  }
-}
-
-// ============================================================================
-// Tasks: the driver of the client's Rust futures (src/js/task.rs)
-// ============================================================================
-
-// Polls task `id` until it finishes: each poll returns [0, a promise to wait
-// for], [1, the result] or [2, the error]; the next poll gets that promise's outcome.
-export async function drive(id, poll) {
-  await null; // start once the calling method has returned, like any promise job
-  let ok = true;
-  let value;
-  for (;;) {
-    const [stage, v] = poll(id, ok, value);
-    if (stage === 1) return v;
-    if (stage === 2) throw v;
-    try {
-      value = await v;
-      ok = true;
-    } catch (e) {
-      value = e;
-      ok = false;
-    }
   }
 }
 

@@ -9,7 +9,6 @@ mod handle;
 mod live;
 #[cfg(feature = "proxy")]
 mod proxy;
-pub(crate) mod task;
 mod types;
 
 /// The module's allocator: Talc is a drop-in for the standard library's dlmalloc

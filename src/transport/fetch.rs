@@ -1,45 +1,54 @@
-//! Sends one attempt through the runtime's transport, `send` in `host.js`: the
-//! Fetch API, or node:http where the Node entry installs it. The only file that
-//! sends a request.
+//! Sends one attempt: over the Fetch API with gloo-net, or through the transport a
+//! runtime entry installs in its place (the Node entry's node:http one). The only
+//! file that sends a request.
 //!
-//! The attempt is a few lines of JavaScript behind one binding: the engine
-//! already has `fetch`, `AbortController` and timers, and driving each of them
-//! from Rust through its own binding would cost more code in the package than
-//! the lines themselves.
+//! The caller's `AbortSignal` is never handed to `fetch`: its `reason` may be any
+//! value, and `fetch` would reject with it. Each attempt has an `AbortController`
+//! of its own, aborted when the caller's signal fires or the attempt's time is up.
 
-use js_sys::{Array, Promise};
+use std::cell::RefCell;
+
+use futures_util::future::{select, Either};
+use gloo_net::http::{Method as FetchMethod, RequestBuilder};
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::AbortSignal;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal};
 
-use crate::request::{HttpRequest, HttpResponse};
+use crate::request::{HttpRequest, HttpResponse, Method};
 use crate::transport::SendError;
 
 #[wasm_bindgen(module = "/src/js/host.js")]
 extern "C" {
-    /// Resolves with `[status, retryAfter, body]`, or with `[-1]` when the caller
-    /// aborted, `[-2]` when the attempt timed out and `[-3, , detail]` when no
-    /// response came. `headers` is `name\nvalue\nname\nvalue…` (header names and
-    /// values are validated and never contain a line break).
-    #[wasm_bindgen(js_name = send)]
-    fn send_js(
-        url: &str,
-        method: &str,
-        headers: &str,
-        body: &JsValue,
-        ms: f64,
-        caller: &JsValue,
-    ) -> Promise;
-
-    #[wasm_bindgen(js_name = setTransport)]
-    fn set_transport_js(transport: &js_sys::Function);
+    /// Resolves after `ms`, or as soon as `signal` aborts.
+    #[wasm_bindgen(js_name = sleep)]
+    fn sleep_js(ms: f64, signal: &JsValue) -> Promise;
+    /// What went wrong, as one line: `TypeError: fetch failed (ECONNREFUSED)`.
+    fn describe(error: &JsValue) -> String;
+    /// The same function, handed to a runtime transport.
+    #[wasm_bindgen(thread_local_v2, js_name = describe)]
+    static DESCRIBE: JsValue;
 }
 
-/// Installs a runtime entry's own transport in place of the Fetch API (the
-/// Node entry's node:http one); it takes and returns what `send` does.
+thread_local! {
+    /// The runtime entry's own transport, when it installed one.
+    static RUNTIME_TRANSPORT: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// Installs a runtime entry's own transport in place of the Fetch API (the Node
+/// entry's node:http one). It is called as `(url, method, headers, body, ms,
+/// caller, describe)` and resolves with `{ status, retryAfter, body }`, or with
+/// `{ failure: "aborted" | "timeout" | "network", detail }` when no response came.
 #[wasm_bindgen(js_name = setTransport, skip_typescript)]
-pub fn set_transport(transport: &js_sys::Function) {
-    set_transport_js(transport);
+pub fn set_transport(transport: Function) {
+    RUNTIME_TRANSPORT.with(|t| *t.borrow_mut() = Some(transport));
+}
+
+/// Resolves after `ms`, or as soon as `signal` (when given) aborts.
+pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) {
+    let signal = signal.map_or(JsValue::UNDEFINED, JsValue::from);
+    // The promise only resolves.
+    let _ = JsFuture::from(sleep_js(ms.max(0.0), &signal)).await;
 }
 
 /// Sends `request`, giving up after `timeout_ms` or when `caller` aborts.
@@ -48,44 +57,140 @@ pub async fn send(
     timeout_ms: f64,
     caller: Option<&AbortSignal>,
 ) -> Result<HttpResponse, SendError> {
-    let mut headers = String::new();
-    for (name, value) in &request.headers {
-        if !headers.is_empty() {
-            headers.push('\n');
-        }
-        headers.push_str(name);
-        headers.push('\n');
-        headers.push_str(value);
+    if caller.is_some_and(AbortSignal::aborted) {
+        return Err(SendError::Aborted);
     }
-    let body = match &request.body {
-        Some(b) => JsValue::from_str(b),
-        None => JsValue::UNDEFINED,
+    let ms = timeout_ms.max(0.0).ceil();
+    match RUNTIME_TRANSPORT.with(|t| t.borrow().clone()) {
+        Some(transport) => send_with(&transport, request, ms, caller).await,
+        None => send_fetch(request, ms, caller).await,
+    }
+}
+
+async fn send_fetch(
+    request: &HttpRequest,
+    ms: f64,
+    caller: Option<&AbortSignal>,
+) -> Result<HttpResponse, SendError> {
+    let own = AbortController::new().map_err(|e| SendError::Network(describe(&e)))?;
+    let attempt = fetch_once(request, own.signal());
+    let deadline = sleep(ms, caller);
+    let outcome = select(Box::pin(attempt), Box::pin(deadline)).await;
+    let caller_aborted = caller.is_some_and(AbortSignal::aborted);
+    match outcome {
+        Either::Left((Ok(response), _)) => Ok(response),
+        Either::Left((Err(_), _)) if caller_aborted => Err(SendError::Aborted),
+        Either::Left((Err(e), _)) => Err(SendError::Network(describe_gloo(e))),
+        Either::Right(_) => {
+            own.abort();
+            Err(if caller_aborted {
+                SendError::Aborted
+            } else {
+                SendError::Timeout
+            })
+        }
+    }
+}
+
+/// One `fetch` and the read of its body, under `signal`.
+async fn fetch_once(
+    request: &HttpRequest,
+    signal: AbortSignal,
+) -> Result<HttpResponse, gloo_net::Error> {
+    let method = match request.method {
+        Method::Get => FetchMethod::GET,
+        Method::Post => FetchMethod::POST,
+        Method::Patch => FetchMethod::PATCH,
+        Method::Delete => FetchMethod::DELETE,
     };
-    let caller: &JsValue = match caller {
-        Some(c) => c,
-        None => &JsValue::UNDEFINED,
+    let mut builder = RequestBuilder::new(&request.url)
+        .method(method)
+        .abort_signal(Some(&signal));
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let built = match &request.body {
+        Some(body) => builder.body(body.as_str())?,
+        None => builder.build()?,
     };
-    let promise = send_js(
-        &request.url,
-        request.method.as_str(),
+    let response = built.send().await?;
+    let status = response.status();
+    let retry_after = (status >= 400)
+        .then(|| response.headers().get("retry-after"))
+        .flatten();
+    let body = response.text().await?;
+    Ok(HttpResponse {
+        status,
+        retry_after,
+        body,
+    })
+}
+
+fn describe_gloo(error: gloo_net::Error) -> String {
+    match error {
+        gloo_net::Error::JsError(e) => {
+            let mut line = e.name;
+            line.push_str(": ");
+            line.push_str(&e.message);
+            line
+        }
+        gloo_net::Error::GlooError(text) => text,
+    }
+}
+
+/// One attempt through the runtime entry's transport.
+async fn send_with(
+    transport: &Function,
+    request: &HttpRequest,
+    ms: f64,
+    caller: Option<&AbortSignal>,
+) -> Result<HttpResponse, SendError> {
+    let headers = Object::new();
+    for (name, value) in &request.headers {
+        // Setting a string key on a plain object cannot fail.
+        let _ = Reflect::set(&headers, &name.into(), &value.into());
+    }
+    let body = request
+        .body
+        .as_deref()
+        .map_or(JsValue::UNDEFINED, JsValue::from);
+    let caller = caller.map_or(JsValue::UNDEFINED, JsValue::from);
+    let args = Array::of5(
+        &request.url.as_str().into(),
+        &request.method.as_str().into(),
         &headers,
         &body,
-        timeout_ms.max(0.0).ceil(),
-        caller,
+        &ms.into(),
     );
-    let out: Array = match crate::js::task::settled(promise).await {
-        Ok(v) => v.unchecked_into(),
-        Err(_) => return Err(SendError::Network("the request failed".into())),
+    args.push(&caller);
+    DESCRIBE.with(|describe| args.push(describe));
+    let outcome = match transport.apply(&JsValue::UNDEFINED, &args) {
+        Ok(promise) => JsFuture::from(Promise::resolve(&promise)).await,
+        Err(e) => Err(e),
     };
-    let text = out.get(2).as_string();
-    match out.get(0).as_f64().unwrap_or(-3.0) {
-        s if s == -1.0 => Err(SendError::Aborted),
-        s if s == -2.0 => Err(SendError::Timeout),
-        s if s < 0.0 => Err(SendError::Network(text.unwrap_or_default())),
-        s => Ok(HttpResponse {
-            status: s as u16,
-            retry_after: out.get(1).as_string(),
-            body: text.unwrap_or_default(),
-        }),
+    let outcome = outcome.map_err(|e| SendError::Network(describe(&e)))?;
+    read_outcome(&outcome)
+}
+
+/// Reads what the runtime transport resolved with.
+fn read_outcome(outcome: &JsValue) -> Result<HttpResponse, SendError> {
+    let field = |name: &str| Reflect::get(outcome, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let detail = || field("detail").as_string().unwrap_or_default();
+    match field("failure").as_string().as_deref() {
+        Some("aborted") => return Err(SendError::Aborted),
+        Some("timeout") => return Err(SendError::Timeout),
+        Some(_) => return Err(SendError::Network(detail())),
+        None => {}
     }
+    let status = field("status").as_f64().unwrap_or(0.0);
+    if !(100.0..=999.0).contains(&status) {
+        return Err(SendError::Network(String::from(
+            "the transport gave no status",
+        )));
+    }
+    Ok(HttpResponse {
+        status: status as u16,
+        retry_after: field("retryAfter").as_string(),
+        body: field("body").as_string().unwrap_or_default(),
+    })
 }

@@ -66,9 +66,16 @@ function redirect(url, method, body, status, location, hops) {
   return { url: to.href, method: get ? "GET" : method, body: get ? undefined : body };
 }
 
-/** The transport host.js calls: `headers` is a fresh object this attempt may change. */
+const ABORTED = { failure: "aborted" };
+const TIMEOUT = { failure: "timeout" };
+
+/**
+ * The transport the client calls (src/transport/fetch.rs): `h` is a fresh object this
+ * attempt may change. Resolves with `{ status, retryAfter, body }`, or with
+ * `{ failure: "aborted" | "timeout" | "network", detail }`.
+ */
 export function nodeSend(url, method, h, body, ms, caller, describe) {
-  if (caller && caller.aborted) return Promise.resolve([-1]);
+  if (caller && caller.aborted) return Promise.resolve(ABORTED);
   return new Promise((resolve) => {
     let done = false;
     let req;
@@ -78,11 +85,11 @@ export function nodeSend(url, method, h, body, ms, caller, describe) {
       clearTimeout(timer);
       if (caller) caller.removeEventListener("abort", onAbort);
       resolve(outcome);
-      if (outcome[0] < 0 && req) req.destroy();
+      if (outcome.failure && req) req.destroy();
     };
-    const onAbort = () => finish([-1]);
-    const fail = (e) => finish(caller && caller.aborted ? [-1] : [-3, , describe(e)]);
-    const timer = setTimeout(() => finish([-2]), ms);
+    const onAbort = () => finish(ABORTED);
+    const fail = (e) => finish(caller && caller.aborted ? ABORTED : { failure: "network", detail: describe(e) });
+    const timer = setTimeout(() => finish(TIMEOUT), ms);
     if (caller) caller.addEventListener("abort", onAbort);
 
     h["accept-encoding"] ??= "gzip, deflate, br";
@@ -117,7 +124,8 @@ export function nodeSend(url, method, h, body, ms, caller, describe) {
           stream.on("end", () => {
             let text = chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString();
             if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-            finish([status, status >= 400 ? (res.headers["retry-after"] ?? null) : null, text]);
+            const retryAfter = status >= 400 ? res.headers["retry-after"] : undefined;
+            finish({ status, retryAfter, body: text });
           });
           res.on("error", fail);
           res.on("close", () => {

@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod json;
 pub mod live;
+#[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod request;
 pub mod retry;

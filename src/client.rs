@@ -1,6 +1,7 @@
 //! Sends a call: builds the request, runs attempts, applies the retry rule.
 
 use crate::config::{CallOptions, Config};
+pub use crate::endpoints::Expect;
 use crate::error::{self, Error};
 use crate::json::{self, Top, Value};
 use crate::request::{HttpRequest, HttpResponse, Method};
@@ -19,23 +20,6 @@ pub struct Call {
     pub retry: Retry,
     /// What the body of a successful response must be.
     pub expect: Expect,
-}
-
-/// The shape a successful response body must have. Anything else (an empty
-/// body, an array where an object belongs, an object without the resource's id)
-/// rejects with an error instead of resolving with a value the caller cannot use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Expect {
-    /// A JSON object with this member as a string (the resource's id).
-    Object(&'static str),
-    /// Any JSON object.
-    AnyObject,
-    /// A JSON object or `null`.
-    NullOrObject,
-    /// A JSON array.
-    List,
-    /// Anything, an empty body included.
-    Anything,
 }
 
 /// Checks a successful response body against what the call expects.

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod client;
 pub mod config;
+pub mod endpoints;
 pub mod error;
 pub mod json;
 pub mod live;

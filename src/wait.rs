@@ -7,10 +7,9 @@
 
 use crate::client::{send, Call, Expect};
 use crate::config::{CallOptions, Config};
+use crate::endpoints::Op;
 use crate::error::Error;
 use crate::json::Value;
-use crate::request::{encode_segment, Method};
-use crate::retry::Retry;
 use crate::text::cat;
 use crate::transport::Env;
 
@@ -136,16 +135,17 @@ pub async fn wait<E: Env>(
                         body: last.unwrap_or_default(),
                     });
                 };
-                let prefix = match spec.target {
-                    Target::Run => "/v1/runs/",
-                    Target::Session => "/v1/browser_sessions/",
-                };
-                let path = cat(&[prefix, &encode_segment(current)]);
+                let poll = match spec.target {
+                    Target::Run => Op::GetRun,
+                    Target::Session => Op::GetBrowserSession,
+                }
+                .endpoint();
+                // The body is read below, where a wrong shape is reported as such.
                 let call = Call {
-                    method: Method::Get,
-                    path,
+                    method: poll.method,
+                    path: poll.path_with(current),
                     body: None,
-                    retry: Retry::Idempotent,
+                    retry: poll.retry,
                     expect: Expect::Anything,
                 };
                 match send(env, cfg, opts, &call, Some(deadline)).await {

@@ -4,27 +4,22 @@ pub mod profiles;
 pub mod runs;
 pub mod sessions;
 
-use crate::client::{Call, Expect, Plan};
+use crate::client::{Call, Plan};
+use crate::endpoints::Op;
 use crate::error::Error;
 use crate::json::Value;
-use crate::request::Method;
-use crate::retry::Retry;
 use crate::validate::{local, object, Ty};
 use crate::wait::{Target, WaitSpec};
 
-pub(crate) fn call(
-    method: Method,
-    path: String,
-    body: Option<Value>,
-    retry: Retry,
-    expect: Expect,
-) -> Plan {
+/// The call of `op` (its row in the endpoint table) on the resource `id`.
+pub(crate) fn call(op: Op, id: &str, body: Option<Value>) -> Plan {
+    let endpoint = op.endpoint();
     Plan::call(Call {
-        method,
-        path,
+        method: endpoint.method,
+        path: endpoint.path_with(id),
         body: body.map(|b| b.to_json()),
-        retry,
-        expect,
+        retry: endpoint.retry,
+        expect: endpoint.expect,
     })
 }
 

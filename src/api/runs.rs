@@ -1,11 +1,10 @@
 //! Runs: `/v1/run/tasks`, `/v1/run/agents`, `/v1/runs/{id}`.
 
 use super::{call, spec, wait_plan};
-use crate::client::{Expect, Plan};
+use crate::client::Plan;
+use crate::endpoints::Op;
 use crate::error::Error;
 use crate::json::Value;
-use crate::request::{encode_segment, Method};
-use crate::retry::Retry;
 use crate::validate::{f, id, local, object, required, Field, Ty};
 use crate::wait::{Target, DEFAULT_RUN_WAIT_MS};
 
@@ -85,13 +84,7 @@ fn then_wait(mut plan: Plan, request: Option<&Value>) -> Plan {
 /// `POST /v1/run/tasks`, optionally followed by a wait for a terminal status.
 pub fn run_task(request: Option<&Value>) -> Result<Plan, Error> {
     let body = object("request", request, TASK_FIELDS)?;
-    let plan = call(
-        Method::Post,
-        "/v1/run/tasks".into(),
-        Some(body),
-        Retry::Create,
-        Expect::Object("run_id"),
-    );
+    let plan = call(Op::RunTask, "", Some(body));
     Ok(then_wait(plan, request))
 }
 
@@ -104,42 +97,20 @@ pub fn run_workflow(request: Option<&Value>) -> Result<Plan, Error> {
             "is required (or request.agent_id)",
         ));
     }
-    let plan = call(
-        Method::Post,
-        "/v1/run/agents".into(),
-        Some(body),
-        Retry::Create,
-        Expect::Object("run_id"),
-    );
+    let plan = call(Op::RunWorkflow, "", Some(body));
     Ok(then_wait(plan, request))
-}
-
-fn path(id: &str) -> String {
-    crate::text::cat(&["/v1/runs/", &encode_segment(id)])
 }
 
 /// `GET /v1/runs/{id}`.
 pub fn get(run_id: Option<&Value>) -> Result<Plan, Error> {
     let id = id("runId", run_id)?;
-    Ok(call(
-        Method::Get,
-        path(&id),
-        None,
-        Retry::Idempotent,
-        Expect::Object("run_id"),
-    ))
+    Ok(call(Op::GetRun, &id, None))
 }
 
 /// `POST /v1/runs/{id}/cancel` (idempotent).
 pub fn cancel(run_id: Option<&Value>) -> Result<Plan, Error> {
     let id = id("runId", run_id)?;
-    Ok(call(
-        Method::Post,
-        crate::text::cat(&[&path(&id), "/cancel"]),
-        None,
-        Retry::Idempotent,
-        Expect::NullOrObject,
-    ))
+    Ok(call(Op::CancelRun, &id, None))
 }
 
 /// Polls `GET /v1/runs/{id}` until the status is terminal.

@@ -1,11 +1,10 @@
 //! Browser sessions: `/v1/browser_sessions`.
 
 use super::{call, wait_plan};
-use crate::client::{Expect, Plan};
+use crate::client::Plan;
+use crate::endpoints::Op;
 use crate::error::Error;
 use crate::json::Value;
-use crate::request::{encode_segment, Method};
-use crate::retry::Retry;
 use crate::validate::{f, id, object, required, Field, Ty};
 use crate::wait::{Target, DEFAULT_SESSION_WAIT_MS};
 
@@ -24,55 +23,27 @@ pub const CREATE_FIELDS: &[Field] = &[
     f("needs_live_view", Ty::Bool),
 ];
 
-fn path(id: &str) -> String {
-    crate::text::cat(&["/v1/browser_sessions/", &encode_segment(id)])
-}
-
 /// `POST /v1/browser_sessions`.
 pub fn create(request: Option<&Value>) -> Result<Plan, Error> {
     let body = object("request", request, CREATE_FIELDS)?;
-    Ok(call(
-        Method::Post,
-        "/v1/browser_sessions".into(),
-        Some(body),
-        Retry::Create,
-        Expect::Object("browser_session_id"),
-    ))
+    Ok(call(Op::CreateBrowserSession, "", Some(body)))
 }
 
 /// `GET /v1/browser_sessions/{id}`.
 pub fn get(session_id: Option<&Value>) -> Result<Plan, Error> {
     let id = id("browserSessionId", session_id)?;
-    Ok(call(
-        Method::Get,
-        path(&id),
-        None,
-        Retry::Idempotent,
-        Expect::Object("browser_session_id"),
-    ))
+    Ok(call(Op::GetBrowserSession, &id, None))
 }
 
 /// `GET /v1/browser_sessions` (active sessions).
 pub fn list() -> Plan {
-    call(
-        Method::Get,
-        "/v1/browser_sessions".into(),
-        None,
-        Retry::Idempotent,
-        Expect::List,
-    )
+    call(Op::GetBrowserSessions, "", None)
 }
 
 /// `POST /v1/browser_sessions/{id}/close` (idempotent).
 pub fn close(session_id: Option<&Value>) -> Result<Plan, Error> {
     let id = id("browserSessionId", session_id)?;
-    Ok(call(
-        Method::Post,
-        crate::text::cat(&[&path(&id), "/close"]),
-        None,
-        Retry::Idempotent,
-        Expect::AnyObject,
-    ))
+    Ok(call(Op::CloseBrowserSession, &id, None))
 }
 
 const UPDATE_FIELDS: &[Field] = &[required("generate_browser_profile", Ty::Bool)];
@@ -81,13 +52,7 @@ const UPDATE_FIELDS: &[Field] = &[required("generate_browser_profile", Ty::Bool)
 pub fn update(session_id: Option<&Value>, request: Option<&Value>) -> Result<Plan, Error> {
     let id = id("browserSessionId", session_id)?;
     let body = object("request", request, UPDATE_FIELDS)?;
-    Ok(call(
-        Method::Patch,
-        path(&id),
-        Some(body),
-        Retry::Create,
-        Expect::Object("browser_session_id"),
-    ))
+    Ok(call(Op::UpdateBrowserSession, &id, Some(body)))
 }
 
 const EXTEND_FIELDS: &[Field] = &[required("additional_minutes", Ty::Int(1.0, ANY_INT))];
@@ -96,13 +61,7 @@ const EXTEND_FIELDS: &[Field] = &[required("additional_minutes", Ty::Int(1.0, AN
 pub fn extend(session_id: Option<&Value>, request: Option<&Value>) -> Result<Plan, Error> {
     let id = id("browserSessionId", session_id)?;
     let body = object("request", request, EXTEND_FIELDS)?;
-    Ok(call(
-        Method::Post,
-        crate::text::cat(&[&path(&id), "/extend"]),
-        Some(body),
-        Retry::Create,
-        Expect::Object("browser_session_id"),
-    ))
+    Ok(call(Op::ExtendBrowserSession, &id, Some(body)))
 }
 
 /// Polls `GET /v1/browser_sessions/{id}` until the session is running.

@@ -9,11 +9,13 @@ pub mod ticket;
 
 use std::fmt;
 
+use crate::endpoints::ENDPOINTS;
 use crate::error::Error;
 use crate::json::{write_string, Value};
 use crate::request::valid_header_value;
+use crate::request::Method;
 use crate::validate::{local, object, Ty};
-use routes::{Op, DEFAULT_OPS, ROUTES};
+use routes::{bit, Op, DEFAULT_OPS};
 use ticket::Grant;
 
 /// Skyvern Cloud, the default upstream.
@@ -201,14 +203,14 @@ impl ProxyConfig {
                             "is required when options.allow includes liveView or liveControl",
                         ));
                     }
-                    bits |= op.bit();
+                    bits |= bit(op);
                 }
                 bits
             }
             _ => {
-                let mut bits = DEFAULT_OPS.iter().fold(0, |b, op| b | op.bit());
+                let mut bits = DEFAULT_OPS.iter().fold(0, |b, &op| b | bit(op));
                 if secret.is_some() {
-                    bits |= Op::LiveView.bit() | Op::LiveControl.bit();
+                    bits |= bit(Op::LiveView) | bit(Op::LiveControl);
                 }
                 bits
             }
@@ -231,7 +233,7 @@ impl ProxyConfig {
     }
 
     pub fn allows(&self, op: Op) -> bool {
-        self.allow & op.bit() != 0
+        self.allow & bit(op) != 0
     }
 
     /// The grant of tickets minted automatically: control when the input
@@ -313,19 +315,20 @@ impl ProxyConfig {
         let Some(segs) = routes::segments(req.path, &self.prefix) else {
             return not_found();
         };
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<Method> = Vec::new();
         let mut methods = String::new();
         let mut hit = None;
-        for route in ROUTES.iter().filter(|r| self.allows(r.op)) {
+        // Only the allowed operations of the endpoint table are forwarded, to the matched path itself.
+        for route in ENDPOINTS.iter().filter(|r| self.allows(r.op)) {
             if let Some(id) = routes::matches(route, &segs) {
                 if !seen.contains(&route.method) {
                     if !seen.is_empty() {
                         methods.push_str(", ");
                     }
-                    methods.push_str(route.method);
+                    methods.push_str(route.method.as_str());
                     seen.push(route.method);
                 }
-                if route.method == req.method {
+                if route.method.as_str() == req.method {
                     hit = Some((route, id));
                 }
             }
@@ -390,7 +393,7 @@ impl ProxyConfig {
             url.push(sep);
             url.push_str("apikey=");
         }
-        let body = matches!(route.method, "POST" | "PATCH");
+        let body = matches!(route.method, Method::Post | Method::Patch);
         if body && req.content_length.is_some_and(|n| n > self.max_body) {
             return Decision::answer(413, "Request body too large", cors);
         }

@@ -381,26 +381,7 @@ pub fn core_is_js_free() -> Result<(), String> {
     }
 }
 
-pub fn cmd_test(args: &[String]) -> Result<(), String> {
-    let mut only: Option<Vec<String>> = None;
-    let mut real_server = false;
-    let mut browser = true;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--only" => {
-                only = Some(
-                    util::value(&mut it, "--only")?
-                        .split(',')
-                        .map(str::to_string)
-                        .collect(),
-                )
-            }
-            "--real-server" => real_server = true,
-            "--no-browser" => browser = false,
-            other => return Err(format!("test: unknown option `{other}`")),
-        }
-    }
+pub fn cmd_test(only: Option<Vec<String>>, real_server: bool, browser: bool) -> Result<(), String> {
     setup::ensure_all(browser)?;
     let mut r = Runner {
         only,
@@ -587,17 +568,12 @@ pub fn cmd_test(args: &[String]) -> Result<(), String> {
     }
 }
 
-pub fn cmd_bench(args: &[String]) -> Result<(), String> {
-    for arg in args {
-        if arg != "--soak" {
-            return Err(format!("bench: unknown option `{arg}`"));
-        }
-    }
+pub fn cmd_bench(soak: bool) -> Result<(), String> {
     setup::ensure_build_tools()?;
     build_package(false)?;
     let bin = emulator::build_with_profile("emu")?;
     let emu = Emulator::start(&bin, &["--no-browser"])?;
-    let script = if args.iter().any(|a| a == "--soak") {
+    let script = if soak {
         "bench/soak.mjs"
     } else {
         "bench/run.mjs"

@@ -1,6 +1,8 @@
 //! Installs what the commands need on a fresh machine and skips what is present.
 
 use crate::util::{self, root};
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::process::Command;
 
 /// Everything: build tools and the browser used by the browser tests.
@@ -36,21 +38,49 @@ fn ensure_wasm_target() -> Result<(), String> {
 pub fn pinned_wasm_bindgen() -> Result<String, String> {
     let manifest = std::fs::read_to_string(root().join("Cargo.toml"))
         .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
-    pinned_version(&manifest, "wasm-bindgen")
+    pinned_version(&manifest, "wasm-bindgen")?
         .ok_or_else(|| "Cargo.toml must pin wasm-bindgen with `=x.y.z`".to_string())
 }
 
-fn pinned_version(manifest: &str, krate: &str) -> Option<String> {
-    manifest.lines().find_map(|line| {
-        let (name, rest) = line.split_once('=')?;
-        if name.trim() != krate {
-            return None;
-        }
-        let start = rest.find("\"=")? + 2;
-        let tail = &rest[start..];
-        let end = tail.find('"')?;
-        Some(tail[..end].to_string())
-    })
+/// The parts of a Cargo manifest that name dependencies.
+#[derive(Deserialize)]
+struct Manifest {
+    #[serde(flatten)]
+    deps: DepTables,
+    #[serde(default)]
+    target: BTreeMap<String, DepTables>,
+}
+
+#[derive(Deserialize)]
+struct DepTables {
+    #[serde(default)]
+    dependencies: BTreeMap<String, Dep>,
+    #[serde(default, rename = "dev-dependencies")]
+    dev_dependencies: BTreeMap<String, Dep>,
+}
+
+/// `krate = "1.2"` or `krate = { version = "1.2", … }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Dep {
+    Version(String),
+    Detailed { version: Option<String> },
+}
+
+/// The exact version (`=x.y.z`) `krate` is pinned to in any dependency table of `manifest`.
+fn pinned_version(manifest: &str, krate: &str) -> Result<Option<String>, String> {
+    let manifest: Manifest =
+        toml::from_str(manifest).map_err(|e| format!("Cargo.toml is not valid TOML: {e}"))?;
+    let pinned = std::iter::once(&manifest.deps)
+        .chain(manifest.target.values())
+        .flat_map(|t| [&t.dependencies, &t.dev_dependencies])
+        .filter_map(|deps| match deps.get(krate)? {
+            Dep::Version(v) => Some(v.as_str()),
+            Dep::Detailed { version } => version.as_deref(),
+        })
+        .find_map(|v| v.trim().strip_prefix('='))
+        .map(|v| v.trim().to_string());
+    Ok(pinned)
 }
 
 fn ensure_wasm_bindgen() -> Result<(), String> {
@@ -121,27 +151,58 @@ pub fn ensure_chromium() -> Result<(), String> {
 mod tests {
     use super::pinned_version;
 
+    fn pin(manifest: &str, krate: &str) -> Option<String> {
+        pinned_version(manifest, krate).expect("valid TOML")
+    }
+
     #[test]
     fn finds_the_exact_pin() {
         let manifest =
             "[dependencies]\nwasm-bindgen = \"=0.2.130\"\nwasm-bindgen-futures = \"=0.4.80\"\n";
+        assert_eq!(pin(manifest, "wasm-bindgen").as_deref(), Some("0.2.130"));
         assert_eq!(
-            pinned_version(manifest, "wasm-bindgen").as_deref(),
-            Some("0.2.130")
-        );
-        assert_eq!(
-            pinned_version(manifest, "wasm-bindgen-futures").as_deref(),
+            pin(manifest, "wasm-bindgen-futures").as_deref(),
             Some("0.4.80")
         );
-        assert_eq!(pinned_version(manifest, "js-sys"), None);
+        assert_eq!(pin(manifest, "js-sys"), None);
+    }
+
+    #[test]
+    fn finds_pins_in_target_tables_and_inline_tables() {
+        let manifest = "[target.'cfg(target_arch = \"wasm32\")'.dependencies]\n\
+                        wasm-bindgen = { version = \"=0.2.130\", default-features = false }\n\
+                        [target.'cfg(unix)'.dev-dependencies]\nwasm-bindgen-test = \"=0.3.80\"\n";
+        assert_eq!(pin(manifest, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(
+            pin(manifest, "wasm-bindgen-test").as_deref(),
+            Some("0.3.80")
+        );
     }
 
     #[test]
     fn an_unpinned_version_is_not_a_pin() {
         assert_eq!(
-            pinned_version("wasm-bindgen = \"0.2\"\n", "wasm-bindgen"),
+            pin("[dependencies]\nwasm-bindgen = \"0.2\"\n", "wasm-bindgen"),
             None
         );
+        assert_eq!(
+            pin(
+                "[dependencies]\nwasm-bindgen = { workspace = true }\n",
+                "wasm-bindgen"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_line_that_only_looks_like_a_pin_is_not_one() {
+        let manifest = "[package]\ndescription = \"\"\"\nwasm-bindgen = \"=9.9.9\"\n\"\"\"\n";
+        assert_eq!(pin(manifest, "wasm-bindgen"), None);
+    }
+
+    #[test]
+    fn invalid_toml_is_an_error() {
+        assert!(pinned_version("[dependencies\n", "wasm-bindgen").is_err());
     }
 
     #[test]

@@ -6,8 +6,11 @@
 //! - `cargo xtask bench`  — size, speed and memory figures (fails when a budget is exceeded)
 //! - `cargo xtask setup`  — install the tools the commands above need (they call it themselves)
 
+mod bench;
+mod build;
 mod cli;
 mod emulator;
+mod runner;
 mod setup;
 mod suites;
 mod util;
@@ -58,8 +61,8 @@ fn main() -> ExitCode {
             real_server,
             browser,
         } => suites::cmd_test(only, real_server, browser),
-        Cmd::Bench { soak } => suites::cmd_bench(soak),
-        Cmd::Setup => setup::ensure_all(true),
+        Cmd::Bench { soak } => bench::cmd_bench(soak),
+        Cmd::Setup => setup::ensure_all(true).and_then(|()| setup::ensure_bench_tools()),
         Cmd::Help => {
             print!("{USAGE}");
             Ok(())
@@ -76,7 +79,7 @@ fn main() -> ExitCode {
 
 fn cmd_build(dev: bool) -> Result<(), String> {
     setup::ensure_build_tools()?;
-    suites::build_package(dev)
+    build::build_package(dev)
 }
 
 fn cmd_demo(port: &str, proxy: bool, upstream: Option<String>) -> Result<(), String> {
@@ -91,7 +94,7 @@ fn cmd_demo(port: &str, proxy: bool, upstream: Option<String>) -> Result<(), Str
         None => None,
     };
     setup::ensure_build_tools()?;
-    suites::build_package(false)?;
+    build::build_package(false)?;
     let host_port = if port == "0" {
         "127.0.0.1:<port>".to_string()
     } else {

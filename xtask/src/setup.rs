@@ -115,6 +115,30 @@ fn ensure_npm_packages() -> Result<(), String> {
     util::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
 }
 
+/// What only the bench needs: twiggy (its largest-items lists) and Chromium (its per-call row).
+pub fn ensure_bench_tools() -> Result<(), String> {
+    ensure_twiggy()?;
+    ensure_chromium()
+}
+
+/// The twiggy version the bench's lists were made with.
+const TWIGGY_VERSION: &str = "0.8.0";
+
+fn ensure_twiggy() -> Result<(), String> {
+    let have = util::output(Command::new("twiggy").arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(TWIGGY_VERSION) {
+        return Ok(());
+    }
+    println!("setup: installing twiggy {TWIGGY_VERSION} (about a minute, once per machine)");
+    util::run(Command::new("cargo").args([
+        "install",
+        "twiggy",
+        "--version",
+        TWIGGY_VERSION,
+        "--locked",
+    ]))
+}
+
 /// Debian's chromium and chromium-driver, for the browser tests.
 pub fn ensure_chromium() -> Result<(), String> {
     if util::on_path("/usr/bin/chromium") && util::on_path("/usr/bin/chromedriver") {

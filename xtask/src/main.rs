@@ -6,11 +6,16 @@
 //! - `cargo xtask bench`  — size, speed and memory figures (fails when a budget is exceeded)
 //! - `cargo xtask setup`  — install the tools the commands above need (they call it themselves)
 
+mod bench;
+mod build;
+mod cli;
 mod emulator;
+mod runner;
 mod setup;
 mod suites;
 mod util;
 
+use cli::Cmd;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -33,22 +38,35 @@ commands:
 ";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((cmd, rest)) = args.split_first() else {
-        eprint!("{USAGE}");
-        return ExitCode::from(2);
+    let cmd = match cli::parse(lexopt::Parser::from_env(), USAGE) {
+        Ok(cmd) => cmd,
+        Err(cli::CliError::NoCommand) => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+        Err(cli::CliError::Invalid(message)) => {
+            eprintln!("xtask: {message}");
+            return ExitCode::FAILURE;
+        }
     };
-    let result = match cmd.as_str() {
-        "build" => cmd_build(rest),
-        "demo" => cmd_demo(rest),
-        "test" => suites::cmd_test(rest),
-        "bench" => suites::cmd_bench(rest),
-        "setup" => setup::ensure_all(true),
-        "help" | "--help" | "-h" => {
+    let result = match cmd {
+        Cmd::Build { dev } => cmd_build(dev),
+        Cmd::Demo {
+            port,
+            proxy,
+            upstream,
+        } => cmd_demo(&port, proxy, upstream),
+        Cmd::Test {
+            only,
+            real_server,
+            browser,
+        } => suites::cmd_test(only, real_server, browser),
+        Cmd::Bench { soak } => bench::cmd_bench(soak),
+        Cmd::Setup => setup::ensure_all(true).and_then(|()| setup::ensure_bench_tools()),
+        Cmd::Help => {
             print!("{USAGE}");
             Ok(())
         }
-        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -59,36 +77,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn cmd_build(args: &[String]) -> Result<(), String> {
-    let mut dev = false;
-    for arg in args {
-        match arg.as_str() {
-            "--dev" => dev = true,
-            other => return Err(format!("build: unknown option `{other}`")),
-        }
-    }
+fn cmd_build(dev: bool) -> Result<(), String> {
     setup::ensure_build_tools()?;
-    suites::build_package(dev)
+    build::build_package(dev)
 }
 
-fn cmd_demo(args: &[String]) -> Result<(), String> {
-    let mut port = "8080".to_string();
-    let mut upstream: Option<String> = None;
-    let mut proxy = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--port" => port = util::value(&mut it, "--port")?,
-            "--upstream" => upstream = Some(util::value(&mut it, "--upstream")?),
-            "--proxy" => proxy = true,
-            other => return Err(format!("demo: unknown option `{other}`")),
-        }
-    }
-    if port.parse::<u16>().is_err() {
-        return Err(format!(
-            "demo: --port must be a number from 0 to 65535, got `{port}`"
-        ));
-    }
+fn cmd_demo(port: &str, proxy: bool, upstream: Option<String>) -> Result<(), String> {
     // A real Skyvern is only ever reached through the proxy: the key stays on the server.
     let upstream_key = match &upstream {
         Some(_) => Some(
@@ -100,19 +94,19 @@ fn cmd_demo(args: &[String]) -> Result<(), String> {
         None => None,
     };
     setup::ensure_build_tools()?;
-    suites::build_package(false)?;
+    build::build_package(false)?;
     let host_port = if port == "0" {
         "127.0.0.1:<port>".to_string()
     } else {
         format!("127.0.0.1:{port}")
     };
     if proxy || upstream.is_some() {
-        return demo_behind_proxy(&port, &host_port, upstream.as_deref(), upstream_key);
+        return demo_behind_proxy(port, &host_port, upstream.as_deref(), upstream_key);
     }
     let bin = emulator::build_binary()?;
     let key = util::random_key();
     let mut cmd = std::process::Command::new(bin);
-    cmd.args(["--port", &port, "--www", "www", "--pkg", "pkg"])
+    cmd.args(["--port", port, "--www", "www", "--pkg", "pkg"])
         .args(["--api-key", &key]);
     println!();
     println!("demo: emulator API key: {key}");

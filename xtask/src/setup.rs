@@ -1,6 +1,8 @@
 //! Installs what the commands need on a fresh machine and skips what is present.
 
 use crate::util::{self, root};
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::process::Command;
 
 /// Everything: build tools and the browser used by the browser tests.
@@ -36,21 +38,49 @@ fn ensure_wasm_target() -> Result<(), String> {
 pub fn pinned_wasm_bindgen() -> Result<String, String> {
     let manifest = std::fs::read_to_string(root().join("Cargo.toml"))
         .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
-    pinned_version(&manifest, "wasm-bindgen")
+    pinned_version(&manifest, "wasm-bindgen")?
         .ok_or_else(|| "Cargo.toml must pin wasm-bindgen with `=x.y.z`".to_string())
 }
 
-fn pinned_version(manifest: &str, krate: &str) -> Option<String> {
-    manifest.lines().find_map(|line| {
-        let (name, rest) = line.split_once('=')?;
-        if name.trim() != krate {
-            return None;
-        }
-        let start = rest.find("\"=")? + 2;
-        let tail = &rest[start..];
-        let end = tail.find('"')?;
-        Some(tail[..end].to_string())
-    })
+/// The parts of a Cargo manifest that name dependencies.
+#[derive(Deserialize)]
+struct Manifest {
+    #[serde(flatten)]
+    deps: DepTables,
+    #[serde(default)]
+    target: BTreeMap<String, DepTables>,
+}
+
+#[derive(Deserialize)]
+struct DepTables {
+    #[serde(default)]
+    dependencies: BTreeMap<String, Dep>,
+    #[serde(default, rename = "dev-dependencies")]
+    dev_dependencies: BTreeMap<String, Dep>,
+}
+
+/// `krate = "1.2"` or `krate = { version = "1.2", … }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Dep {
+    Version(String),
+    Detailed { version: Option<String> },
+}
+
+/// The exact version (`=x.y.z`) `krate` is pinned to in any dependency table of `manifest`.
+fn pinned_version(manifest: &str, krate: &str) -> Result<Option<String>, String> {
+    let manifest: Manifest =
+        toml::from_str(manifest).map_err(|e| format!("Cargo.toml is not valid TOML: {e}"))?;
+    let pinned = std::iter::once(&manifest.deps)
+        .chain(manifest.target.values())
+        .flat_map(|t| [&t.dependencies, &t.dev_dependencies])
+        .filter_map(|deps| match deps.get(krate)? {
+            Dep::Version(v) => Some(v.as_str()),
+            Dep::Detailed { version } => version.as_deref(),
+        })
+        .find_map(|v| v.trim().strip_prefix('='))
+        .map(|v| v.trim().to_string());
+    Ok(pinned)
 }
 
 fn ensure_wasm_bindgen() -> Result<(), String> {
@@ -83,6 +113,30 @@ fn ensure_npm_packages() -> Result<(), String> {
     }
     println!("setup: npm ci (build and test tooling from package-lock.json)");
     util::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
+}
+
+/// What only the bench needs: twiggy (its largest-items lists) and Chromium (its per-call row).
+pub fn ensure_bench_tools() -> Result<(), String> {
+    ensure_twiggy()?;
+    ensure_chromium()
+}
+
+/// The twiggy version the bench's lists were made with.
+const TWIGGY_VERSION: &str = "0.8.0";
+
+fn ensure_twiggy() -> Result<(), String> {
+    let have = util::output(Command::new("twiggy").arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(TWIGGY_VERSION) {
+        return Ok(());
+    }
+    println!("setup: installing twiggy {TWIGGY_VERSION} (about a minute, once per machine)");
+    util::run(Command::new("cargo").args([
+        "install",
+        "twiggy",
+        "--version",
+        TWIGGY_VERSION,
+        "--locked",
+    ]))
 }
 
 /// Debian's chromium and chromium-driver, for the browser tests.
@@ -121,27 +175,58 @@ pub fn ensure_chromium() -> Result<(), String> {
 mod tests {
     use super::pinned_version;
 
+    fn pin(manifest: &str, krate: &str) -> Option<String> {
+        pinned_version(manifest, krate).expect("valid TOML")
+    }
+
     #[test]
     fn finds_the_exact_pin() {
         let manifest =
             "[dependencies]\nwasm-bindgen = \"=0.2.130\"\nwasm-bindgen-futures = \"=0.4.80\"\n";
+        assert_eq!(pin(manifest, "wasm-bindgen").as_deref(), Some("0.2.130"));
         assert_eq!(
-            pinned_version(manifest, "wasm-bindgen").as_deref(),
-            Some("0.2.130")
-        );
-        assert_eq!(
-            pinned_version(manifest, "wasm-bindgen-futures").as_deref(),
+            pin(manifest, "wasm-bindgen-futures").as_deref(),
             Some("0.4.80")
         );
-        assert_eq!(pinned_version(manifest, "js-sys"), None);
+        assert_eq!(pin(manifest, "js-sys"), None);
+    }
+
+    #[test]
+    fn finds_pins_in_target_tables_and_inline_tables() {
+        let manifest = "[target.'cfg(target_arch = \"wasm32\")'.dependencies]\n\
+                        wasm-bindgen = { version = \"=0.2.130\", default-features = false }\n\
+                        [target.'cfg(unix)'.dev-dependencies]\nwasm-bindgen-test = \"=0.3.80\"\n";
+        assert_eq!(pin(manifest, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(
+            pin(manifest, "wasm-bindgen-test").as_deref(),
+            Some("0.3.80")
+        );
     }
 
     #[test]
     fn an_unpinned_version_is_not_a_pin() {
         assert_eq!(
-            pinned_version("wasm-bindgen = \"0.2\"\n", "wasm-bindgen"),
+            pin("[dependencies]\nwasm-bindgen = \"0.2\"\n", "wasm-bindgen"),
             None
         );
+        assert_eq!(
+            pin(
+                "[dependencies]\nwasm-bindgen = { workspace = true }\n",
+                "wasm-bindgen"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_line_that_only_looks_like_a_pin_is_not_one() {
+        let manifest = "[package]\ndescription = \"\"\"\nwasm-bindgen = \"=9.9.9\"\n\"\"\"\n";
+        assert_eq!(pin(manifest, "wasm-bindgen"), None);
+    }
+
+    #[test]
+    fn invalid_toml_is_an_error() {
+        assert!(pinned_version("[dependencies\n", "wasm-bindgen").is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Small helpers: running commands, reading option values, random keys.
+//! Small helpers: running commands, random keys.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -9,13 +9,6 @@ use std::sync::{Arc, Mutex};
 pub fn root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
-}
-
-/// The value following an option such as `--port`.
-pub fn value<'a>(it: &mut impl Iterator<Item = &'a String>, name: &str) -> Result<String, String> {
-    it.next()
-        .cloned()
-        .ok_or_else(|| format!("{name} needs a value"))
 }
 
 /// A random 32-hex-digit key for the emulator.

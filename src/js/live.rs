@@ -1,16 +1,38 @@
-//! `mountLiveView`: the DOM and WebSocket glue lives in `host.js`; the
-//! decisions it asks for on each message, close, pointer and key are the
-//! core's (`crate::live`), exported here as plain functions that `entries/skyvern.js`
-//! hands to the glue.
+//! `mountLiveView`: the DOM and WebSocket glue lives in `live-view/` (its
+//! entry is `mount.js`); the decisions it asks for on each message, close,
+//! pointer and key are the core's (`crate::live`), exported here as plain
+//! functions that `entries/skyvern.js` hands to the glue.
 
 use wasm_bindgen::prelude::*;
 
 use crate::live::{self, Channel, KeySend, Retry};
 
-#[wasm_bindgen(module = "/src/js/host.js")]
+#[wasm_bindgen(module = "/src/js/live-view/mount.js")]
 extern "C" {
     #[wasm_bindgen(js_name = liveViewFactory)]
     fn live_view_factory() -> JsValue;
+}
+
+// wasm-bindgen puts next to its glue only the files a `module = …` names:
+// these name the modules `mount.js` imports, so they ship with it. Rust calls
+// none of them.
+#[wasm_bindgen(module = "/src/js/live-view/stream.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = openSocket)]
+    fn _open_socket();
+}
+#[wasm_bindgen(module = "/src/js/live-view/screen.js")]
+extern "C" {
+    type Screen;
+}
+#[wasm_bindgen(module = "/src/js/live-view/control.js")]
+extern "C" {
+    type Control;
+}
+#[wasm_bindgen(module = "/src/js/live-view/user-input.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = listenToUserInput)]
+    fn _listen_to_user_input();
 }
 
 #[wasm_bindgen(typescript_custom_section)]

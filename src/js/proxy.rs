@@ -1,6 +1,6 @@
 //! `createProxyHandler`: validates the options in the core and hands the
-//! decisions (`ProxyCore`) to the adapter in `host.js`, which owns Request,
-//! Response and fetch.
+//! decisions (`ProxyCore`) to the adapter in `proxy-handler.js`, which owns
+//! Request, Response and fetch.
 
 use wasm_bindgen::prelude::*;
 
@@ -9,7 +9,7 @@ use super::env::to_js;
 use crate::proxy::headers::{keep_request, keep_response};
 use crate::proxy::{Incoming, ProxyConfig};
 
-#[wasm_bindgen(module = "/src/js/host.js")]
+#[wasm_bindgen(module = "/src/js/proxy-handler.js")]
 extern "C" {
     #[wasm_bindgen(js_name = makeProxyHandler)]
     fn make_proxy_handler(

@@ -1,7 +1,8 @@
 // Types for every entry of the package (node.js, workerd.js, web.js): all
 // entries export the same API. Request, response and option interfaces are
-// re-exported as types; the values are the client, the session handle and the
-// error classes.
+// re-exported as types; the values are the client, the session handle, the
+// error classes and the live view. The edge proxy is `skyvern-wasm/server`
+// (server.d.ts).
 export type * from "./skyvern_wasm.js";
 export {
   SkyvernClient,
@@ -17,6 +18,5 @@ export {
   InternalServerError,
   SkyvernTimeoutError,
   SkyvernConnectionError,
-  createProxyHandler,
   mountLiveView,
 } from "./skyvern_wasm.js";

@@ -1,12 +1,16 @@
 // Bundles the package's JavaScript with rolldown (`cargo xtask build`).
 //
-// Input: a directory holding wasm-bindgen's output (glue + snippets) and the
+// Input: a directory holding wasm-bindgen's output for both modules (the page's
+// `skyvern_wasm` and the server entry's `skyvern_server`: glue + snippets) and the
 // hand-written entries from src/js/entries/. Output, in the package directory:
 // one small module per runtime (node.js, web.js, workerd.js) over one shared,
-// minified module (skyvern.js) that holds the glue, the public API, the
-// error classes, the live view and the proxy adapter. The `.wasm` stays a
-// separate file: entries load it with `new URL(…, import.meta.url)` (web),
-// `readFileSync` (Node) or a module import (Workers).
+// minified module (skyvern.js) that holds the glue, the client's API and the
+// live view; the server entry's modules (server-node.js, server-web.js,
+// server-workerd.js) over its own (skyvern_server.js: its glue and the proxy
+// adapter);
+// and the error classes both share (errors.js). The `.wasm` files stay separate:
+// entries load them with `new URL(…, import.meta.url)` (web), `readFileSync`
+// (Node) or a module import (Workers).
 //
 //   node xtask/bundle.mjs <generated dir> <package dir> [--no-minify]
 import { build } from "rolldown";
@@ -24,6 +28,9 @@ const result = await build({
     node: join(gen, "node.js"),
     web: join(gen, "web.js"),
     workerd: join(gen, "workerd.js"),
+    "server-node": join(gen, "server-node.js"),
+    "server-web": join(gen, "server-web.js"),
+    "server-workerd": join(gen, "server-workerd.js"),
   },
   // The .wasm is loaded at run time by each entry in its own way; node: modules
   // are Node's own.
@@ -46,7 +53,17 @@ const result = await build({
 
 // The package ships exactly these modules (pkg/package.json `files`).
 const written = result.output.map((o) => o.fileName).sort();
-const expected = ["node.js", "skyvern.js", "web.js", "workerd.js"];
+const expected = [
+  "errors.js",
+  "node.js",
+  "server-node.js",
+  "server-web.js",
+  "server-workerd.js",
+  "skyvern.js",
+  "skyvern_server.js",
+  "web.js",
+  "workerd.js",
+];
 if (JSON.stringify(written) !== JSON.stringify(expected)) {
   console.error(`bundle: wrote ${written.join(", ")}; expected ${expected.join(", ")}`);
   process.exit(1);

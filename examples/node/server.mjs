@@ -27,8 +27,8 @@ import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-// In your app: import { createProxyHandler } from "skyvern-wasm";
-import { createProxyHandler } from "../../pkg/node.js";
+// In your app: import { createProxyHandler } from "skyvern-wasm/server";
+import { createProxyHandler } from "../../pkg/server-node.js";
 
 const PREFIX = "/api/skyvern";
 const TICKETS = "/app/live-ticket/";

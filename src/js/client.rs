@@ -9,7 +9,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use super::convert::{get, parse_success, to_value};
-use super::env::{error_classes, to_js, until_abort, JsEnv};
+use super::env::{until_abort, JsEnv};
+use super::errors::{error_classes, to_js};
 use super::handle::{BrowserSessionHandle, State};
 use crate::api::{profiles, runs, sessions};
 use crate::client::{self, Plan};

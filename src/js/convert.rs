@@ -4,7 +4,6 @@ use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::error::Error;
 use crate::json::Value;
 
 const MAX_DEPTH: u32 = 64;
@@ -81,11 +80,12 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 /// A success body: JSON parsed by the JavaScript engine; empty means `undefined`.
-pub fn parse_success(text: &str) -> Result<JsValue, Error> {
+#[cfg(feature = "client")]
+pub fn parse_success(text: &str) -> Result<JsValue, crate::error::Error> {
     if text.is_empty() {
         return Ok(JsValue::UNDEFINED);
     }
-    JSON::parse(text).map_err(|_| Error::InvalidResponse {
+    JSON::parse(text).map_err(|_| crate::error::Error::InvalidResponse {
         status: 200,
         body: text.to_string(),
     })

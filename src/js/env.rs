@@ -1,5 +1,5 @@
 //! The core's environment in JavaScript: fetch, timers, the abort signal and
-//! the `onStatus` callback of one call. Also turns core errors into JS errors.
+//! the `onStatus` callback of one call.
 
 use std::cell::RefCell;
 
@@ -7,24 +7,10 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
+use super::errors::to_js;
 use crate::error::Error;
 use crate::request::{HttpRequest, HttpResponse};
 use crate::transport::{fetch, Env, SendError};
-
-#[wasm_bindgen(module = "/src/js/host.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = makeError)]
-    fn make_error(
-        name: &str,
-        message: &str,
-        status: Option<u16>,
-        body: Option<String>,
-        retryable: bool,
-        last_seen: Option<String>,
-    ) -> JsValue;
-    #[wasm_bindgen(js_name = errorClasses)]
-    pub fn error_classes() -> JsValue;
-}
 
 /// Abort races, written where the engine provides them (in `host.js`).
 #[wasm_bindgen(module = "/src/js/host.js")]
@@ -75,18 +61,6 @@ impl JsEnv {
             other => to_js(&other),
         }
     }
-}
-
-/// A core error as an instance of the exported error classes.
-pub fn to_js(e: &Error) -> JsValue {
-    make_error(
-        e.kind().class_name(),
-        &e.message(),
-        e.status(),
-        e.body().map(str::to_string),
-        e.retryable(),
-        e.last_seen().map(str::to_string),
-    )
 }
 
 impl Env for JsEnv {

@@ -1,14 +1,20 @@
 //! The wasm-bindgen facade: the only place with `#[wasm_bindgen]`. Converts
 //! JavaScript values to the core's types, delegates, and converts back.
 
+#[cfg(feature = "client")]
 pub mod client;
+#[cfg(any(feature = "client", feature = "proxy"))]
 mod convert;
+#[cfg(feature = "client")]
 mod env;
+mod errors;
+#[cfg(feature = "client")]
 mod handle;
 #[cfg(feature = "live-view")]
 mod live;
 #[cfg(feature = "proxy")]
 mod proxy;
+#[cfg(feature = "client")]
 mod types;
 
 /// The module's allocator: Talc is a drop-in for the standard library's dlmalloc

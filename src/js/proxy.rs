@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{get, to_value};
-use super::env::to_js;
+use super::errors::to_js;
 use crate::proxy::headers::{keep_request, keep_response};
 use crate::proxy::{Incoming, ProxyConfig};
 

@@ -1,6 +1,8 @@
 // The three runtime entries of the built package export the same API, and it is
 // the one pkg/index.d.ts declares (each entry lists its exports by hand: a list
-// shared through one module gets renamed and split by the bundler).
+// shared through one module gets renamed and split by the bundler). The same
+// holds for the server entry (`skyvern-wasm/server`) and pkg/server.d.ts; the
+// proxy is only there, so a web page never downloads it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -22,10 +24,45 @@ function exportClause(source) {
 
 const declared = exportClause(read('index.d.ts'));
 
-test('index.d.ts declares the client, the handle, the errors, the proxy and the live view', () => {
-  for (const name of ['SkyvernClient', 'BrowserSessionHandle', 'SkyvernError', 'NotFoundError', 'createProxyHandler', 'mountLiveView']) {
+test('index.d.ts declares the client, the handle, the errors and the live view, and not the proxy', () => {
+  for (const name of ['SkyvernClient', 'BrowserSessionHandle', 'SkyvernError', 'NotFoundError', 'mountLiveView']) {
     assert.ok(declared.includes(name), `${name} missing from index.d.ts`);
   }
+  assert.ok(!declared.includes('createProxyHandler'), 'the proxy belongs to skyvern-wasm/server');
+});
+
+const serverDeclared = exportClause(read('server.d.ts'));
+
+test('server.d.ts declares the proxy', () => {
+  assert.deepEqual(serverDeclared, ['createProxyHandler']);
+});
+
+test('the Node server entry exports exactly what server.d.ts declares, and its errors are the client\'s classes', async () => {
+  const server = await import(new URL('server-node.js', pkg));
+  assert.deepEqual(Object.keys(server).sort(), serverDeclared);
+  const { SkyvernError } = await import(new URL('node.js', pkg));
+  assert.throws(() => server.createProxyHandler({}), (e) => e instanceof SkyvernError && /apiKey/.test(e.message));
+});
+
+for (const entry of ['server-web.js', 'server-workerd.js']) {
+  test(`${entry} exports exactly what server.d.ts declares`, () => {
+    assert.deepEqual(exportClause(read(entry)), serverDeclared);
+  });
+}
+
+test('the page\'s modules never reach the proxy', () => {
+  for (const file of ['web.js', 'skyvern.js', 'errors.js']) {
+    assert.ok(!/makeProxyHandler|skyvern_server/.test(read(file)), `${file} refers to the server entry`);
+  }
+  const page = new WebAssembly.Module(readFileSync(new URL('skyvern_wasm_bg.wasm', pkg)));
+  const proxyExports = WebAssembly.Module.exports(page).filter((e) => /prox/i.test(e.name));
+  assert.deepEqual(proxyExports, [], "the page's .wasm holds no proxy");
+  const server = new WebAssembly.Module(readFileSync(new URL('skyvern_server_bg.wasm', pkg)));
+  assert.ok(WebAssembly.Module.exports(server).some((e) => e.name === 'createProxyHandler'));
+  const manifest = JSON.parse(read('package.json'));
+  assert.equal(manifest.exports['./server'].default.default, './server-web.js');
+  assert.equal(manifest.exports['./server'].node.default, './server-node.js');
+  assert.equal(manifest.exports['./server'].workerd.default, './server-workerd.js');
 });
 
 test('the Node entry exports exactly what index.d.ts declares', async () => {

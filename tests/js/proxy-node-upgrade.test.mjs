@@ -15,7 +15,7 @@ import { openRaw } from "./ws-raw.mjs";
 
 const notBuilt = packageNotBuilt();
 if (notBuilt) throw new Error(notBuilt);
-const { createProxyHandler } = await import("../../pkg/node.js");
+const { createProxyHandler } = await import("../../pkg/server-node.js");
 const emu = await emulator();
 if (emu.skip) throw new Error(emu.skip);
 after(() => emu.stop());

@@ -14,8 +14,8 @@ import {
 
 const notBuilt = packageNotBuilt();
 if (notBuilt) throw new Error(notBuilt);
-const pkg = await import("../../pkg/node.js");
-const { createProxyHandler, SkyvernClient, SkyvernError } = pkg;
+const { SkyvernClient, SkyvernError } = await import("../../pkg/node.js");
+const { createProxyHandler } = await import("../../pkg/server-node.js");
 const emu = await emulator();
 if (emu.skip) throw new Error(emu.skip);
 after(() => emu.stop());

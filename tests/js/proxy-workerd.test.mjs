@@ -32,8 +32,8 @@ function modules() {
   const rel = (p) => relative(ROOT, p).split(sep).join("/");
   const list = [
     { type: "ESModule", path: join(ROOT, "examples/worker/src/worker.js"), contents: readFileSync(join(ROOT, "examples/worker/src/worker.js"), "utf8") },
-    // The bare specifier `skyvern-wasm`, resolved like Wrangler does (the `workerd` condition).
-    { type: "ESModule", path: join(ROOT, "examples/worker/src/skyvern-wasm"), contents: `export * from "../../../${rel(join(PKG, "workerd.js"))}";\n` },
+    // The bare specifier `skyvern-wasm/server`, resolved like Wrangler does (the `workerd` condition).
+    { type: "ESModule", path: join(ROOT, "examples/worker/src/skyvern-wasm/server"), contents: `export * from "../../../../${rel(join(PKG, "server-workerd.js"))}";\n` },
   ];
   for (const file of walk(PKG)) {
     if (file.endsWith(".js")) list.push({ type: "ESModule", path: file, contents: readFileSync(file, "utf8") });

@@ -17,7 +17,6 @@ export const PUBLIC_EXPORTS = [
   "SkyvernTimeoutError",
   "TooManyRequestsError",
   "UnprocessableEntityError",
-  "createProxyHandler",
   "mountLiveView",
 ];
 

@@ -20,7 +20,14 @@ export const FIXTURES = join(ROOT, "tests", "runtimes", "fixtures");
 
 /** Null when the package has been built, else a message saying how to build it. */
 export function packageNotBuilt() {
-  const missing = ["node.js", "skyvern.js", "skyvern_wasm_bg.wasm", "skyvern_wasm.d.ts"].filter(
+  const missing = [
+    "node.js",
+    "skyvern.js",
+    "skyvern_wasm_bg.wasm",
+    "skyvern_wasm.d.ts",
+    "server-node.js",
+    "skyvern_server_bg.wasm",
+  ].filter(
     (f) => !existsSync(join(PKG, f)),
   );
   if (missing.length === 0) return null;

@@ -27,10 +27,18 @@ test("npm pack ships exactly the package files", { skip: notBuilt ?? false }, as
   project ??= await packAndInstall("node");
   assert.deepEqual([...project.files].sort(), [
     "README.md",
+    "errors.js",
     "index.d.ts",
     "node.js",
     "package.json",
+    "server-node.js",
+    "server-web.js",
+    "server-workerd.js",
+    "server.d.ts",
     "skyvern.js",
+    "skyvern_server.d.ts",
+    "skyvern_server.js",
+    "skyvern_server_bg.wasm",
     "skyvern_wasm.d.ts",
     "skyvern_wasm_bg.wasm",
     "web.js",
@@ -39,7 +47,8 @@ test("npm pack ships exactly the package files", { skip: notBuilt ?? false }, as
   const pkg = JSON.parse(readFileSync(join(project.installed, "package.json"), "utf8"));
   assert.equal(pkg.dependencies, undefined, "zero runtime dependencies");
   // Every file the exports map names is in the tarball.
-  const targets = JSON.stringify(pkg.exports).match(/"\.\/[^"]+"/g).map((s) => s.slice(3, -1));
+  // (values only: the keys are subpaths such as "./server")
+  const targets = JSON.stringify(pkg.exports).match(/:"\.\/[^"]+"/g).map((s) => s.slice(4, -1));
   for (const t of new Set(targets)) assert.ok(project.files.includes(t), `exports names ${t}, which ships`);
   // Every relative import of the shipped modules resolves inside the tarball.
   for (const file of project.files.filter((f) => f.endsWith(".js"))) {
@@ -48,6 +57,35 @@ test("npm pack ships exactly the package files", { skip: notBuilt ?? false }, as
       assert.ok(project.files.includes(spec), `${file} imports ./${spec}, which ships`);
     }
   }
+});
+
+test("Node ESM project: `skyvern-wasm/server` is the server entry; its proxy forwards to the emulator with the key", { skip }, async () => {
+  project ??= await packAndInstall("node");
+  const script = `
+    const server = await import("skyvern-wasm/server");
+    const { createProxyHandler } = server;
+    const proxy = createProxyHandler({ apiKey: process.env.EMULATOR_API_KEY, upstream: process.env.EMULATOR_URL, pathPrefix: "/api" });
+    const response = await proxy(new Request("http://127.0.0.1/api/v1/browser_sessions"));
+    const main = await import("skyvern-wasm");
+    console.log(JSON.stringify({
+      resolved: import.meta.resolve("skyvern-wasm/server"),
+      exports: Object.keys(server),
+      status: response.status,
+      isList: Array.isArray(await response.json()),
+      mainHasProxy: "createProxyHandler" in main,
+    }));`;
+  const { stdout } = await execFileP(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: project.app,
+    env: { ...process.env, EMULATOR_URL: emu.url, EMULATOR_API_KEY: emu.apiKey },
+    timeout: 60_000,
+  });
+  const out = JSON.parse(stdout);
+  assert.equal(out.resolved, pathToFileURL(join(project.installed, "server-node.js")).href, "the `node` condition picks server-node.js");
+  assert.deepEqual(out.exports, ["createProxyHandler"]);
+  assert.equal(out.status, 200, "the proxy added the key: the emulator answered");
+  assert.equal(out.isList, true);
+  assert.equal(out.mainHasProxy, false, "the client entry does not carry the proxy");
+  assert.ok(!stdout.includes(emu.apiKey), "the key is never printed");
 });
 
 test("Node ESM project: import by name, create -> get -> list -> close", { skip }, async () => {

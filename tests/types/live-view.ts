@@ -1,8 +1,7 @@
 // The live view's types; compiled with `tsc --strict --noEmit` (tests/types/tsconfig.json).
 import { mountLiveView, ForbiddenError } from "../../pkg/index.js";
-import type {
-  BrowserSession, LiveView, LiveViewOptions, ProxyHandler, ProxyUpgradeRequest, ProxyUpgradeSocket,
-} from "../../pkg/index.js";
+import type { BrowserSession, LiveView, LiveViewOptions } from "../../pkg/index.js";
+import type { ProxyHandler, ProxyUpgradeRequest, ProxyUpgradeSocket } from "../../pkg/server.js";
 
 export function watch(element: HTMLElement, session: BrowserSession, ticket: string): LiveView {
   const options: LiveViewOptions = {

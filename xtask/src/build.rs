@@ -1,5 +1,6 @@
-//! The npm package build: cargo → wasm-bindgen (web target) → rolldown (one minified
-//! module shared by the runtime entries) → wasm-opt -Oz.
+//! The npm package build: cargo (twice: the page's module and the server entry's) →
+//! wasm-bindgen (web target) → rolldown (minified modules shared by the runtime
+//! entries) → wasm-opt -Oz.
 
 use crate::util::{self, root};
 use std::path::Path;
@@ -21,42 +22,50 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
         .map_err(|e| format!("copying {} to {}: {e}", from.display(), to.display()))
 }
 
+/// The package's two `.wasm` files, built from this crate with different features:
+/// what a web page loads (the client and the live view), and the server entry's
+/// (`skyvern-wasm/server`: the edge proxy).
+const MODULES: [(&str, &str); 2] = [("skyvern_wasm", "live-view"), ("skyvern_server", "proxy")];
+
 /// Builds the npm package into `pkg/` (`dev`: debug build, no minifying, no wasm-opt).
 pub fn build_package(dev: bool) -> Result<(), String> {
     let profile = if dev { "debug" } else { "release" };
-    let wasm = cargo_wasm(dev, profile)?;
     let pkg = root().join("pkg");
     // wasm-bindgen writes the glue, its snippets and the types into a scratch
     // directory; the hand-written entries join them there and rolldown bundles
     // the lot into `pkg/` (see xtask/bundle.mjs).
     let gen = root().join("target/pkg-gen");
     let _ = std::fs::remove_dir_all(&gen);
-    util::run(Command::new("wasm-bindgen").args([
-        "--target".as_ref(),
-        "web".as_ref(),
-        "--out-dir".as_ref(),
-        gen.as_os_str(),
-        "--out-name".as_ref(),
-        "skyvern_wasm".as_ref(),
-        wasm.as_os_str(),
-    ]))?;
+    for (name, features) in MODULES {
+        let wasm = cargo_wasm(dev, profile, features)?;
+        util::run(Command::new("wasm-bindgen").args([
+            "--target".as_ref(),
+            "web".as_ref(),
+            "--out-dir".as_ref(),
+            gen.as_os_str(),
+            "--out-name".as_ref(),
+            name.as_ref(),
+            wasm.as_os_str(),
+        ]))?;
+    }
     stage_entries(&gen)?;
-    copy(
-        &gen.join("skyvern_wasm.d.ts"),
-        &pkg.join("skyvern_wasm.d.ts"),
-    )?;
     clear_generated(&pkg);
+    for (name, _) in MODULES {
+        let types = format!("{name}.d.ts");
+        copy(&gen.join(&types), &pkg.join(&types))?;
+    }
     bundle(&gen, &pkg, dev)?;
-    write_wasm(&gen, &pkg, dev)?;
-    let size = std::fs::metadata(pkg.join("skyvern_wasm_bg.wasm"))
-        .map(|m| m.len())
-        .unwrap_or(0);
-    println!("build: pkg/skyvern_wasm_bg.wasm is {size} bytes ({profile})");
+    for (name, _) in MODULES {
+        let file = format!("{name}_bg.wasm");
+        write_wasm(&gen.join(&file), &pkg.join(&file), dev)?;
+        let size = std::fs::metadata(pkg.join(&file)).map_or(0, |m| m.len());
+        println!("build: pkg/{file} is {size} bytes ({profile})");
+    }
     Ok(())
 }
 
-/// `cargo build` for wasm32; returns the path of the module it wrote.
-fn cargo_wasm(dev: bool, profile: &str) -> Result<std::path::PathBuf, String> {
+/// `cargo build` for wasm32 with only `features`; returns the path of the module it wrote.
+fn cargo_wasm(dev: bool, profile: &str, features: &str) -> Result<std::path::PathBuf, String> {
     let mut cargo = Command::new("cargo");
     cargo.args([
         "build",
@@ -64,6 +73,9 @@ fn cargo_wasm(dev: bool, profile: &str) -> Result<std::path::PathBuf, String> {
         "wasm32-unknown-unknown",
         "-p",
         "skyvern-wasm",
+        "--no-default-features",
+        "--features",
+        features,
     ]);
     if !dev {
         cargo.arg("--release");
@@ -97,7 +109,9 @@ fn clear_generated(pkg: &Path) {
             let _ = std::fs::remove_file(path);
         }
     }
-    let _ = std::fs::remove_file(pkg.join("skyvern_wasm_bg.wasm.d.ts"));
+    for (name, _) in MODULES {
+        let _ = std::fs::remove_file(pkg.join(format!("{name}_bg.wasm.d.ts")));
+    }
     // Builds from before bundling left the glue's snippets here.
     let _ = std::fs::remove_dir_all(pkg.join("snippets"));
 }
@@ -114,11 +128,10 @@ fn bundle(gen: &Path, pkg: &Path, dev: bool) -> Result<(), String> {
     util::run(&mut bundle)
 }
 
-/// The `.wasm` into pkg/: as wasm-bindgen wrote it (dev) or through wasm-opt -Oz.
-fn write_wasm(gen: &Path, pkg: &Path, dev: bool) -> Result<(), String> {
-    let bg = pkg.join("skyvern_wasm_bg.wasm");
+/// A `.wasm` into pkg/: as wasm-bindgen wrote it (dev) or through wasm-opt -Oz.
+fn write_wasm(from: &Path, to: &Path, dev: bool) -> Result<(), String> {
     if dev {
-        return copy(&gen.join("skyvern_wasm_bg.wasm"), &bg);
+        return copy(from, to);
     }
     let mut opt = Command::new(root().join("node_modules/.bin/wasm-opt"));
     opt.arg("-Oz")
@@ -128,8 +141,8 @@ fn write_wasm(gen: &Path, pkg: &Path, dev: bool) -> Result<(), String> {
             "--strip-producers",
             "--strip-target-features",
         ])
-        .arg(gen.join("skyvern_wasm_bg.wasm"))
+        .arg(from)
         .arg("-o")
-        .arg(&bg);
+        .arg(to);
     util::run(&mut opt)
 }

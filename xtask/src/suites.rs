@@ -79,7 +79,7 @@ fn clippy_suite(r: &mut Runner) {
 
 /// The library compiles for wasm32 with each subset of its optional parts.
 fn check_features() -> Result<(), String> {
-    for features in ["", "live-view", "proxy"] {
+    for features in ["client", "live-view", "proxy"] {
         util::run(Command::new("cargo").args([
             "check",
             "--target",

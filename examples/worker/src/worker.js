@@ -7,7 +7,7 @@
 //   TICKET_SECRET     secret: 32+ random bytes that sign live-view tickets
 //   SKYVERN_UPSTREAM  var: the Skyvern API (default https://api.skyvern.com)
 //   ALLOWED_ORIGINS   var: comma-separated origins of pages on other origins
-import { createProxyHandler } from "skyvern-wasm";
+import { createProxyHandler } from "skyvern-wasm/server";
 
 let proxy;
 

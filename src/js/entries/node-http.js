@@ -1,5 +1,5 @@
 // The Node entry's transport: each attempt over node:http (node:https for https
-// URLs), the same contract as `send` in host.js. A loopback request over Node's
+// URLs), the contract of `setTransport` in src/transport/fetch.rs. A loopback request over Node's
 // `fetch` takes about 1.5 to 2 times as long as over node:http, and the first
 // `fetch` of a process first sets up its HTTP stack (about 30 ms); node:http is
 // part of Node itself.

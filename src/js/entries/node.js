@@ -4,8 +4,7 @@
 import { readFileSync } from "node:fs";
 import { initSync, setTransport } from "./skyvern_wasm.js";
 import { nodeSend } from "./node-http.js";
-import { installApi, createProxyHandler as create } from "./skyvern.js";
-import { withUpgrade } from "./node-proxy.js";
+import { installApi } from "./skyvern.js";
 
 initSync({ module: readFileSync(new URL("./skyvern_wasm_bg.wasm", import.meta.url)) });
 installApi();
@@ -27,7 +26,3 @@ export {
   SkyvernConnectionError,
   mountLiveView,
 } from "./skyvern.js";
-
-/** createProxyHandler, plus `handler.upgrade(req, socket, head)` for the
- * live-view sockets of node:http servers (see index.d.ts). */
-export const createProxyHandler = (options) => withUpgrade(create(options));

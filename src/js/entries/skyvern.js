@@ -1,4 +1,4 @@
-// The public API shared by every runtime entry (node.js, workerd.js, web.js).
+// The client's public API, shared by every runtime entry (node.js, workerd.js, web.js).
 //
 // The error classes live in the wasm module's JS snippet and are handed out by
 // `errorClasses()`, which needs an instantiated module. Each runtime entry
@@ -8,7 +8,6 @@ import {
   SkyvernClient,
   BrowserSessionHandle,
   errorClasses,
-  createProxyHandler,
   liveView,
   liveClassify,
   liveRetry,
@@ -17,7 +16,7 @@ import {
   liveKey,
 } from "./skyvern_wasm.js";
 
-export { SkyvernClient, BrowserSessionHandle, createProxyHandler };
+export { SkyvernClient, BrowserSessionHandle };
 
 export let SkyvernError;
 export let BadRequestError;

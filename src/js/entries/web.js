@@ -23,6 +23,5 @@ export {
   InternalServerError,
   SkyvernTimeoutError,
   SkyvernConnectionError,
-  createProxyHandler,
   mountLiveView,
 } from "./skyvern.js";

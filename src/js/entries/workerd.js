@@ -22,6 +22,5 @@ export {
   InternalServerError,
   SkyvernTimeoutError,
   SkyvernConnectionError,
-  createProxyHandler,
   mountLiveView,
 } from "./skyvern.js";

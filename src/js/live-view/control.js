@@ -3,7 +3,7 @@
 // sends "ready" on it; the view then takes control ("take-control") while
 // interactive, and takes it only to send its commands otherwise.
 
-import { SkyvernError, SkyvernConnectionError } from "../host.js";
+import { SkyvernError, SkyvernConnectionError } from "../errors.js";
 import { openSocket, str } from "./stream.js";
 
 /** The input socket of `view` (a mounted live view, see mount.js). */

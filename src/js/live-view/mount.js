@@ -5,7 +5,7 @@
 // how a key is sent are decided by the wasm core (`core`); these modules are
 // the DOM and WebSocket glue.
 
-import { SkyvernError, ForbiddenError, SkyvernConnectionError } from "../host.js";
+import { SkyvernError, ForbiddenError, SkyvernConnectionError } from "../errors.js";
 import { AUTH, DRAW, ENDED, FORCE_CDP, STATUS, openSocket, readMessage, str } from "./stream.js";
 import { FramePump, Screen } from "./screen.js";
 import { Control } from "./control.js";

@@ -1,0 +1,34 @@
+//! Core errors as instances of the error classes of `errors.js`, the module the
+//! client and the server entry share.
+
+use wasm_bindgen::prelude::*;
+
+use crate::error::Error;
+
+/// The error classes (`errors.js`, shared with the server entry).
+#[wasm_bindgen(module = "/src/js/errors.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = makeError)]
+    fn make_error(
+        name: &str,
+        message: &str,
+        status: Option<u16>,
+        body: Option<String>,
+        retryable: bool,
+        last_seen: Option<String>,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = errorClasses)]
+    pub fn error_classes() -> JsValue;
+}
+
+/// A core error as an instance of the exported error classes.
+pub fn to_js(e: &Error) -> JsValue {
+    make_error(
+        e.kind().class_name(),
+        &e.message(),
+        e.status(),
+        e.body().map(str::to_string),
+        e.retryable(),
+        e.last_seen().map(str::to_string),
+    )
+}

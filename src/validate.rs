@@ -116,11 +116,11 @@ pub fn object(path: &str, v: Option<&Value>, fields: &[Field]) -> Result<Value, 
         match value {
             None if field.required => return Err(Error::invalid(&p, "is required")),
             None => {}
-            Some(Value::Null) if field.nullable && !field.required => {
-                if field.wire {
-                    out.push((field.name.to_string(), Value::Null));
-                }
+            // A wire field's `null` is sent; a local option's is its default.
+            Some(Value::Null) if field.nullable && !field.required && field.wire => {
+                out.push((field.name.to_string(), Value::Null));
             }
+            Some(Value::Null) if field.nullable && !field.required => {}
             Some(value) => {
                 check(&p, value, field.ty)?;
                 if field.wire {

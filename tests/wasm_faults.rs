@@ -126,11 +126,12 @@ async fn sleep(ms: i32) {
 }
 
 macro_rules! ensure {
-    ($cond:expr, $($fmt:tt)+) => {
-        if !$cond {
+    ($cond:expr, $($fmt:tt)+) => {{
+        let holds: bool = $cond;
+        if !holds {
             return Err(format!($($fmt)+));
         }
-    };
+    }};
 }
 
 /// Runs the futures concurrently; collects every failure (a panic inside one

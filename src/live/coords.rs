@@ -42,6 +42,8 @@ pub fn fit(outer_w: f64, outer_h: f64, inner_w: f64, inner_h: f64) -> Option<Rec
 /// (screencast pictures are often smaller than the viewport). `None` when
 /// the point is on a letterbox bar or outside, or a size is unusable.
 /// Results are whole pixels within `0..=MAX_COORD` and inside the viewport.
+/// (Eight plain numbers: the live view calls it from JavaScript per pointer event.)
+#[allow(clippy::too_many_arguments)]
 pub fn to_viewport(
     px: f64,
     py: f64,

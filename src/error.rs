@@ -53,15 +53,26 @@ impl ErrorKind {
     }
 }
 
-/// Everything that can go wrong in a call.
+/// What the web-page guard says when an API key is given without `dangerouslyAllowBrowser`.
+const BROWSER_API_KEY: &str = "It looks like you're running in a browser-like environment. \
+Passing `apiKey` here would expose your secret Skyvern API key to anyone who can open this page. \
+Call the Skyvern API from a server instead, or point `baseUrl` at a proxy that adds the key on the \
+server side and omit `apiKey`. If you understand the risk (for example, a local tool used only by \
+you), set `dangerouslyAllowBrowser: true`.";
+
+/// Everything that can go wrong in a call. Its `Display` is the message a
+/// JavaScript error carries.
 #[non_exhaustive]
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum Error {
     /// An argument or option is invalid; nothing was sent.
+    #[error("{field}: {problem}")]
     InvalidArgument { field: String, problem: String },
     /// An API key was given in a web page without `dangerouslyAllowBrowser`.
+    #[error("{BROWSER_API_KEY}")]
     BrowserApiKey,
     /// The server answered with a non-success status.
+    #[error("{message}")]
     Api {
         status: u16,
         message: String,
@@ -70,35 +81,50 @@ pub enum Error {
         retryable: bool,
     },
     /// The server answered with a success status but a body that is not JSON.
+    #[error("HTTP {status}: the response body is not valid JSON")]
     InvalidResponse { status: u16, body: String },
     /// The server answered with a success status but a body of the wrong shape
     /// (empty, or not the object or list the call returns).
+    #[error("HTTP {status}: {problem}")]
     UnexpectedResponse {
         status: u16,
         problem: String,
         body: String,
     },
     /// One attempt ran longer than its timeout.
+    #[error("The request timed out after {}", seconds(*timeout_ms))]
     AttemptTimeout { timeout_ms: f64 },
     /// A wait (for a session or a run) ran out of time; `last_seen` is the last object seen.
+    #[error("Timed out after {} waiting for {what}", seconds(*timeout_ms))]
     WaitTimeout {
         what: String,
         timeout_ms: f64,
         last_seen: Option<String>,
     },
     /// A browser session ended before it became ready.
+    #[error("Browser session {id} ended with status `{status}` before it was ready")]
     SessionEnded {
         id: String,
         status: String,
         last_seen: String,
     },
     /// No response arrived (DNS, refused connection, reset, CORS in browsers).
+    #[error(
+        "Connection error: no response from the server ({detail}){}",
+        if *in_browser { CORS_HINT } else { "" }
+    )]
     Connection { detail: String, in_browser: bool },
     /// The caller's abort signal fired.
+    #[error("The request was aborted")]
     Aborted,
     /// A caller-supplied callback threw; the JavaScript layer rethrows its exception.
+    #[error("A callback threw")]
     Callback,
 }
+
+/// Added to a connection error in a web page.
+const CORS_HINT: &str = ". In a browser this is often CORS: the server must allow this page's \
+origin, or call Skyvern through your own proxy (set `baseUrl` to it)";
 
 impl Error {
     pub fn invalid(field: &str, problem: impl Into<String>) -> Error {
@@ -153,59 +179,9 @@ impl Error {
         }
     }
 
+    /// The message of the JavaScript error.
     pub fn message(&self) -> String {
-        match self {
-            Error::InvalidArgument { field, problem } => cat(&[field, ": ", problem]),
-            Error::BrowserApiKey => "It looks like you're running in a browser-like environment. \
-Passing `apiKey` here would expose your secret Skyvern API key to anyone who can open this page. \
-Call the Skyvern API from a server instead, or point `baseUrl` at a proxy that adds the key on the \
-server side and omit `apiKey`. If you understand the risk (for example, a local tool used only by \
-you), set `dangerouslyAllowBrowser: true`."
-                .to_string(),
-            Error::Api { message, .. } => message.clone(),
-            Error::InvalidResponse { status, .. } => cat(&[
-                "HTTP ",
-                &int(i64::from(*status)),
-                ": the response body is not valid JSON",
-            ]),
-            Error::UnexpectedResponse {
-                status, problem, ..
-            } => cat(&["HTTP ", &int(i64::from(*status)), ": ", problem]),
-            Error::AttemptTimeout { timeout_ms } => {
-                cat(&["The request timed out after ", &seconds(*timeout_ms)])
-            }
-            Error::WaitTimeout {
-                what, timeout_ms, ..
-            } => cat(&[
-                "Timed out after ",
-                &seconds(*timeout_ms),
-                " waiting for ",
-                what,
-            ]),
-            Error::SessionEnded { id, status, .. } => cat(&[
-                "Browser session ",
-                id,
-                " ended with status `",
-                status,
-                "` before it was ready",
-            ]),
-            Error::Connection { detail, in_browser } => {
-                let mut m = cat(&[
-                    "Connection error: no response from the server (",
-                    detail,
-                    ")",
-                ]);
-                if *in_browser {
-                    m.push_str(
-                        ". In a browser this is often CORS: the server must allow this page's \
-origin, or call Skyvern through your own proxy (set `baseUrl` to it)",
-                    );
-                }
-                m
-            }
-            Error::Aborted => "The request was aborted".to_string(),
-            Error::Callback => "A callback threw".to_string(),
-        }
+        self.to_string()
     }
 }
 

@@ -17,8 +17,8 @@ const KEY_WARNING =
   "mountLiveView: an apiKey in a web page can be read by anyone who can run script there. " +
   "Point streamBaseUrl at a proxy that adds the key on the server, or set dangerouslyAllowBrowser: true.";
 
-/** One mounted live view: its screen, its two sockets and its end states. */
-class LiveView {
+/** One mounted live view (what `mountLiveView` returns drives it): its screen, its two sockets and its end states. */
+class LiveViewController {
   constructor(element, info, opts, core) {
     this.info = info;
     this.id = info.browser_session_id;
@@ -210,7 +210,7 @@ export function makeLiveView(core) {
     if (typeof id !== "string" || !id) {
       throw new TypeError("mountLiveView: session must be a browser session or its id");
     }
-    const view = new LiveView(element, info, opts, core);
+    const view = new LiveViewController(element, info, opts, core);
     view.start();
     return {
       destroy: () => view.destroy(),

@@ -47,11 +47,3 @@ export async function untilAbort(value, signal) {
     signal.removeEventListener("abort", stop);
   }
 }
-
-// ============================================================================
-// Live view
-// ============================================================================
-
-// The live view is src/js/live-view/ (mount.js holds `mountLiveView`). Its
-// message and socket-URL helpers are also offered here.
-export { readMessage, socketUrl } from "./live-view/stream.js";

@@ -1,6 +1,6 @@
 //! The edge proxy's decisions, kept pure: options, the route allowlist, path
 //! rules, CORS, body limits, header rules and live-view tickets. The
-//! JavaScript adapter (`js/proxy.rs`, `js/host.js`) turns a `Request` into an
+//! JavaScript adapter (`js/proxy.rs`, `js/proxy-handler.js`) turns a `Request` into an
 //! [`Incoming`], asks [`ProxyConfig::decide`], and does what the [`Decision`] says.
 
 pub mod headers;

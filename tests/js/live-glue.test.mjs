@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 // unbundled glue (written by `cargo xtask build` next to the bundle's inputs), over the same .wasm.
 import { initSync, liveClassify, liveRetry, liveFit, liveToViewport, liveKey } from '../../target/pkg-gen/skyvern_wasm.js';
 initSync({ module: readFileSync(new URL('../../pkg/skyvern_wasm_bg.wasm', import.meta.url)) });
-import { readMessage, socketUrl } from '../../src/js/host.js';
+import { readMessage, socketUrl } from '../../src/js/live-view/stream.js';
 
 const core = { classify: liveClassify, retry: liveRetry, fit: liveFit, toViewport: liveToViewport, key: liveKey };
 const IGNORE = 0, DRAW = 1, STATUS = 2, ENDED = 3, AUTH = 4;

@@ -91,7 +91,7 @@ function writeBetweenMarkers(file, text) {
 if (process.env.SKYVERN_WASM_PKG || ONLY) {
   log("SKYVERN_WASM_PKG or BENCH_ONLY is set: README.md and docs/performance.md not written");
 } else {
-  writeBetweenMarkers("README.md", `${header} Details and method: [docs/performance.md](docs/performance.md).\n\n${summary}\n`);
+  writeBetweenMarkers("README.md", `${header}\n\n${summary}\n`);
   writeBetweenMarkers("docs/performance.md", report);
 }
 

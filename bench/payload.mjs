@@ -38,12 +38,7 @@ export function pagePayload(pkg) {
   return entryPayload(pkg, "web.js", "browser");
 }
 
-/**
- * What a server loads through `skyvern-wasm/server`: reported, not budgeted. Null (printed
- * "n/a") until the package has a `server*` entry. When it exists, point this at the file the
- * package's `exports["./server"]` names for the runtime being reported.
- */
+/** What a server loads through `skyvern-wasm/server` (its default entry, `server-web.js`): reported, not budgeted. */
 export function serverEntryPayload(pkg) {
-  const entry = readdirSync(pkg).find((name) => /^server.*\.m?js$/.test(name));
-  return entry ? entryPayload(pkg, entry, "neutral") : Promise.resolve(null);
+  return entryPayload(pkg, "server-web.js", "neutral");
 }

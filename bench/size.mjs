@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PKG, ROOT, TARGET, WASM_OPT_FEATURES, addSizes, bars, fmtSizes, kb, log, shippedFiles, sizes, table } from "./lib.mjs";
 import { pagePayload, serverEntryPayload } from "./payload.mjs";
-import { namedTopTable } from "./twiggy.mjs";
+import { crateTable, namedTopTable } from "./twiggy.mjs";
 
 export const PAGE_BAR_BYTES = 100_000; // gzip -9, what a web page loads
 export const PAGE_GOAL_BYTES = 60_000;
@@ -66,43 +66,44 @@ export async function sizeSection() {
   let md = "### Package size\n\nSizes of the files `npm pack` ships, each compressed on its own (raw / gzip -9 / brotli q11); one measurement, sizes are deterministic.\n\n";
   md += table(["what", "raw / gzip / brotli", "bar", ""], rows);
   md += `\n\n${namedTopTable(join(PKG, "skyvern_wasm_bg.wasm"))}`;
+  const crates = crateTable(join(PKG, "skyvern_wasm_bg.wasm"));
+  if (crates) md += `\n\n${crates}`;
   if (!process.env.SKYVERN_WASM_PKG) md += partsTable();
   return { md, summary: payload.summary, wasmFiles: shipped.filter((f) => f.endsWith(".wasm")).map((f) => join(PKG, f)) };
 }
 
 /**
- * What each part of the `.wasm` costs: the crate rebuilt without its optional
- * parts (cargo features `proxy` and `live-view`, both in the shipped build),
- * through the same wasm-bindgen and wasm-opt steps, into its own target dir.
+ * What each part costs: the crate rebuilt with one cargo feature at a time (`client`,
+ * `live-view` = the page's `.wasm`, `proxy` = the server entry's), through the same
+ * wasm-bindgen and wasm-opt steps, into its own target dir.
  */
 function partsTable() {
   const wasmOpt = join(ROOT, "node_modules", ".bin", "wasm-opt");
   const targetDir = join(TARGET, "bench-parts");
   const tmp = mkdtempSync(join(tmpdir(), "skyvern-wasm-parts-"));
-  const build = (features) => {
-    log(`size: the .wasm with features [${features.join(", ")}]`);
-    const args = ["build", "--release", "--quiet", "--target", "wasm32-unknown-unknown", "-p", "skyvern-wasm", "--target-dir", targetDir, "--no-default-features"];
-    if (features.length) args.push("--features", features.join(","));
+  const build = (feature) => {
+    log(`size: the .wasm with the feature ${feature}`);
+    const args = ["build", "--release", "--quiet", "--target", "wasm32-unknown-unknown", "-p", "skyvern-wasm", "--target-dir", targetDir, "--no-default-features", "--features", feature];
     execFileSync("cargo", args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
-    const out = join(tmp, features.join("-") || "client");
+    const out = join(tmp, feature);
     execFileSync("wasm-bindgen", ["--target", "web", "--out-dir", out, "--out-name", "skyvern_wasm", join(targetDir, "wasm32-unknown-unknown", "release", "skyvern_wasm.wasm")], { stdio: "ignore" });
     execFileSync(wasmOpt, ["-Oz", ...WASM_OPT_FEATURES, "--strip-debug", "--strip-producers", "--strip-target-features", join(out, "skyvern_wasm_bg.wasm"), "-o", join(out, "opt.wasm")], { stdio: "ignore" });
     return { wasm: sizes(readFileSync(join(out, "opt.wasm"))), glue: sizes(readFileSync(join(out, "skyvern_wasm.js"))) };
   };
   try {
-    const client = build([]);
-    const withLive = build(["live-view"]);
-    const full = build(["proxy", "live-view"]);
-    const shipped = sizes(readFileSync(join(PKG, "skyvern_wasm_bg.wasm")));
+    const client = build("client");
+    const page = build("live-view");
+    const server = build("proxy");
+    const shipped = (name) => sizes(readFileSync(join(PKG, name))).gzip.toLocaleString("en");
     const diff = (a, b) => ({ raw: a.raw - b.raw, gzip: a.gzip - b.gzip, brotli: a.brotli - b.brotli });
     const rows = [
       ["the client alone (sessions, runs, profiles, errors, retries, waiting)", fmtSizes(client.wasm), fmtSizes(client.glue)],
-      ["+ the live view's policy (`live-view`)", fmtSizes(diff(withLive.wasm, client.wasm)), fmtSizes(diff(withLive.glue, client.glue))],
-      ["+ the proxy (`proxy`)", fmtSizes(diff(full.wasm, withLive.wasm)), fmtSizes(diff(full.glue, withLive.glue))],
+      ["+ the live view's policy (`live-view`)", fmtSizes(diff(page.wasm, client.wasm)), fmtSizes(diff(page.glue, client.glue))],
       // Builds in another target dir order functions differently: a few hundred bytes apart.
-      [`= all of it (the shipped .wasm: ${shipped.raw.toLocaleString("en")} B raw, ${shipped.gzip.toLocaleString("en")} B gzip)`, fmtSizes(full.wasm), fmtSizes(full.glue)],
+      [`= the page's .wasm (shipped: ${shipped("skyvern_wasm_bg.wasm")} B gzip)`, fmtSizes(page.wasm), fmtSizes(page.glue)],
+      [`the server entry's .wasm, the proxy alone (\`proxy\`; shipped: ${shipped("skyvern_server_bg.wasm")} B gzip)`, fmtSizes(server.wasm), fmtSizes(server.glue)],
     ];
-    return `\n\nWhat each part of the \`.wasm\` costs: the crate rebuilt without its optional parts (cargo features), each build through the same wasm-bindgen and wasm-opt steps. The glue column is wasm-bindgen's generated JS for that build, before bundling; the hand-written JS (errors, transports, the live view's element, the proxy's request adapter) ships in one bundle whatever the build.\n\n${table(["part", ".wasm raw / gzip / brotli", "generated glue raw / gzip / brotli"], rows)}`;
+    return `\n\nWhat each part costs: the crate rebuilt with one cargo feature at a time, each build through the same wasm-bindgen and wasm-opt steps. The glue column is wasm-bindgen's generated JS for that build, before bundling.\n\n${table(["part", ".wasm raw / gzip / brotli", "generated glue raw / gzip / brotli"], rows)}`;
   } catch (e) {
     return `\n\nThe per-part sizes could not be measured: ${String(e.message).split("\n")[0]}`;
   } finally {

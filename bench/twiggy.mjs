@@ -21,31 +21,9 @@ export function twiggyTopText(file, n = 15) {
   return execFileSync("twiggy", ["top", "-n", String(n), file], { encoding: "utf8" }).trimEnd();
 }
 
-function parseCsvLine(line) {
-  const out = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") { out.push(cur); cur = ""; }
-    else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
 const top = (file, n = 40) =>
-  execFileSync("twiggy", ["top", "-n", String(n), "-f", "csv", file], { encoding: "utf8" })
-    .trim()
-    .split("\n")
-    .slice(1)
-    .map(parseCsvLine)
-    .map(([name, bytes, share]) => ({ name, bytes: Number(bytes), share: Number(share) }))
+  JSON.parse(execFileSync("twiggy", ["top", "-n", String(n), "-f", "json", file], { encoding: "utf8", maxBuffer: 64 << 20 }))
+    .map((i) => ({ name: i.name, bytes: i.shallow_size, share: i.shallow_size_percent }))
     .filter((i) => i.name && !i.name.startsWith("Σ"));
 const isMeta = (i) => /^custom section|subsection$/.test(i.name);
 
@@ -54,7 +32,7 @@ const isMeta = (i) => /^custom section|subsection$/.test(i.name);
  * (wasm-bindgen, then wasm-opt -Oz -g) and use it if its code is the shipped size
  * (within 3 %), i.e. it is the same build. Returns { items, note }.
  */
-function namedItems(shippedWasm) {
+function namedItems(shippedWasm, n = 60) {
   let note = "the shipped .wasm (it has no function names)";
   const release = join(TARGET, "wasm32-unknown-unknown", "release", "skyvern_wasm.wasm");
   const wasmOpt = join(ROOT, "node_modules", ".bin", "wasm-opt");
@@ -64,7 +42,7 @@ function namedItems(shippedWasm) {
     execFileSync("wasm-bindgen", ["--target", "web", "--out-dir", tmp, "--out-name", "skyvern_wasm", release], { stdio: "ignore" });
     const named = join(tmp, "named.wasm");
     execFileSync(wasmOpt, ["-Oz", "-g", ...WASM_OPT_FEATURES, join(tmp, "skyvern_wasm_bg.wasm"), "-o", named], { stdio: "ignore" });
-    const items = top(named, 60);
+    const items = top(named, n);
     const meta = items.filter(isMeta).reduce((n, i) => n + i.bytes, 0);
     const codeSize = statSync(named).size - meta;
     const shippedSize = statSync(shippedWasm).size;
@@ -81,6 +59,31 @@ function namedItems(shippedWasm) {
     rmSync(tmp, { recursive: true, force: true });
   }
   return { items: top(shippedWasm), note };
+}
+
+/** The crate an item's name starts with (`gloo_net::…` → gloo_net), or what kind of item it is. */
+function crateOf(name) {
+  const path = name.replace(/^<+/, "").replace(/^&(mut )?/, "");
+  const m = /^([a-z_][a-z0-9_]*)(\[[0-9a-f]+\])?::/.exec(path);
+  if (m) return ["core", "alloc", "std"].includes(m[1]) ? "core, alloc, std" : m[1];
+  if (/^data segment/.test(name)) return "data (strings, tables)";
+  if (/shim|^__wbg|^__wbindgen|externref|multivalue/.test(name)) return "wasm-bindgen exports and imports";
+  return "other (unnamed code, tables)";
+}
+
+/**
+ * Markdown: what each crate's code weighs in the page's `.wasm` (its items' shallow
+ * bytes in the release module rebuilt with names kept), largest first.
+ */
+export function crateTable(shippedWasm) {
+  if (!haveTwiggy()) return "";
+  const { items, note } = namedItems(shippedWasm, 100000);
+  if (!note.startsWith("the release module")) return "";
+  const byCrate = new Map();
+  for (const i of items) byCrate.set(crateOf(i.name), (byCrate.get(crateOf(i.name)) ?? 0) + i.bytes);
+  const total = [...byCrate.values()].reduce((a, b) => a + b, 0);
+  const rows = [...byCrate].sort((a, b) => b[1] - a[1]).map(([c, b]) => [c, b.toLocaleString("en"), `${((100 * b) / total).toFixed(1)} %`]);
+  return `What each crate's code weighs in the page's \`.wasm\` (raw bytes of its items in ${note}):\n\n${table(["crate", "bytes", "share"], rows)}`;
 }
 
 /** Markdown: the 15 largest items of the shipped `.wasm`, with names where they can be had. */

@@ -23,9 +23,10 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
 }
 
 /// The package's two `.wasm` files, built from this crate with different features:
-/// what a web page loads (the client and the live view), and the server entry's
-/// (`skyvern-wasm/server`: the edge proxy).
-const MODULES: [(&str, &str); 2] = [("skyvern_wasm", "live-view"), ("skyvern_server", "proxy")];
+/// the server entry's (`skyvern-wasm/server`: the edge proxy), and what a web page
+/// loads (the client and the live view). The page's is built last, so the release
+/// artifact the bench names with twiggy is the page's.
+const MODULES: [(&str, &str); 2] = [("skyvern_server", "proxy"), ("skyvern_wasm", "live-view")];
 
 /// Builds the npm package into `pkg/` (`dev`: debug build, no minifying, no wasm-opt).
 pub fn build_package(dev: bool) -> Result<(), String> {

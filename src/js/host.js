@@ -8,6 +8,20 @@
 // Transport: how a failed attempt is described (src/transport/fetch.rs sends)
 // ============================================================================
 
+/**
+ * Aborts `controller` after `ms`, or as soon as `caller` (an AbortSignal, or
+ * undefined) aborts. Returns the function that cancels both.
+ */
+export function abortAfter(controller, ms, caller) {
+  const abort = () => controller.abort();
+  const timer = setTimeout(abort, ms);
+  if (caller) caller.addEventListener("abort", abort);
+  return () => {
+    clearTimeout(timer);
+    if (caller) caller.removeEventListener("abort", abort);
+  };
+}
+
 /** What went wrong, as one line: `TypeError: fetch failed (ECONNREFUSED)`. */
 export function describe(e) {
   if (!(e instanceof Error)) return typeof e == "string" ? e : "the request failed";

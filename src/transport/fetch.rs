@@ -4,11 +4,11 @@
 //!
 //! The caller's `AbortSignal` is never handed to `fetch`: its `reason` may be any
 //! value, and `fetch` would reject with it. Each attempt has an `AbortController`
-//! of its own, aborted when the caller's signal fires or the attempt's time is up.
+//! of its own, aborted when the caller's signal fires or the attempt's time is up
+//! (a timer in `host.js`: no promise to race, one `fetch` and one body read to await).
 
 use std::cell::RefCell;
 
-use futures_util::future::{select, Either};
 use gloo_net::http::{Method as FetchMethod, RequestBuilder};
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -25,6 +25,10 @@ extern "C" {
     fn sleep_js(ms: f64, signal: &JsValue) -> Promise;
     /// What went wrong, as one line: `TypeError: fetch failed (ECONNREFUSED)`.
     fn describe(error: &JsValue) -> String;
+    /// Aborts `controller` after `ms`, or as soon as `caller` aborts; returns the
+    /// function that cancels both.
+    #[wasm_bindgen(js_name = abortAfter)]
+    fn abort_after(controller: &AbortController, ms: f64, caller: &JsValue) -> Function;
     /// The same function, handed to a runtime transport.
     #[wasm_bindgen(thread_local_v2, js_name = describe)]
     static DESCRIBE: JsValue;
@@ -73,22 +77,16 @@ async fn send_fetch(
     caller: Option<&AbortSignal>,
 ) -> Result<HttpResponse, SendError> {
     let own = AbortController::new().map_err(|e| SendError::Network(describe(&e)))?;
-    let attempt = fetch_once(request, own.signal());
-    let deadline = sleep(ms, caller);
-    let outcome = select(Box::pin(attempt), Box::pin(deadline)).await;
-    let caller_aborted = caller.is_some_and(AbortSignal::aborted);
+    let caller_value = caller.map_or(JsValue::UNDEFINED, JsValue::from);
+    let stop_timer = abort_after(&own, ms, &caller_value);
+    let outcome = fetch_once(request, own.signal()).await;
+    // Stopping a timer that has fired, or a listener that has run, does nothing.
+    let _ = stop_timer.call0(&JsValue::UNDEFINED);
     match outcome {
-        Either::Left((Ok(response), _)) => Ok(response),
-        Either::Left((Err(_), _)) if caller_aborted => Err(SendError::Aborted),
-        Either::Left((Err(e), _)) => Err(SendError::Network(describe_gloo(e))),
-        Either::Right(_) => {
-            own.abort();
-            Err(if caller_aborted {
-                SendError::Aborted
-            } else {
-                SendError::Timeout
-            })
-        }
+        Ok(response) => Ok(response),
+        Err(_) if caller.is_some_and(AbortSignal::aborted) => Err(SendError::Aborted),
+        Err(_) if own.signal().aborted() => Err(SendError::Timeout),
+        Err(e) => Err(SendError::Network(describe_gloo(e))),
     }
 }
 

@@ -1,6 +1,5 @@
 //! Frames drawn from the emulator's own state for sessions without a real
-//! browser: a small indexed-colour PNG (hand-written encoder, fixed-Huffman
-//! deflate with run and row-above matches) showing the session's status, the
+//! browser: a small indexed-colour PNG showing the session's status, the
 //! browser's URL and the current run's steps.
 
 /// Width and height of a drawn frame; also the viewport it reports.
@@ -237,7 +236,7 @@ fn wrap(s: &str, width: usize, lines: usize) -> Vec<String> {
 }
 
 /// Draws the model as a PNG.
-pub fn render(m: &Model) -> Vec<u8> {
+pub fn render(m: &Model) -> Result<Vec<u8>, png::EncodingError> {
     let mut c = Canvas::new();
     let head = match m.status.as_str() {
         "running" => BLUE,
@@ -339,175 +338,21 @@ pub fn render(m: &Model) -> Vec<u8> {
     encode_png(&c.px, WIDTH, HEIGHT)
 }
 
-fn crc32(parts: &[&[u8]]) -> u32 {
-    let mut table = [0u32; 256];
-    for (i, t) in table.iter_mut().enumerate() {
-        let mut c = i as u32;
-        for _ in 0..8 {
-            c = if c & 1 != 0 {
-                0xedb8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-        }
-        *t = c;
-    }
-    let mut crc = 0xffff_ffffu32;
-    for p in parts {
-        for b in *p {
-            crc = table[((crc ^ u32::from(*b)) & 0xff) as usize] ^ (crc >> 8);
-        }
-    }
-    crc ^ 0xffff_ffff
-}
-
-fn adler32(data: &[u8]) -> u32 {
-    let (mut a, mut b) = (1u32, 0u32);
-    for chunk in data.chunks(5552) {
-        for x in chunk {
-            a += u32::from(*x);
-            b += a;
-        }
-        a %= 65521;
-        b %= 65521;
-    }
-    (b << 16) | a
-}
-
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    out.extend_from_slice(&crc32(&[kind, data]).to_be_bytes());
-}
-
 /// An 8-bit indexed PNG of `px` (palette indexes, row-major).
-pub fn encode_png(px: &[u8], w: usize, h: usize) -> Vec<u8> {
-    let mut raw = Vec::with_capacity((w + 1) * h);
-    for row in px.chunks(w).take(h) {
-        raw.push(0);
-        raw.extend_from_slice(row);
-    }
-    let mut z = vec![0x78, 0x01];
-    z.extend(deflate_fixed(&raw, w + 1));
-    z.extend_from_slice(&adler32(&raw).to_be_bytes());
-
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&(w as u32).to_be_bytes());
-    ihdr.extend_from_slice(&(h as u32).to_be_bytes());
-    ihdr.extend_from_slice(&[8, 3, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    let plte: Vec<u8> = PALETTE.iter().flatten().copied().collect();
-    chunk(&mut out, b"PLTE", &plte);
-    chunk(&mut out, b"IDAT", &z);
-    chunk(&mut out, b"IEND", &[]);
-    out
-}
-
-struct Bits {
-    out: Vec<u8>,
-    acc: u64,
-    n: u32,
-}
-
-impl Bits {
-    /// Appends the low `n` bits of `v`, least significant first.
-    fn put(&mut self, v: u32, n: u32) {
-        self.acc |= u64::from(v) << self.n;
-        self.n += n;
-        while self.n >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n -= 8;
-        }
-    }
-
-    /// Appends a Huffman code (most significant bit first).
-    fn code(&mut self, code: u32, len: u32) {
-        let mut r = 0;
-        for i in 0..len {
-            r |= ((code >> i) & 1) << (len - 1 - i);
-        }
-        self.put(r, len);
-    }
-
-    fn symbol(&mut self, s: u32) {
-        match s {
-            0..=143 => self.code(0x30 + s, 8),
-            144..=255 => self.code(0x190 + s - 144, 9),
-            256..=279 => self.code(s - 256, 7),
-            _ => self.code(0xc0 + s - 280, 8),
-        }
-    }
-}
-
-const LEN_BASE: [u32; 29] = [
-    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
-    163, 195, 227, 258,
-];
-const LEN_EXTRA: [u32; 29] = [
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
-];
-const DIST_BASE: [u32; 30] = [
-    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
-    2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
-];
-const DIST_EXTRA: [u32; 30] = [
-    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
-    13,
-];
-
-/// One fixed-Huffman deflate block. Matches are searched only at distance 1
-/// (runs) and at distance `stride` (the row above), which is what flat
-/// drawings need.
-fn deflate_fixed(data: &[u8], stride: usize) -> Vec<u8> {
-    let mut b = Bits {
-        out: Vec::with_capacity(data.len() / 20 + 64),
-        acc: 0,
-        n: 0,
-    };
-    b.put(1, 1); // final block
-    b.put(1, 2); // fixed Huffman
-    let match_len = |i: usize, d: usize| -> usize {
-        if d == 0 || d > i || d > 32768 {
-            return 0;
-        }
-        let max = (data.len() - i).min(258);
-        let mut l = 0;
-        while l < max && data[i + l] == data[i + l - d] {
-            l += 1;
-        }
-        l
-    };
-    let mut i = 0;
-    while i < data.len() {
-        let (l1, l2) = (match_len(i, 1), match_len(i, stride));
-        let (len, dist) = if l2 > l1 { (l2, stride) } else { (l1, 1) };
-        if len >= 3 {
-            let li = LEN_BASE
-                .iter()
-                .rposition(|&x| x as usize <= len)
-                .unwrap_or(0);
-            b.symbol(257 + li as u32);
-            b.put(len as u32 - LEN_BASE[li], LEN_EXTRA[li]);
-            let di = DIST_BASE
-                .iter()
-                .rposition(|&x| x as usize <= dist)
-                .unwrap_or(0);
-            b.code(di as u32, 5);
-            b.put(dist as u32 - DIST_BASE[di], DIST_EXTRA[di]);
-            i += len;
-        } else {
-            b.symbol(u32::from(data[i]));
-            i += 1;
-        }
-    }
-    b.symbol(256);
-    if b.n > 0 {
-        b.out.push(b.acc as u8);
-    }
-    b.out
+pub fn encode_png(px: &[u8], w: usize, h: usize) -> Result<Vec<u8>, png::EncodingError> {
+    let too_large = || png::EncodingError::LimitsExceeded;
+    let width = u32::try_from(w).map_err(|_| too_large())?;
+    let height = u32::try_from(h).map_err(|_| too_large())?;
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Indexed);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_palette(PALETTE.concat());
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(px)?;
+    writer.finish()?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -534,7 +379,7 @@ mod tests {
 
     #[test]
     fn png_decodes_to_the_drawn_pixels() {
-        let png = render(&sample());
+        let png = render(&sample()).unwrap_or_default();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         assert!(png.len() < 120_000, "{} bytes", png.len());
         // IHDR
@@ -543,7 +388,7 @@ mod tests {
             u32::from_be_bytes([png[16], png[17], png[18], png[19]]),
             1280
         );
-        // Find IDAT and inflate it.
+        // Walk the chunks, check each CRC, and inflate the IDAT data.
         let mut at = 8;
         let mut idat = Vec::new();
         while at + 8 <= png.len() {
@@ -556,7 +401,10 @@ mod tests {
                 png[at + 10 + len],
                 png[at + 11 + len],
             ]);
-            assert_eq!(crc, crc32(&[kind, data]));
+            let mut hasher = crc32fast::Hasher::new();
+            hasher.update(kind);
+            hasher.update(data);
+            assert_eq!(crc, hasher.finalize());
             if kind == b"IDAT" {
                 idat.extend_from_slice(data);
             }
@@ -570,14 +418,19 @@ mod tests {
     }
 
     #[test]
-    fn deflate_round_trips() {
-        let data: Vec<u8> = (0..5000u32).map(|i| ((i / 7) % 5) as u8).collect();
-        let mut z = vec![0x78, 0x01];
-        z.extend(deflate_fixed(&data, 100));
-        z.extend_from_slice(&adler32(&data).to_be_bytes());
-        assert_eq!(
-            miniz_oxide::inflate::decompress_to_vec_zlib(&z).unwrap_or_default(),
-            data
-        );
+    fn png_crate_decodes_the_palette_and_pixels() {
+        let png = render(&sample()).unwrap_or_default();
+        let decoder = png::Decoder::new(std::io::Cursor::new(png));
+        let mut reader = match decoder.read_info() {
+            Ok(r) => r,
+            Err(e) => panic!("not a PNG: {e}"),
+        };
+        let palette = reader.info().palette.as_deref().map(<[u8]>::to_vec);
+        assert_eq!(palette, Some(PALETTE.concat()));
+        let mut px = vec![0; reader.output_buffer_size().unwrap_or(0)];
+        let frame = reader.next_frame(&mut px);
+        assert!(frame.is_ok_and(|f| f.width as usize == WIDTH && f.height as usize == HEIGHT));
+        assert_eq!(px[0], BLUE);
+        assert_eq!(px[WIDTH * 700 + 4], BG);
     }
 }

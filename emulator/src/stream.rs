@@ -341,9 +341,10 @@ async fn stream_drawn(app: &App, mut ws: Ws, id: &str) {
                     continue;
                 }
                 let m = model.clone();
-                let png = tokio::task::spawn_blocking(move || frames::render(&m))
-                    .await
-                    .unwrap_or_default();
+                let Ok(Ok(png)) = tokio::task::spawn_blocking(move || frames::render(&m)).await
+                else {
+                    continue;
+                };
                 let f = Frame {
                     data: base64::engine::general_purpose::STANDARD.encode(png),
                     viewport_width: frames::WIDTH as u32,

@@ -2,7 +2,15 @@
 //! attach, screencast frames for viewers, input dispatch, navigation, page
 //! reads for the scripted agent, and clean shutdown (no orphan processes).
 
-use std::collections::HashMap;
+mod cdp;
+mod page;
+mod pool;
+mod process;
+
+pub use page::Viewer;
+pub use pool::Pool;
+pub use process::{default_chromium, kill_all};
+use process::{kill_group, register, unregister, DIR_PREFIX};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,7 +22,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::broadcast;
 
-use crate::cdp::{Cdp, Event};
+use cdp::Cdp;
+use page::{attach_page, layout_viewport, pump_events};
 
 /// One screencast image, as the stream socket sends it.
 #[derive(Clone, Debug)]
@@ -44,56 +53,6 @@ pub struct Browser {
     pid: Option<u32>,
     dir: PathBuf,
     closed: AtomicBool,
-}
-
-/// Every browser process group and profile directory still alive, so that a
-/// signal handler can remove them all synchronously.
-static LIVE: Mutex<Vec<(u32, PathBuf)>> = Mutex::new(Vec::new());
-
-fn register(pid: u32, dir: &Path) {
-    LIVE.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push((pid, dir.to_path_buf()));
-}
-
-fn unregister(pid: u32) {
-    LIVE.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .retain(|(p, _)| *p != pid);
-}
-
-/// Kills the whole process group of a browser.
-fn kill_group(pid: u32) {
-    #[cfg(unix)]
-    {
-        if let Ok(pgid) = i32::try_from(pid) {
-            if pgid > 1 {
-                // SAFETY: kill(2) with a negative pid signals that process
-                // group; the group was created for this browser alone.
-                unsafe {
-                    libc::kill(-pgid, libc::SIGKILL);
-                }
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = pid;
-}
-
-/// Kills every browser at once and removes their profile directories (on
-/// SIGINT/SIGTERM and when the server stops).
-pub fn kill_all() {
-    let live: Vec<(u32, PathBuf)> =
-        std::mem::take(&mut *LIVE.lock().unwrap_or_else(|e| e.into_inner()));
-    for (pid, _) in &live {
-        kill_group(*pid);
-    }
-    if !live.is_empty() {
-        std::thread::sleep(Duration::from_millis(150));
-    }
-    for (_, dir) in &live {
-        let _ = std::fs::remove_dir_all(dir);
-    }
 }
 
 /// The CSS viewport of the window every browser is launched with.
@@ -414,254 +373,4 @@ impl Drop for Browser {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-const DIR_PREFIX: &str = "skyvern-emulator-";
-
-/// Removes profile directories left by emulators that were killed outright
-/// (their browsers die with them, their directories stay).
-fn sweep_stale_profiles() {
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(DIR_PREFIX)) else {
-            continue;
-        };
-        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
-            continue;
-        };
-        if cfg!(target_os = "linux") && !Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
-}
-
-/// A registered viewer; the screencast stops when the last one goes.
-pub struct Viewer {
-    pub rx: broadcast::Receiver<Arc<Frame>>,
-    browser: Arc<Browser>,
-}
-
-impl Drop for Viewer {
-    fn drop(&mut self) {
-        let b = self.browser.clone();
-        if let Ok(h) = tokio::runtime::Handle::try_current() {
-            h.spawn(async move {
-                let mut n = b.viewers.lock().await;
-                *n = n.saturating_sub(1);
-                if *n == 0 && b.is_alive() {
-                    let _ = b.call("Page.stopScreencast", json!({})).await;
-                }
-            });
-        }
-    }
-}
-
-fn layout_viewport(m: &Value) -> Option<(u32, u32)> {
-    let v = m.get("cssLayoutViewport")?;
-    let w = v.get("clientWidth")?.as_f64()?;
-    let h = v.get("clientHeight")?.as_f64()?;
-    if w >= 1.0 && h >= 1.0 {
-        Some((w.round() as u32, h.round() as u32))
-    } else {
-        None
-    }
-}
-
-async fn attach_page(cdp: &Cdp) -> Result<String, String> {
-    let mut target: Option<String> = None;
-    for _ in 0..50 {
-        let t = cdp.call(None, "Target.getTargets", json!({})).await?;
-        target = t
-            .get("targetInfos")
-            .and_then(Value::as_array)
-            .and_then(|a| {
-                a.iter()
-                    .find(|i| i.get("type").and_then(Value::as_str) == Some("page"))
-            })
-            .and_then(|i| i.get("targetId"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        if target.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let target = match target {
-        Some(t) => t,
-        None => cdp
-            .call(None, "Target.createTarget", json!({"url": "about:blank"}))
-            .await?
-            .get("targetId")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or("no page target")?,
-    };
-    let r = cdp
-        .call(
-            None,
-            "Target.attachToTarget",
-            json!({"targetId": target, "flatten": true}),
-        )
-        .await?;
-    let session = r
-        .get("sessionId")
-        .and_then(Value::as_str)
-        .ok_or("no CDP session for the page")?
-        .to_string();
-    cdp.call(Some(&session), "Page.enable", json!({})).await?;
-    // A fixed CSS viewport, whatever room the headless window leaves.
-    cdp.call(
-        Some(&session),
-        "Emulation.setDeviceMetricsOverride",
-        json!({"width": WINDOW.0, "height": WINDOW.1, "deviceScaleFactor": 1, "mobile": false}),
-    )
-    .await?;
-    Ok(session)
-}
-
-/// Forwards screencast frames to viewers (acking each at once) and follows
-/// the page's URL.
-async fn pump_events(
-    b: std::sync::Weak<Browser>,
-    mut events: tokio::sync::mpsc::UnboundedReceiver<Event>,
-) {
-    while let Some(ev) = events.recv().await {
-        let Some(b) = b.upgrade() else { return };
-        if ev.session.as_deref() != Some(b.page.as_str()) {
-            continue;
-        }
-        match ev.method.as_str() {
-            "Page.screencastFrame" => {
-                if let Some(sid) = ev.params.get("sessionId").and_then(Value::as_i64) {
-                    b.cdp.fire(
-                        Some(&b.page),
-                        "Page.screencastFrameAck",
-                        json!({"sessionId": sid}),
-                    );
-                }
-                let meta = ev.params.get("metadata");
-                let dim = |k: &str| {
-                    meta.and_then(|m| m.get(k))
-                        .and_then(Value::as_f64)
-                        .filter(|v| *v >= 1.0)
-                        .map(|v| v.round() as u32)
-                };
-                let Some(data) = ev.params.get("data").and_then(Value::as_str) else {
-                    continue;
-                };
-                let frame = {
-                    let mut s = b.shared();
-                    if let (Some(w), Some(h)) = (dim("deviceWidth"), dim("deviceHeight")) {
-                        s.viewport = (w, h);
-                    }
-                    Frame {
-                        data: data.to_string(),
-                        viewport_width: s.viewport.0,
-                        viewport_height: s.viewport.1,
-                        url: s.url.clone(),
-                    }
-                };
-                let _ = b.frames.send(Arc::new(frame));
-            }
-            "Page.frameNavigated" => {
-                let f = ev.params.get("frame");
-                let main = f.is_some_and(|f| f.get("parentId").is_none());
-                if let (true, Some(u)) =
-                    (main, f.and_then(|f| f.get("url")).and_then(Value::as_str))
-                {
-                    b.shared().url = u.to_string();
-                }
-            }
-            "Page.navigatedWithinDocument" => {
-                if let Some(u) = ev.params.get("url").and_then(Value::as_str) {
-                    b.shared().url = u.to_string();
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// The browsers of all sessions, limited in number.
-pub struct Pool {
-    chromium: Option<PathBuf>,
-    max: usize,
-    inner: Mutex<PoolInner>,
-}
-
-#[derive(Default)]
-struct PoolInner {
-    /// Sessions whose browser is starting.
-    launching: usize,
-    browsers: HashMap<String, Arc<Browser>>,
-}
-
-impl Pool {
-    pub fn new(chromium: Option<PathBuf>, max: usize) -> Pool {
-        if chromium.is_some() {
-            sweep_stale_profiles();
-        }
-        Pool {
-            chromium,
-            max,
-            inner: Mutex::new(PoolInner::default()),
-        }
-    }
-
-    fn inner(&self) -> std::sync::MutexGuard<'_, PoolInner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Reserves a slot for a new browser; `None` when there is no Chromium or
-    /// the limit is reached (the session then uses drawn frames).
-    pub fn reserve(&self) -> Option<PathBuf> {
-        let path = self.chromium.clone()?;
-        let mut g = self.inner();
-        if g.launching + g.browsers.len() >= self.max {
-            return None;
-        }
-        g.launching += 1;
-        Some(path)
-    }
-
-    /// Ends a reservation with the launched browser (or none if it failed).
-    pub fn launched(&self, session: &str, b: Option<Arc<Browser>>) {
-        let mut g = self.inner();
-        g.launching = g.launching.saturating_sub(1);
-        if let Some(b) = b {
-            g.browsers.insert(session.to_string(), b);
-        }
-    }
-
-    pub fn get(&self, session: &str) -> Option<Arc<Browser>> {
-        self.inner().browsers.get(session).cloned()
-    }
-
-    pub fn sessions(&self) -> Vec<String> {
-        self.inner().browsers.keys().cloned().collect()
-    }
-
-    /// Removes a session's browser and shuts it down.
-    pub async fn close(&self, session: &str) {
-        let b = self.inner().browsers.remove(session);
-        if let Some(b) = b {
-            b.close().await;
-        }
-    }
-
-    pub async fn close_all(&self) {
-        let all: Vec<Arc<Browser>> = self.inner().browsers.drain().map(|(_, b)| b).collect();
-        for b in all {
-            b.close().await;
-        }
-    }
-}
-
-/// `/usr/bin/chromium` when it exists.
-pub fn default_chromium() -> Option<PathBuf> {
-    let p = PathBuf::from("/usr/bin/chromium");
-    p.exists().then_some(p)
 }

@@ -6,7 +6,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
 
-use super::stream::{
+use super::socket::{
     close_with, gone, interval, phase, send_text, wait_running, Phase, Ws, CHECK_EVERY, PING_EVERY,
 };
 use crate::app::http::query_param;

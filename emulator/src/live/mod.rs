@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 mod font;
 pub mod frames;
 mod input;
+mod socket;
 pub mod stream;
 use crate::app::store::{is_terminal, Run, Store};
 use crate::app::{App, Req, Resp};

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::validate::{self, Body, Errors};
 use super::{object_or_resp, render, unprocessable};
@@ -21,88 +21,19 @@ pub(super) fn create_session(app: &App, body: Body) -> Resp {
         Ok(o) => o,
         Err(r) => return r,
     };
-    let mut errs = Errors::new();
-    let url = match obj.get("url") {
-        Some(v) => validate::url(&mut errs, "url", v).flatten(),
-        None => None,
+    let SessionRequest {
+        url,
+        timeout,
+        requested,
+        extensions,
+        browser_type,
+        profile_id,
+        generate,
+        browser_settings,
+    } = match read_session_request(&obj) {
+        Ok(r) => r,
+        Err(errs) => return unprocessable(errs),
     };
-    let (timeout, requested) = match obj.get("timeout") {
-        None => (Some(60), None),
-        Some(v) => match validate::int(&mut errs, "timeout", v) {
-            Some(Some(t)) => {
-                validate::ge(&mut errs, "timeout", t, 5, v);
-                (Some(t), Some(t))
-            }
-            Some(None) => (None, None),
-            None => (None, None),
-        },
-    };
-    let extensions = match obj.get("extensions") {
-        None | Some(Value::Null) => Value::Null,
-        Some(Value::Array(items)) => {
-            for (i, item) in items.iter().enumerate() {
-                if !item.as_str().is_some_and(|s| EXTENSIONS.contains(&s)) {
-                    errs.push_loc(
-                        "enum",
-                        json!(["body", "extensions", i]),
-                        "Input should be 'ad-blocker' or 'captcha-solver'",
-                        item,
-                        Some(json!({"expected": "'ad-blocker' or 'captcha-solver'"})),
-                    );
-                }
-            }
-            Value::Array(items.clone())
-        }
-        Some(other) => {
-            errs.push(
-                "list_type",
-                "extensions",
-                "Input should be a valid list",
-                other,
-                None,
-            );
-            Value::Null
-        }
-    };
-    let browser_type = match obj.get("browser_type") {
-        None | Some(Value::Null) => Value::Null,
-        Some(v) => validate::one_of(&mut errs, "browser_type", v, &BROWSER_TYPES)
-            .map(Value::String)
-            .unwrap_or(Value::Null),
-    };
-    let profile_id = match obj.get("browser_profile_id") {
-        None => None,
-        Some(v) => match validate::string(&mut errs, "browser_profile_id", v, true) {
-            Some(Some(s)) if !s.starts_with("bp_") => {
-                errs.push(
-                    "string_pattern_mismatch",
-                    "browser_profile_id",
-                    "String should match pattern '^bp_'",
-                    v,
-                    Some(json!({"pattern": "^bp_"})),
-                );
-                None
-            }
-            other => other.flatten(),
-        },
-    };
-    let generate = match obj.get("generate_browser_profile") {
-        None => false,
-        Some(v) => validate::boolean(&mut errs, "generate_browser_profile", v, false)
-            .flatten()
-            .unwrap_or(false),
-    };
-    let browser_settings = match obj.get("browser_settings") {
-        None => Value::Null,
-        Some(v) => validate::browser_settings(&mut errs, v).unwrap_or(Value::Null),
-    };
-    if let Some(v) = obj.get("needs_live_view") {
-        validate::boolean(&mut errs, "needs_live_view", v, false);
-    }
-    if !errs.is_empty() {
-        return unprocessable(errs);
-    }
-
     let (mut store, now) = app.store();
     if let Some(pid) = &profile_id {
         if !store
@@ -236,31 +167,10 @@ pub(super) fn extend_session(app: &App, id: &str, body: Body) -> Resp {
         Ok(o) => o,
         Err(r) => return r,
     };
-    let mut errs = Errors::new();
-    let add = match obj.get("additional_minutes") {
-        None => {
-            errs.missing("additional_minutes", &Value::Object(obj.clone()));
-            None
-        }
-        Some(v) => match validate::int(&mut errs, "additional_minutes", v) {
-            Some(Some(n)) => validate::ge(&mut errs, "additional_minutes", n, 1, v).then_some(n),
-            Some(None) => {
-                errs.push(
-                    "int_type",
-                    "additional_minutes",
-                    "Input should be a valid integer",
-                    v,
-                    None,
-                );
-                None
-            }
-            None => None,
-        },
+    let add = match additional_minutes(&obj) {
+        Ok(n) => n,
+        Err(r) => return r,
     };
-    if !errs.is_empty() {
-        return unprocessable(errs);
-    }
-    let add = add.unwrap_or(1);
     let timing = app.timing;
     let (mut store, now) = app.store();
     let Some(s) = store.session_mut(id) else {
@@ -312,4 +222,151 @@ pub(super) fn extend_session(app: &App, id: &str, body: Body) -> Resp {
         o.insert("warning".into(), json!(warning));
     }
     Resp::json(status, &out)
+}
+
+/// `additional_minutes` of an extend request: a whole number of at least 1.
+fn additional_minutes(obj: &Map<String, Value>) -> Result<i64, Resp> {
+    let mut errs = Errors::new();
+    let add = match obj.get("additional_minutes") {
+        None => {
+            errs.missing("additional_minutes", &Value::Object(obj.clone()));
+            None
+        }
+        Some(v) => match validate::int(&mut errs, "additional_minutes", v) {
+            Some(Some(n)) => validate::ge(&mut errs, "additional_minutes", n, 1, v).then_some(n),
+            Some(None) => {
+                errs.push(
+                    "int_type",
+                    "additional_minutes",
+                    "Input should be a valid integer",
+                    v,
+                    None,
+                );
+                None
+            }
+            None => None,
+        },
+    };
+    if !errs.is_empty() {
+        return Err(unprocessable(errs));
+    }
+    Ok(add.unwrap_or(1))
+}
+
+/// What a create request asks for, once every field is valid.
+struct SessionRequest {
+    url: Option<String>,
+    timeout: Option<i64>,
+    /// The timeout as sent, for the warning when it is capped.
+    requested: Option<i64>,
+    extensions: Value,
+    browser_type: Value,
+    profile_id: Option<String>,
+    generate: bool,
+    browser_settings: Value,
+}
+
+/// The fields of a create request, or every error pydantic would list.
+fn read_session_request(obj: &Map<String, Value>) -> Result<SessionRequest, Errors> {
+    let mut errs = Errors::new();
+    let url = match obj.get("url") {
+        Some(v) => validate::url(&mut errs, "url", v).flatten(),
+        None => None,
+    };
+    let (timeout, requested) = match obj.get("timeout") {
+        None => (Some(60), None),
+        Some(v) => match validate::int(&mut errs, "timeout", v) {
+            Some(Some(t)) => {
+                validate::ge(&mut errs, "timeout", t, 5, v);
+                (Some(t), Some(t))
+            }
+            Some(None) => (None, None),
+            None => (None, None),
+        },
+    };
+    let extensions = extensions_field(&mut errs, obj.get("extensions"));
+    let browser_type = match obj.get("browser_type") {
+        None | Some(Value::Null) => Value::Null,
+        Some(v) => validate::one_of(&mut errs, "browser_type", v, &BROWSER_TYPES)
+            .map(Value::String)
+            .unwrap_or(Value::Null),
+    };
+    let profile_id = profile_id_field(&mut errs, obj.get("browser_profile_id"));
+    let generate = match obj.get("generate_browser_profile") {
+        None => false,
+        Some(v) => validate::boolean(&mut errs, "generate_browser_profile", v, false)
+            .flatten()
+            .unwrap_or(false),
+    };
+    let browser_settings = match obj.get("browser_settings") {
+        None => Value::Null,
+        Some(v) => validate::browser_settings(&mut errs, v).unwrap_or(Value::Null),
+    };
+    if let Some(v) = obj.get("needs_live_view") {
+        validate::boolean(&mut errs, "needs_live_view", v, false);
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    Ok(SessionRequest {
+        url,
+        timeout,
+        requested,
+        extensions,
+        browser_type,
+        profile_id,
+        generate,
+        browser_settings,
+    })
+}
+
+/// `extensions`: a list of known extension names, or null.
+fn extensions_field(errs: &mut Errors, value: Option<&Value>) -> Value {
+    match value {
+        None | Some(Value::Null) => Value::Null,
+        Some(Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                if !item.as_str().is_some_and(|s| EXTENSIONS.contains(&s)) {
+                    errs.push_loc(
+                        "enum",
+                        json!(["body", "extensions", i]),
+                        "Input should be 'ad-blocker' or 'captcha-solver'",
+                        item,
+                        Some(json!({"expected": "'ad-blocker' or 'captcha-solver'"})),
+                    );
+                }
+            }
+            Value::Array(items.clone())
+        }
+        Some(other) => {
+            errs.push(
+                "list_type",
+                "extensions",
+                "Input should be a valid list",
+                other,
+                None,
+            );
+            Value::Null
+        }
+    }
+}
+
+/// `browser_profile_id`: a string starting with `bp_`, or null.
+fn profile_id_field(errs: &mut Errors, value: Option<&Value>) -> Option<String> {
+    match value {
+        None => None,
+        Some(v) => match validate::string(errs, "browser_profile_id", v, true) {
+            Some(Some(s)) if !s.starts_with("bp_") => {
+                errs.push(
+                    "string_pattern_mismatch",
+                    "browser_profile_id",
+                    "String should match pattern '^bp_'",
+                    v,
+                    Some(json!({"pattern": "^bp_"})),
+                );
+                None
+            }
+            other => other.flatten(),
+        },
+    }
 }

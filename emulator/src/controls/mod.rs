@@ -1,11 +1,10 @@
 //! Test controls under `/_emulator/` (only with `--test-controls`): queued
 //! faults, the request log and reset.
 
-use std::time::Duration;
+mod fault_spec;
 
 use serde_json::{json, Value};
 
-use crate::app::test_controls::Fault;
 use crate::app::{App, Req, Resp};
 
 pub fn handle(app: &App, req: &Req) -> Resp {
@@ -48,98 +47,9 @@ pub fn handle(app: &App, req: &Req) -> Resp {
 }
 
 fn add_fault(app: &App, req: &Req) -> Resp {
-    let bad = |msg: &str| Resp::detail(400, msg);
-    let v: Value = match serde_json::from_slice(&req.body) {
-        Ok(v) => v,
-        Err(e) => return bad(&format!("fault body is not JSON: {e}")),
-    };
-    let Some(o) = v.as_object() else {
-        return bad("fault body must be a JSON object");
-    };
-    const KNOWN: [&str; 10] = [
-        "method",
-        "path",
-        "path_prefix",
-        "times",
-        "status",
-        "headers",
-        "body",
-        "delay_ms",
-        "hang",
-        "reset",
-    ];
-    if let Some(k) = o.keys().find(|k| !KNOWN.contains(&k.as_str())) {
-        return bad(&format!("unknown fault field '{k}'"));
-    }
-    let opt_str = |k: &str| -> Result<Option<String>, String> {
-        match o.get(k) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(format!("'{k}' must be a string")),
-        }
-    };
-    let opt_u64 = |k: &str| -> Result<Option<u64>, String> {
-        match o.get(k) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => v
-                .as_u64()
-                .map(Some)
-                .ok_or_else(|| format!("'{k}' must be a non-negative integer")),
-        }
-    };
-    let opt_bool = |k: &str| -> Result<bool, String> {
-        match o.get(k) {
-            None | Some(Value::Null) => Ok(false),
-            Some(Value::Bool(b)) => Ok(*b),
-            Some(_) => Err(format!("'{k}' must be a boolean")),
-        }
-    };
-    let parsed = (|| -> Result<Fault, String> {
-        let status = match opt_u64("status")? {
-            Some(s) if (100..=599).contains(&s) => Some(s as u16),
-            Some(_) => return Err("'status' must be between 100 and 599".into()),
-            None => None,
-        };
-        let times = opt_u64("times")?.unwrap_or(1);
-        if times == 0 {
-            return Err("'times' must be at least 1".into());
-        }
-        let mut headers = Vec::new();
-        match o.get("headers") {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(h)) => {
-                for (n, v) in h {
-                    let Some(v) = v.as_str() else {
-                        return Err(format!("header '{n}' must be a string"));
-                    };
-                    if hyper::header::HeaderName::from_bytes(n.as_bytes()).is_err()
-                        || hyper::header::HeaderValue::from_str(v).is_err()
-                    {
-                        return Err(format!("header '{n}' is not a valid HTTP header"));
-                    }
-                    headers.push((n.to_ascii_lowercase(), v.to_string()));
-                }
-            }
-            Some(_) => return Err("'headers' must be an object of strings".into()),
-        }
-        let method = opt_str("method")?.map(|m| m.to_ascii_uppercase());
-        Ok(Fault {
-            id: 0,
-            method,
-            path: opt_str("path")?,
-            path_prefix: opt_str("path_prefix")?,
-            remaining: times,
-            status,
-            headers,
-            body: opt_str("body")?.unwrap_or_default(),
-            delay: Duration::from_millis(opt_u64("delay_ms")?.unwrap_or(0)),
-            hang: opt_bool("hang")?,
-            reset: opt_bool("reset")?,
-        })
-    })();
-    let mut fault = match parsed {
+    let mut fault = match fault_spec::read_fault(&req.body) {
         Ok(f) => f,
-        Err(msg) => return bad(&msg),
+        Err(msg) => return Resp::detail(400, &msg),
     };
     let mut c = app.controls();
     c.next_fault_id += 1;

@@ -9,17 +9,16 @@ mod process;
 
 pub use page::Viewer;
 pub use pool::Pool;
+use process::{chromium_command, devtools_address, kill_group, register, unregister, DIR_PREFIX};
 pub use process::{default_chromium, kill_all};
-use process::{kill_group, register, unregister, DIR_PREFIX};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 use tokio::sync::broadcast;
 
 use cdp::Cdp;
@@ -67,42 +66,7 @@ impl Browser {
             crate::util::random_hex(16)
         ));
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create a profile dir: {e}"))?;
-        let mut cmd = Command::new(chromium);
-        cmd.args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--remote-debugging-address=127.0.0.1",
-            "--remote-debugging-port=0",
-            "--window-size=1280,720",
-        ])
-        .arg(format!("--user-data-dir={}", dir.display()))
-        .arg("about:blank")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-        #[cfg(unix)]
-        {
-            cmd.process_group(0);
-        }
-        #[cfg(target_os = "linux")]
-        {
-            // SAFETY: only async-signal-safe calls between fork and exec.
-            unsafe {
-                cmd.pre_exec(|| {
-                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                    Ok(())
-                });
-            }
-        }
+        let mut cmd = chromium_command(chromium, &dir);
         let mut child = match cmd.spawn() {
             Ok(c) => c,
             Err(e) => {
@@ -127,19 +91,9 @@ impl Browser {
             return cleanup(child, "no stderr from the browser".into());
         };
         let mut lines = BufReader::new(stderr).lines();
-        let found = tokio::time::timeout(Duration::from_secs(30), async {
-            while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(i) = line.find("DevTools listening on ") {
-                    return Some(line[i + 22..].trim().to_string());
-                }
-            }
-            None
-        })
-        .await;
-        let address = match found {
-            Ok(Some(a)) if a.starts_with("ws://") => a,
-            Ok(_) => return cleanup(child, "the browser exited before it was ready".into()),
-            Err(_) => return cleanup(child, "the browser did not start within 30 s".into()),
+        let address = match devtools_address(&mut lines).await {
+            Ok(a) => a,
+            Err(why) => return cleanup(child, why),
         };
         // Keep reading stderr so the browser never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });

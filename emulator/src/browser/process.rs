@@ -1,8 +1,12 @@
 //! Chromium processes: every one started is known, so none outlives the emulator.
 
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 use std::sync::Mutex;
 use std::time::Duration;
+
+use tokio::io::{BufReader, Lines};
+use tokio::process::{ChildStderr, Command};
 
 /// Every browser process group and profile directory still alive, so that a
 /// signal handler can remove them all synchronously.
@@ -79,4 +83,66 @@ pub(super) fn sweep_stale_profiles() {
 pub fn default_chromium() -> Option<PathBuf> {
     let p = PathBuf::from("/usr/bin/chromium");
     p.exists().then_some(p)
+}
+
+/// The command that starts a headless Chromium with its own profile in `dir`,
+/// in a process group of its own that is killed with the emulator.
+pub(super) fn chromium_command(chromium: &Path, dir: &Path) -> Command {
+    let mut cmd = Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--remote-debugging-address=127.0.0.1",
+        "--remote-debugging-port=0",
+        "--window-size=1280,720",
+    ])
+    .arg(format!("--user-data-dir={}", dir.display()))
+    .arg("about:blank")
+    .stdin(Stdio::null())
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .kill_on_drop(true);
+    #[cfg(unix)]
+    {
+        cmd.process_group(0);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+    }
+    cmd
+}
+
+/// Reads Chromium's stderr until it prints its DevTools address.
+pub(super) async fn devtools_address(
+    lines: &mut Lines<BufReader<ChildStderr>>,
+) -> Result<String, String> {
+    let found = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(i) = line.find("DevTools listening on ") {
+                return Some(line[i + 22..].trim().to_string());
+            }
+        }
+        None
+    })
+    .await;
+    match found {
+        Ok(Some(a)) if a.starts_with("ws://") => Ok(a),
+        Ok(_) => Err("the browser exited before it was ready".into()),
+        Err(_) => Err("the browser did not start within 30 s".into()),
+    }
 }

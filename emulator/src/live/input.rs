@@ -119,90 +119,18 @@ async fn input(
     }
     match kind.as_str() {
         "mouseEvent" => {
-            let et = v.get("eventType").and_then(Value::as_str)?;
-            if !matches!(et, "mousePressed" | "mouseReleased" | "mouseMoved") {
-                return None;
-            }
-            let x = num(&v, "x")?.clamp(0.0, 10_000.0);
-            let y = num(&v, "y")?.clamp(0.0, 10_000.0);
-            let default_button = if et == "mouseMoved" { "none" } else { "left" };
-            let button = match v.get("button") {
-                None | Some(Value::Null) => default_button,
-                Some(Value::String(b))
-                    if matches!(b.as_str(), "left" | "middle" | "right" | "none") =>
-                {
-                    b.as_str()
-                }
-                _ => return None,
-            };
-            let clicks = int_in(
-                &v,
-                "clickCount",
-                0,
-                3,
-                if et == "mouseMoved" { 0 } else { 1 },
-            )?;
-            let modifiers = int_in(&v, "modifiers", 0, 15, 0)?;
-            let b = browser?;
-            let _ = b
-                .mouse(json!({"type": et, "x": x, "y": y, "button": button, "clickCount": clicks, "modifiers": modifiers}))
-                .await;
+            let p = mouse_params(&v)?;
+            let _ = browser?.mouse(p).await;
         }
         "keyEvent" => {
-            let et = v.get("eventType").and_then(Value::as_str)?;
-            if !matches!(et, "keyDown" | "keyUp" | "rawKeyDown") {
-                return None;
-            }
-            let key = short_str(&v, "key")?;
-            let code = short_str(&v, "code")?;
-            let vk = int_in(&v, "windowsVirtualKeyCode", 0, 254, 0)?;
-            let modifiers = int_in(&v, "modifiers", 0, 15, 0)?;
-            let mut p = json!({"type": et, "key": key, "code": code, "windowsVirtualKeyCode": vk, "nativeVirtualKeyCode": vk, "modifiers": modifiers});
-            if et == "keyDown" {
-                if let Some(t) = v.get("text").and_then(Value::as_str) {
-                    let mut cs = t.chars();
-                    if let (Some(c), None) = (cs.next(), cs.next()) {
-                        if !c.is_control() {
-                            p["text"] = json!(t);
-                            p["unmodifiedText"] = json!(t);
-                        }
-                    }
-                }
-            }
-            let b = browser?;
-            let _ = b.key(p).await;
+            let p = key_params(&v)?;
+            let _ = browser?.key(p).await;
         }
         "wheelEvent" => {
-            let x = num(&v, "x")?.clamp(0.0, 10_000.0);
-            let y = num(&v, "y")?.clamp(0.0, 10_000.0);
-            let dx = num(&v, "deltaX").unwrap_or(0.0).clamp(-10_000.0, 10_000.0);
-            let dy = num(&v, "deltaY").unwrap_or(0.0).clamp(-10_000.0, 10_000.0);
-            let modifiers = int_in(&v, "modifiers", 0, 15, 0)?;
-            let b = browser?;
-            let _ = b
-                .mouse(json!({"type": "mouseWheel", "x": x, "y": y, "deltaX": dx, "deltaY": dy, "modifiers": modifiers}))
-                .await;
+            let p = wheel_params(&v)?;
+            let _ = browser?.mouse(p).await;
         }
-        "navigateEvent" => {
-            let raw = v.get("url").and_then(Value::as_str).unwrap_or("");
-            let Some(url) = normalize_url(raw) else {
-                return Some(json!({"kind": "navigate-error", "reason": "invalid_url"}));
-            };
-            match browser {
-                Some(b) => {
-                    if b.navigate(&url).await.is_err() {
-                        let _ = b.navigate("about:blank").await;
-                        return Some(json!({"kind": "navigate-error", "reason": "failed"}));
-                    }
-                }
-                None => {
-                    let (mut store, now) = app.store();
-                    if let Some(s) = store.session_mut(id) {
-                        s.nav = Some((now, url));
-                    }
-                }
-            }
-        }
+        "navigateEvent" => return navigate(app, id, browser, &v).await,
         "goBackEvent" => {
             let _ = browser?.history(-1).await;
         }
@@ -213,6 +141,96 @@ async fn input(
             let _ = browser?.reload().await;
         }
         _ => {}
+    }
+    None
+}
+
+/// CDP `Input.dispatchMouseEvent` parameters from a `mouseEvent`, if valid.
+fn mouse_params(v: &Value) -> Option<Value> {
+    let et = v.get("eventType").and_then(Value::as_str)?;
+    if !matches!(et, "mousePressed" | "mouseReleased" | "mouseMoved") {
+        return None;
+    }
+    let x = num(v, "x")?.clamp(0.0, 10_000.0);
+    let y = num(v, "y")?.clamp(0.0, 10_000.0);
+    let default_button = if et == "mouseMoved" { "none" } else { "left" };
+    let button = match v.get("button") {
+        None | Some(Value::Null) => default_button,
+        Some(Value::String(b)) if matches!(b.as_str(), "left" | "middle" | "right" | "none") => {
+            b.as_str()
+        }
+        _ => return None,
+    };
+    let clicks = int_in(
+        v,
+        "clickCount",
+        0,
+        3,
+        if et == "mouseMoved" { 0 } else { 1 },
+    )?;
+    let modifiers = int_in(v, "modifiers", 0, 15, 0)?;
+    Some(
+        json!({"type": et, "x": x, "y": y, "button": button, "clickCount": clicks, "modifiers": modifiers}),
+    )
+}
+
+/// CDP `Input.dispatchKeyEvent` parameters from a `keyEvent`, if valid.
+fn key_params(v: &Value) -> Option<Value> {
+    let et = v.get("eventType").and_then(Value::as_str)?;
+    if !matches!(et, "keyDown" | "keyUp" | "rawKeyDown") {
+        return None;
+    }
+    let key = short_str(v, "key")?;
+    let code = short_str(v, "code")?;
+    let vk = int_in(v, "windowsVirtualKeyCode", 0, 254, 0)?;
+    let modifiers = int_in(v, "modifiers", 0, 15, 0)?;
+    let mut p = json!({"type": et, "key": key, "code": code, "windowsVirtualKeyCode": vk, "nativeVirtualKeyCode": vk, "modifiers": modifiers});
+    if et == "keyDown" {
+        if let Some(t) = v.get("text").and_then(Value::as_str) {
+            let mut cs = t.chars();
+            if let (Some(c), None) = (cs.next(), cs.next()) {
+                if !c.is_control() {
+                    p["text"] = json!(t);
+                    p["unmodifiedText"] = json!(t);
+                }
+            }
+        }
+    }
+    Some(p)
+}
+
+/// CDP `mouseWheel` parameters from a `wheelEvent`, if valid.
+fn wheel_params(v: &Value) -> Option<Value> {
+    let x = num(v, "x")?.clamp(0.0, 10_000.0);
+    let y = num(v, "y")?.clamp(0.0, 10_000.0);
+    let dx = num(v, "deltaX").unwrap_or(0.0).clamp(-10_000.0, 10_000.0);
+    let dy = num(v, "deltaY").unwrap_or(0.0).clamp(-10_000.0, 10_000.0);
+    let modifiers = int_in(v, "modifiers", 0, 15, 0)?;
+    Some(
+        json!({"type": "mouseWheel", "x": x, "y": y, "deltaX": dx, "deltaY": dy, "modifiers": modifiers}),
+    )
+}
+
+/// Goes where a `navigateEvent` says: the real browser, or the drawn URL of
+/// a session without one. `Some` is the error message for the viewer.
+async fn navigate(app: &App, id: &str, browser: Option<&Browser>, v: &Value) -> Option<Value> {
+    let raw = v.get("url").and_then(Value::as_str).unwrap_or("");
+    let Some(url) = normalize_url(raw) else {
+        return Some(json!({"kind": "navigate-error", "reason": "invalid_url"}));
+    };
+    match browser {
+        Some(b) => {
+            if b.navigate(&url).await.is_err() {
+                let _ = b.navigate("about:blank").await;
+                return Some(json!({"kind": "navigate-error", "reason": "failed"}));
+            }
+        }
+        None => {
+            let (mut store, now) = app.store();
+            if let Some(s) = store.session_mut(id) {
+                s.nav = Some((now, url));
+            }
+        }
     }
     None
 }

@@ -31,34 +31,12 @@ pub(super) async fn handle(
     } else {
         None
     };
-    let (parts, body) = req.into_parts();
-    let method = parts.method.as_str().to_ascii_uppercase();
-    let path = parts.uri.path().to_string();
-    let query = parts.uri.query().map(str::to_string);
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_ascii_lowercase(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => {
-            let resp = Resp::detail(413, "Request body too large");
+    let req = match read_request(req).await {
+        Ok(req) => req,
+        Err((method, path, resp)) => {
             log_line(&app, &method, &path, &resp.status.to_string(), started);
             return Ok(to_hyper(resp));
         }
-    };
-    let req = Req {
-        method,
-        path,
-        query,
-        headers,
-        body,
     };
 
     if app.cfg.test_controls && is_logged_path(&req.path) {
@@ -72,35 +50,8 @@ pub(super) async fn handle(
     if app.cfg.test_controls && !req.path.starts_with("/_emulator") {
         let action = app.controls().take_fault(&req, preflight);
         if let Some(action) = action {
-            match action {
-                FaultAction::Reset => {
-                    log_line(&app, &req.method, &req.path, "reset", started);
-                    reset.store(true, Ordering::SeqCst);
-                    return Err(Reset);
-                }
-                FaultAction::Hang => {
-                    tokio::time::sleep(HANG_CAP).await;
-                    log_line(&app, &req.method, &req.path, "hang", started);
-                    reset.store(true, Ordering::SeqCst);
-                    return Err(Reset);
-                }
-                FaultAction::Delay(d) => tokio::time::sleep(d).await,
-                FaultAction::Respond(d, mut resp) => {
-                    tokio::time::sleep(d).await;
-                    if req.header("origin").is_some()
-                        && !resp.has_header("access-control-allow-origin")
-                    {
-                        resp = resp.header("access-control-allow-origin", "*");
-                    }
-                    log_line(
-                        &app,
-                        &req.method,
-                        &req.path,
-                        &resp.status.to_string(),
-                        started,
-                    );
-                    return Ok(to_hyper(resp));
-                }
+            if let Some(done) = apply_fault(&app, &req, action, &reset, started).await {
+                return done;
             }
         }
     }
@@ -139,6 +90,80 @@ pub(super) async fn handle(
         started,
     );
     Ok(to_hyper(resp))
+}
+
+/// The request with its body read (at most `MAX_BODY`), or the 413 that
+/// answers a larger one, with its method and path for the log.
+async fn read_request(req: hyper::Request<Incoming>) -> Result<Req, (String, String, Resp)> {
+    let (parts, body) = req.into_parts();
+    let method = parts.method.as_str().to_ascii_uppercase();
+    let path = parts.uri.path().to_string();
+    let query = parts.uri.query().map(str::to_string);
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => {
+            let resp = Resp::detail(413, "Request body too large");
+            return Err((method, path, resp));
+        }
+    };
+    Ok(Req {
+        method,
+        path,
+        query,
+        headers,
+        body,
+    })
+}
+
+/// Carries out a queued fault: `None` when the request then goes on as usual.
+async fn apply_fault(
+    app: &App,
+    req: &Req,
+    action: FaultAction,
+    reset: &AtomicBool,
+    started: Instant,
+) -> Option<Result<HyperResp, Reset>> {
+    match action {
+        FaultAction::Reset => {
+            log_line(app, &req.method, &req.path, "reset", started);
+            reset.store(true, Ordering::SeqCst);
+            Some(Err(Reset))
+        }
+        FaultAction::Hang => {
+            tokio::time::sleep(HANG_CAP).await;
+            log_line(app, &req.method, &req.path, "hang", started);
+            reset.store(true, Ordering::SeqCst);
+            Some(Err(Reset))
+        }
+        FaultAction::Delay(d) => {
+            tokio::time::sleep(d).await;
+            None
+        }
+        FaultAction::Respond(d, mut resp) => {
+            tokio::time::sleep(d).await;
+            if req.header("origin").is_some() && !resp.has_header("access-control-allow-origin") {
+                resp = resp.header("access-control-allow-origin", "*");
+            }
+            log_line(
+                app,
+                &req.method,
+                &req.path,
+                &resp.status.to_string(),
+                started,
+            );
+            Some(Ok(to_hyper(resp)))
+        }
+    }
 }
 
 fn is_logged_path(path: &str) -> bool {

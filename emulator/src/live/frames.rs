@@ -188,46 +188,7 @@ pub fn render(m: &Model) -> Result<Vec<u8>, png::EncodingError> {
         }
     }
     if let Some(r) = &m.run {
-        let color = match r.status.as_str() {
-            "completed" => GREEN,
-            "failed" | "terminated" | "timed_out" | "canceled" => RED,
-            "running" => BLUE,
-            _ => AMBER,
-        };
-        c.text(24, y, 3, TEXT, &format!("Run {}", r.id), 40);
-        let st = r.status.to_ascii_uppercase();
-        c.text(
-            WIDTH.saturating_sub(24 + st.len() * 18),
-            y,
-            3,
-            color,
-            &st,
-            20,
-        );
-        y += 40;
-        for line in wrap(&r.prompt, 100, 2) {
-            c.text(24, y, 2, MUTED, &line, 104);
-            y += 22;
-        }
-        y += 10;
-        let skip = r.steps.len().saturating_sub(8);
-        for (i, (label, done)) in r.steps.iter().enumerate().skip(skip) {
-            if !done {
-                c.rect(16, y - 6, WIDTH - 32, 30, ACTIVE);
-            }
-            let (mark, mc) = if *done { ("[x]", GREEN) } else { ("[>]", BLUE) };
-            c.text(24, y, 2, mc, mark, 3);
-            c.text(72, y, 2, TEXT, &format!("{}. {label}", i + 1), 96);
-            y += 34;
-        }
-        if let Some(res) = &r.result {
-            c.rect(24, y, WIDTH - 48, 1, BORDER);
-            y += 12;
-            for line in wrap(res, 100, 2) {
-                c.text(24, y, 2, color, &line, 104);
-                y += 22;
-            }
-        }
+        draw_run(&mut c, r, y);
     }
     c.rect(0, HEIGHT - 40, WIDTH, 1, BORDER);
     c.text(
@@ -239,6 +200,50 @@ pub fn render(m: &Model) -> Result<Vec<u8>, png::EncodingError> {
         100,
     );
     encode_png(&c.px, WIDTH, HEIGHT)
+}
+
+/// The run's id, status, prompt, last steps and result, from `y` down.
+fn draw_run(c: &mut Canvas, r: &RunModel, mut y: usize) {
+    let color = match r.status.as_str() {
+        "completed" => GREEN,
+        "failed" | "terminated" | "timed_out" | "canceled" => RED,
+        "running" => BLUE,
+        _ => AMBER,
+    };
+    c.text(24, y, 3, TEXT, &format!("Run {}", r.id), 40);
+    let st = r.status.to_ascii_uppercase();
+    c.text(
+        WIDTH.saturating_sub(24 + st.len() * 18),
+        y,
+        3,
+        color,
+        &st,
+        20,
+    );
+    y += 40;
+    for line in wrap(&r.prompt, 100, 2) {
+        c.text(24, y, 2, MUTED, &line, 104);
+        y += 22;
+    }
+    y += 10;
+    let skip = r.steps.len().saturating_sub(8);
+    for (i, (label, done)) in r.steps.iter().enumerate().skip(skip) {
+        if !done {
+            c.rect(16, y - 6, WIDTH - 32, 30, ACTIVE);
+        }
+        let (mark, mc) = if *done { ("[x]", GREEN) } else { ("[>]", BLUE) };
+        c.text(24, y, 2, mc, mark, 3);
+        c.text(72, y, 2, TEXT, &format!("{}. {label}", i + 1), 96);
+        y += 34;
+    }
+    if let Some(res) = &r.result {
+        c.rect(24, y, WIDTH - 48, 1, BORDER);
+        y += 12;
+        for line in wrap(res, 100, 2) {
+            c.text(24, y, 2, color, &line, 104);
+            y += 22;
+        }
+    }
 }
 
 /// An 8-bit indexed PNG of `px` (palette indexes, row-major).

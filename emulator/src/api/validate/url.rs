@@ -1,5 +1,6 @@
 //! URL fields as the real server normalises or refuses them.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::Value;
 
 use super::{string, Errors};
@@ -49,19 +50,36 @@ fn python_scheme(s: &str) -> Option<String> {
         .then(|| sc.to_ascii_lowercase())
 }
 
-/// Percent-encodes what the WHATWG URL parser encodes in one component.
-fn encode_component(out: &mut String, s: &str, extra: &str) {
-    for c in s.chars() {
-        if c.is_ascii_control() || c == ' ' || !c.is_ascii() || extra.contains(c) {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-}
+/// What the WHATWG URL parser percent-encodes in each component: controls,
+/// spaces and non-ASCII everywhere, and these characters besides.
+const C0_AND_SPACE: &AsciiSet = &CONTROLS.add(b' ');
+const USERINFO: &AsciiSet = &C0_AND_SPACE
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b';')
+    .add(b'=')
+    .add(b'@')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'|');
+const PATH: &AsciiSet = &C0_AND_SPACE
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+const QUERY: &AsciiSet = &C0_AND_SPACE.add(b'"').add(b'<').add(b'>').add(b'\'');
+const FRAGMENT: &AsciiSet = &C0_AND_SPACE.add(b'"').add(b'<').add(b'>').add(b'`');
 
 /// What `_prepend_scheme` and pydantic's `HttpUrl` make of a URL (the common
 /// cases of the WHATWG parser): `Err` is the reason the real server gives.
@@ -90,6 +108,24 @@ pub fn normalize_url(raw: &str) -> Result<String, &'static str> {
         Some((u, h)) => (Some(u), h),
         None => (None, authority),
     };
+    let (host, port) = host_and_port(hostport)?;
+    let port = port_number(port, &scheme)?;
+    let mut out = format!("{scheme}://");
+    if let Some(u) = userinfo {
+        out.extend(utf8_percent_encode(u, USERINFO));
+        out.push('@');
+    }
+    out.push_str(&host);
+    if let Some(p) = port {
+        out.push_str(&format!(":{p}"));
+    }
+    push_path_query_fragment(&mut out, tail);
+    Ok(out)
+}
+
+/// The host (lower-cased; an IPv6 literal keeps its brackets) and the port
+/// text after it, if any.
+fn host_and_port(hostport: &str) -> Result<(String, Option<&str>), &'static str> {
     let (host, port) = if hostport.starts_with('[') {
         let i = hostport.find(']').ok_or(MALFORMED)?;
         let (h, p) = hostport.split_at(i + 1);
@@ -123,7 +159,12 @@ pub fn normalize_url(raw: &str) -> Result<String, &'static str> {
     {
         return Err(MALFORMED);
     }
-    let port = match port {
+    Ok((host, port))
+}
+
+/// The port to write: `None` for none or the scheme's default.
+fn port_number(port: Option<&str>, scheme: &str) -> Result<Option<u32>, &'static str> {
+    Ok(match port {
         None | Some("") => None,
         Some(p) => {
             if !p.bytes().all(|b| b.is_ascii_digit()) {
@@ -136,16 +177,12 @@ pub fn normalize_url(raw: &str) -> Result<String, &'static str> {
             let default = if scheme == "http" { 80 } else { 443 };
             (n != default).then_some(n)
         }
-    };
-    let mut out = format!("{scheme}://");
-    if let Some(u) = userinfo {
-        encode_component(&mut out, u, "\"#<>?`{}/;=@[\\]^|");
-        out.push('@');
-    }
-    out.push_str(&host);
-    if let Some(p) = port {
-        out.push_str(&format!(":{p}"));
-    }
+    })
+}
+
+/// The path (at least `/`), query and fragment, percent-encoded as the WHATWG
+/// parser does.
+fn push_path_query_fragment(out: &mut String, tail: &str) {
     let (before_frag, frag) = match tail.split_once('#') {
         Some((a, f)) => (a, Some(f)),
         None => (tail, None),
@@ -158,17 +195,16 @@ pub fn normalize_url(raw: &str) -> Result<String, &'static str> {
     if path.is_empty() {
         out.push('/');
     } else {
-        encode_component(&mut out, &path, "\"<>`{}");
+        out.extend(utf8_percent_encode(&path, PATH));
     }
     if let Some(q) = query {
         out.push('?');
-        encode_component(&mut out, q, "\"<>'");
+        out.extend(utf8_percent_encode(q, QUERY));
     }
     if let Some(f) = frag {
         out.push('#');
-        encode_component(&mut out, f, "\"<>`");
+        out.extend(utf8_percent_encode(f, FRAGMENT));
     }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -178,6 +214,10 @@ mod tests {
 
     #[test]
     fn urls() {
+        assert_eq!(
+            normalize_url("https://u s@a.com/\u{e9} x?q=\"'#f`"),
+            Ok("https://u%20s@a.com/%C3%A9%20x?q=%22%27#f%60".to_string())
+        );
         let cases: &[(&str, Result<&str, &str>)] = &[
             ("http://127.0.0.1:8765/", Ok("http://127.0.0.1:8765/")),
             ("http://127.0.0.1:8765", Ok("http://127.0.0.1:8765/")),

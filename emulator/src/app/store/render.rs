@@ -127,25 +127,8 @@ impl Render<'_> {
         let begun = v.started.is_some()
             || (matches!(r.outcome, Outcome::Occupied(_)) && v.finished.is_some());
         let task_read_back = !r.workflow && begun;
-        let errors = match (&r.outcome, v.status) {
-            (Outcome::Failed, "failed") if r.forced.is_none() => json!([{
-                "error_code": "REACH_MAX_RETRIES",
-                "reasoning": "The agent has reached the maximum number of retries. It might be an issue with the agent. Please reach out to the Skyvern team if you encounter this issue.",
-                "error_type": "SYSTEM_DEFINED_ERROR",
-            }]),
-            _ if task_read_back => json!([]),
-            _ => Value::Null,
-        };
-        let mut request = r.request.clone();
-        if let Some(o) = request.as_object_mut() {
-            if terminal && o.contains_key("browser_session_id") {
-                // The real server drops the session id from the echo once a run ends.
-                o.insert("browser_session_id".into(), Value::Null);
-            }
-            if task_read_back && o.get("max_steps").is_some_and(Value::is_null) {
-                o.insert("max_steps".into(), json!(DEFAULT_MAX_STEPS));
-            }
-        }
+        let errors = run_errors(r, v.status, task_read_back);
+        let request = request_echo(r, terminal, task_read_back);
         let mut m = Map::new();
         m.insert("run_id".into(), json!(r.id));
         m.insert("status".into(), json!(v.status));
@@ -188,25 +171,7 @@ impl Render<'_> {
         m.insert("step_count".into(), json!(v.step_count));
         m.insert("run_type".into(), json!(r.run_type));
         if r.workflow {
-            m.insert("attempt".into(), json!(1));
-            m.insert("retry_pending".into(), json!(false));
-            m.insert("next_attempt_at".into(), Value::Null);
-            m.insert("attempts".into(), Value::Null);
-            m.insert(
-                "run_with".into(),
-                r.request
-                    .get("run_with")
-                    .filter(|v| !v.is_null())
-                    .cloned()
-                    .unwrap_or(json!("agent")),
-            );
-            m.insert(
-                "ai_fallback".into(),
-                r.request.get("ai_fallback").cloned().unwrap_or(Value::Null),
-            );
-            m.insert("script_id".into(), Value::Null);
-            m.insert("browser_seed_source".into(), Value::Null);
-            m.insert("browser_settings_receipt".into(), Value::Null);
+            insert_workflow_fields(&mut m, r);
         }
         m.insert("run_request".into(), request);
         Value::Object(m)
@@ -231,4 +196,56 @@ impl Render<'_> {
             "linked_credential_name": null,
         })
     }
+}
+
+/// A task's `errors`: the row's list once its first step exists, with the
+/// retry error of an emulated failure.
+fn run_errors(r: &Run, status: &str, task_read_back: bool) -> Value {
+    match (&r.outcome, status) {
+        (Outcome::Failed, "failed") if r.forced.is_none() => json!([{
+            "error_code": "REACH_MAX_RETRIES",
+            "reasoning": "The agent has reached the maximum number of retries. It might be an issue with the agent. Please reach out to the Skyvern team if you encounter this issue.",
+            "error_type": "SYSTEM_DEFINED_ERROR",
+        }]),
+        _ if task_read_back => json!([]),
+        _ => Value::Null,
+    }
+}
+
+/// The request as the run echoes it back.
+fn request_echo(r: &Run, terminal: bool, task_read_back: bool) -> Value {
+    let mut request = r.request.clone();
+    if let Some(o) = request.as_object_mut() {
+        if terminal && o.contains_key("browser_session_id") {
+            // The real server drops the session id from the echo once a run ends.
+            o.insert("browser_session_id".into(), Value::Null);
+        }
+        if task_read_back && o.get("max_steps").is_some_and(Value::is_null) {
+            o.insert("max_steps".into(), json!(DEFAULT_MAX_STEPS));
+        }
+    }
+    request
+}
+
+/// The fields only a workflow run has.
+fn insert_workflow_fields(m: &mut Map<String, Value>, r: &Run) {
+    m.insert("attempt".into(), json!(1));
+    m.insert("retry_pending".into(), json!(false));
+    m.insert("next_attempt_at".into(), Value::Null);
+    m.insert("attempts".into(), Value::Null);
+    m.insert(
+        "run_with".into(),
+        r.request
+            .get("run_with")
+            .filter(|v| !v.is_null())
+            .cloned()
+            .unwrap_or(json!("agent")),
+    );
+    m.insert(
+        "ai_fallback".into(),
+        r.request.get("ai_fallback").cloned().unwrap_or(Value::Null),
+    );
+    m.insert("script_id".into(), Value::Null);
+    m.insert("browser_seed_source".into(), Value::Null);
+    m.insert("browser_settings_receipt".into(), Value::Null);
 }

@@ -33,7 +33,7 @@ fn run_kind(engine: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// Echo field helper: the given value or the default, with light checks.
+/// Echoed fields of a run request: the given value or the default, with light checks.
 struct Echo<'a> {
     obj: &'a Map<String, Value>,
     errs: Errors,

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use crate::app::store::{far_future, is_terminal, Agent, Outcome};
+use crate::app::App;
 use crate::browser::Browser;
-use crate::server::App;
-use crate::state::{far_future, is_terminal, Agent, Outcome};
 
 /// Starts the browser of a new session in the background. Returns false
 /// when no browser is available (no Chromium, or the limit is reached).
@@ -95,7 +95,7 @@ pub fn uses_browser(app: &App, pending: bool, session: &str) -> bool {
 
 /// Marks a new run as worked on by the agent (when it is meant to complete)
 /// and starts the agent.
-pub fn start_agent(app: &App, run: &mut crate::state::Run, session: &str) {
+pub fn start_agent(app: &App, run: &mut crate::app::store::Run, session: &str) {
     let Some(app) = app.arc() else { return };
     if matches!(run.outcome, Outcome::Occupied(_)) {
         return;

@@ -124,72 +124,36 @@ where
     I: IntoIterator<Item = S>,
     S: Into<String>,
 {
+    let args = args.into_iter().map(|a| std::ffi::OsString::from(a.into()));
+    let mut parser = lexopt::Parser::from_args(args);
     let mut cfg = Config::default();
-    let mut it = args.into_iter().map(Into::into);
     let mut upstream_url: Option<String> = None;
     let mut no_browser = false;
     let mut chromium: Option<PathBuf> = None;
-    while let Some(arg) = it.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        let value = |it: &mut dyn Iterator<Item = String>| -> Result<String, String> {
-            match inline.clone().or_else(|| it.next()) {
-                Some(v) => Ok(v),
-                None => Err(format!("option '{name}' needs a value")),
+    while let Some(arg) = parser.next().map_err(describe)? {
+        use lexopt::Arg::{Long, Short};
+        match arg {
+            Short('h') | Long("help") => return Ok(Command::Help),
+            Long("test-controls") => cfg.test_controls = true,
+            Long("no-browser") => no_browser = true,
+            Long("host") => cfg.host = non_empty_host(value(&mut parser)?)?,
+            Long("port") => cfg.port = port(&value(&mut parser)?)?,
+            Long("api-key") => cfg.api_key = api_key(value(&mut parser)?)?,
+            Long("time-scale") => {
+                cfg.time_scale_ms = positive("--time-scale", &value(&mut parser)?, 1)?
             }
-        };
-        match name.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--test-controls" => {
-                if inline.is_some() {
-                    return Err("option '--test-controls' takes no value".into());
-                }
-                cfg.test_controls = true
+            Long("start-delay-ms") => {
+                cfg.start_delay_ms = positive("--start-delay-ms", &value(&mut parser)?, 0)?
             }
-            "--host" => {
-                let v = value(&mut it)?;
-                if v.is_empty() {
-                    return Err("option '--host' needs a non-empty value".into());
-                }
-                cfg.host = v;
+            Long("step-ms") => cfg.step_ms = positive("--step-ms", &value(&mut parser)?, 1)?,
+            Long("www") => cfg.www = Some(existing_dir("--www", &value(&mut parser)?)?),
+            Long("pkg") => cfg.pkg = Some(existing_dir("--pkg", &value(&mut parser)?)?),
+            Long("upstream") => upstream_url = Some(value(&mut parser)?),
+            Long("chromium") => chromium = Some(existing_file(&value(&mut parser)?)?),
+            Long("max-browsers") => {
+                cfg.max_browsers = positive("--max-browsers", &value(&mut parser)?, 0)? as usize
             }
-            "--port" => {
-                let v = value(&mut it)?;
-                cfg.port = v.parse().map_err(|_| {
-                    format!("invalid port '{v}': expected a number from 0 to 65535")
-                })?;
-            }
-            "--api-key" => {
-                let v = value(&mut it)?;
-                if v.is_empty() || v.chars().any(|c| c.is_control() || c == ' ') {
-                    return Err("option '--api-key' needs a non-empty value without spaces".into());
-                }
-                cfg.api_key = v;
-            }
-            "--time-scale" => cfg.time_scale_ms = positive(&name, &value(&mut it)?, 1)?,
-            "--start-delay-ms" => cfg.start_delay_ms = positive(&name, &value(&mut it)?, 0)?,
-            "--step-ms" => cfg.step_ms = positive(&name, &value(&mut it)?, 1)?,
-            "--www" => cfg.www = Some(existing_dir(&name, &value(&mut it)?)?),
-            "--pkg" => cfg.pkg = Some(existing_dir(&name, &value(&mut it)?)?),
-            "--upstream" => upstream_url = Some(value(&mut it)?),
-            "--no-browser" => {
-                if inline.is_some() {
-                    return Err("option '--no-browser' takes no value".into());
-                }
-                no_browser = true;
-            }
-            "--chromium" => {
-                let v = value(&mut it)?;
-                let p = PathBuf::from(&v);
-                if !p.is_file() {
-                    return Err(format!("'--chromium': '{v}' is not a file"));
-                }
-                chromium = Some(p);
-            }
-            "--max-browsers" => cfg.max_browsers = positive(&name, &value(&mut it)?, 0)? as usize,
-            other => return Err(format!("unknown option '{other}'")),
+            other => return Err(describe(other.unexpected())),
         }
     }
     if chromium.is_some() {
@@ -199,25 +163,81 @@ where
         cfg.chromium = None;
     }
     if let Some(url) = upstream_url {
-        let lower = url.to_ascii_lowercase();
-        if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.len() < 10 {
-            return Err(format!(
-                "invalid --upstream '{url}': expected an http:// or https:// URL"
-            ));
+        cfg.upstream = Some(upstream(&url, env_key)?);
+    }
+    Ok(Command::Run(Box::new(cfg)))
+}
+
+/// The value that follows the option just read, as UTF-8.
+fn value(parser: &mut lexopt::Parser) -> Result<String, String> {
+    let raw = parser.value().map_err(describe)?;
+    raw.into_string()
+        .map_err(|v| format!("invalid value '{}': not UTF-8", v.to_string_lossy()))
+}
+
+/// The wording of a command-line mistake, the same for every option.
+fn describe(err: lexopt::Error) -> String {
+    match err {
+        lexopt::Error::MissingValue { option: Some(name) } => {
+            format!("option '{name}' needs a value")
         }
-        let key = match env_key {
+        lexopt::Error::UnexpectedOption(name) => format!("unknown option '{name}'"),
+        lexopt::Error::UnexpectedArgument(arg) => {
+            format!("unknown option '{}'", arg.to_string_lossy())
+        }
+        lexopt::Error::UnexpectedValue { option, .. } => {
+            format!("option '{option}' takes no value")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn non_empty_host(v: String) -> Result<String, String> {
+    if v.is_empty() {
+        return Err("option '--host' needs a non-empty value".into());
+    }
+    Ok(v)
+}
+
+fn port(v: &str) -> Result<u16, String> {
+    v.parse()
+        .map_err(|_| format!("invalid port '{v}': expected a number from 0 to 65535"))
+}
+
+fn api_key(v: String) -> Result<String, String> {
+    if v.is_empty() || v.chars().any(|c| c.is_control() || c == ' ') {
+        return Err("option '--api-key' needs a non-empty value without spaces".into());
+    }
+    Ok(v)
+}
+
+fn existing_file(v: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(v);
+    if !p.is_file() {
+        return Err(format!("'--chromium': '{v}' is not a file"));
+    }
+    Ok(p)
+}
+
+fn upstream(url: &str, env_key: Option<String>) -> Result<Upstream, String> {
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.len() < 10 {
+        return Err(format!(
+            "invalid --upstream '{url}': expected an http:// or https:// URL"
+        ));
+    }
+    let key =
+        match env_key {
             Some(k) if !k.trim().is_empty() => k.trim().to_string(),
             _ => return Err(
                 "--upstream needs the SKYVERN_API_KEY environment variable (the real server's key)"
                     .into(),
             ),
         };
-        cfg.upstream = Some(Upstream {
-            base_url: url.trim_end_matches('/').to_string(),
-            api_key: key,
-        });
-    }
-    Ok(Command::Run(Box::new(cfg)))
+    Ok(Upstream {
+        base_url: url.trim_end_matches('/').to_string(),
+        api_key: key,
+    })
 }
 
 fn positive(name: &str, v: &str, min: u64) -> Result<u64, String> {
@@ -292,5 +312,22 @@ mod tests {
             }
             _ => panic!("upstream not parsed"),
         }
+    }
+
+    #[test]
+    fn mistakes_are_worded_per_option() {
+        let err = |args: &[&str]| cfg(args).err().unwrap_or_default();
+        assert_eq!(err(&["--bogus"]), "unknown option '--bogus'");
+        assert_eq!(err(&["stray"]), "unknown option 'stray'");
+        assert_eq!(err(&["--port"]), "option '--port' needs a value");
+        assert_eq!(
+            err(&["--no-browser=yes"]),
+            "option '--no-browser' takes no value"
+        );
+        assert_eq!(
+            err(&["--port=http"]),
+            "invalid port 'http': expected a number from 0 to 65535"
+        );
+        assert!(cfg(&["--api-key", "-dash-first"]).is_ok_and(|c| c.api_key == "-dash-first"));
     }
 }

@@ -8,20 +8,14 @@
 
 mod agent;
 mod api;
+mod app;
 mod browser;
-mod cdp;
 pub mod config;
 mod controls;
-mod frames;
 mod live;
-mod proxy;
 mod pyjson;
 mod server;
-mod state;
-mod static_files;
-mod stream;
 mod util;
-mod validate;
 
 use std::io;
 use std::net::SocketAddr;

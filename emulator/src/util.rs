@@ -1,39 +1,44 @@
-//! Small helpers: naive ISO timestamps, ids, percent-decoding.
+//! Timestamps as the Skyvern server prints them, ids, percent-decoding.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use rand::Rng;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+/// Python's `datetime.isoformat()` for a naive time with microseconds.
+const ISO_MICROS: &[BorrowedFormatItem<'_>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]");
+/// The same when the microseconds are zero: Python leaves the fraction out.
+const ISO_WHOLE_SECONDS: &[BorrowedFormatItem<'_>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
 
 /// Maps monotonic instants to wall-clock time, fixed when the server starts.
 #[derive(Clone, Copy, Debug)]
 pub struct Clock {
     base_instant: Instant,
-    base_unix_micros: u128,
+    base_wall: OffsetDateTime,
 }
 
 impl Clock {
     pub fn new() -> Self {
-        let unix = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_micros())
-            .unwrap_or(0);
         Clock {
             base_instant: Instant::now(),
-            base_unix_micros: unix,
+            base_wall: OffsetDateTime::now_utc(),
         }
     }
 
     /// Naive UTC ISO-8601 with microseconds, as the Skyvern server prints it:
     /// `2026-11-25T03:19:29.623708` (the fraction is left out when it is zero).
     pub fn iso(&self, at: Instant) -> String {
-        let micros = if at >= self.base_instant {
-            self.base_unix_micros + at.duration_since(self.base_instant).as_micros()
+        let wall = if at >= self.base_instant {
+            self.base_wall + at.duration_since(self.base_instant)
         } else {
-            self.base_unix_micros
-                .saturating_sub(self.base_instant.duration_since(at).as_micros())
+            self.base_wall - self.base_instant.duration_since(at)
         };
-        iso_from_unix_micros(micros)
+        naive_iso(wall)
     }
 }
 
@@ -43,32 +48,15 @@ impl Default for Clock {
     }
 }
 
-pub fn iso_from_unix_micros(micros: u128) -> String {
-    let secs = (micros / 1_000_000) as i64;
-    let frac = (micros % 1_000_000) as u32;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let (hh, mm, ss) = (rem / 3600, (rem % 3600) / 60, rem % 60);
-    if frac == 0 {
-        format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}")
+/// `at` in UTC as a naive ISO-8601 string, microseconds truncated.
+pub fn naive_iso(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    let format = if at.microsecond() == 0 {
+        ISO_WHOLE_SECONDS
     } else {
-        format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{frac:06}")
-    }
-}
-
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
+        ISO_MICROS
+    };
+    at.format(format).unwrap_or_default()
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
@@ -103,37 +91,14 @@ pub fn random_hex(len: usize) -> String {
 }
 
 pub fn uuid_v4() -> String {
-    let h = random_hex(32);
-    let variant = ['8', '9', 'a', 'b'][rand::thread_rng().gen_range(0..4)];
-    format!(
-        "{}-{}-4{}-{}{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        variant,
-        &h[17..20],
-        &h[20..32]
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// Decodes `%XX` escapes; invalid escapes are kept as they are.
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |c: u8| (c as char).to_digit(16);
-            if let (Some(a), Some(b)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((a * 16 + b) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -143,13 +108,22 @@ mod tests {
     #[test]
     fn iso_format() {
         // 2026-11-25T03:19:29.623708
-        let secs: u128 = 1_795_576_769;
+        let secs: i128 = 1_795_576_769;
+        let at = |nanos: i128| {
+            OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        };
         assert_eq!(
-            iso_from_unix_micros(secs * 1_000_000 + 623_708),
+            naive_iso(at((secs * 1_000_000 + 623_708) * 1_000)),
             "2026-11-25T03:19:29.623708"
         );
+        assert_eq!(naive_iso(at(secs * 1_000_000_000)), "2026-11-25T03:19:29");
+        // Below a microsecond is cut, as Python keeps microseconds only.
         assert_eq!(
-            iso_from_unix_micros(secs * 1_000_000),
+            naive_iso(at(secs * 1_000_000_000 + 5_999)),
+            "2026-11-25T03:19:29.000005"
+        );
+        assert_eq!(
+            naive_iso(at(secs * 1_000_000_000 + 999)),
             "2026-11-25T03:19:29"
         );
     }
@@ -165,6 +139,9 @@ mod tests {
     #[test]
     fn decode() {
         assert_eq!(percent_decode("a%2Fb%zz%"), "a/b%zz%");
-        assert_eq!(uuid_v4().len(), 36);
+        assert_eq!(percent_decode("%E2%9C%93%ff"), "\u{2713}\u{fffd}");
+        let id = uuid_v4();
+        assert_eq!(id.len(), 36);
+        assert_eq!(id.as_bytes()[14], b'4');
     }
 }

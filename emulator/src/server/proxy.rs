@@ -1,8 +1,8 @@
 //! Proxy mode: `/v1/*` goes to a real Skyvern server with the key from the
 //! environment, so a page can drive real Skyvern without ever holding the key.
 
+use crate::app::{App, Req, Resp};
 use crate::config::Upstream;
-use crate::server::{App, Req, Resp};
 
 /// Request headers that are never forwarded: hop-by-hop ones, the caller's
 /// credentials (replaced by the upstream key) and browser-origin headers.

@@ -6,8 +6,13 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 
-use crate::server::{App, Req, Resp};
-use crate::state::{is_terminal, Run, Store};
+mod font;
+pub mod frames;
+mod input;
+mod socket;
+pub mod stream;
+use crate::app::store::{is_terminal, Run, Store};
+use crate::app::{App, Req, Resp};
 use crate::util::percent_decode;
 
 const PAGE: &str = include_str!("live.html");

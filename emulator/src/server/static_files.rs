@@ -2,7 +2,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::server::{App, Resp};
+use crate::app::{App, Resp};
 use crate::util::percent_decode;
 
 pub fn content_type(path: &Path) -> &'static str {

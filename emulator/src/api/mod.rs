@@ -16,82 +16,31 @@ use runs::{cancel_run, get_run, run_task, run_workflow};
 use sessions::{
     close_session, create_session, extend_session, get_session, list_sessions, update_session,
 };
+use skyvern_wasm::endpoints::{Op, Seg, ENDPOINTS};
 use validate::{Body, Errors};
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Route {
-    Heartbeat,
-    CreateSession,
-    ListSessions,
-    GetSession,
-    UpdateSession,
-    CloseSession,
-    ExtendSession,
-    RunTask,
-    RunWorkflow,
-    GetRun,
-    CancelRun,
-    CreateProfile,
-    ListProfiles,
-    GetProfile,
-    DeleteProfile,
-}
+/// Skyvern's health check, which the client does not call (so it is not in the endpoint table).
+const HEARTBEAT: &[&str] = &["api", "v1", "heartbeat"];
 
-/// In registration order: the first route whose path matches decides the
-/// `allow` header of a 405, as in Starlette.
-const ROUTES: &[(&[&str], &str, Route)] = &[
-    (&["api", "v1", "heartbeat"], "GET", Route::Heartbeat),
-    (&["v1", "browser_sessions"], "POST", Route::CreateSession),
-    (&["v1", "browser_sessions"], "GET", Route::ListSessions),
-    (&["v1", "browser_sessions", "{}"], "GET", Route::GetSession),
-    (
-        &["v1", "browser_sessions", "{}"],
-        "PATCH",
-        Route::UpdateSession,
-    ),
-    (
-        &["v1", "browser_sessions", "{}", "close"],
-        "POST",
-        Route::CloseSession,
-    ),
-    (
-        &["v1", "browser_sessions", "{}", "extend"],
-        "POST",
-        Route::ExtendSession,
-    ),
-    (&["v1", "run", "tasks"], "POST", Route::RunTask),
-    (&["v1", "run", "agents"], "POST", Route::RunWorkflow),
-    (&["v1", "run", "workflows"], "POST", Route::RunWorkflow),
-    (&["v1", "runs", "{}"], "GET", Route::GetRun),
-    (&["v1", "runs", "{}", "cancel"], "POST", Route::CancelRun),
-    (&["v1", "browser_profiles"], "POST", Route::CreateProfile),
-    (&["v1", "browser_profiles"], "GET", Route::ListProfiles),
-    (&["v1", "browser_profiles", "{}"], "GET", Route::GetProfile),
-    (
-        &["v1", "browser_profiles", "{}"],
-        "DELETE",
-        Route::DeleteProfile,
-    ),
-];
-
-fn match_path(pattern: &[&str], segs: &[&str]) -> Option<Option<String>> {
+/// Does `pattern` match the path's segments? Returns the id segment, decoded, when it has one.
+fn match_path(pattern: &[Seg], segs: &[&str]) -> Option<Option<String>> {
     if pattern.len() != segs.len() {
         return None;
     }
     let mut param = None;
     for (p, s) in pattern.iter().zip(segs) {
-        if *p == "{}" {
-            if s.is_empty() {
-                return None;
-            }
-            param = Some(percent_decode(s));
-        } else if p != s {
-            return None;
+        match p {
+            Seg::Lit(lit) if lit == s => {}
+            Seg::Lit(_) => return None,
+            _ if s.is_empty() => return None,
+            _ => param = Some(percent_decode(s)),
         }
     }
     Some(param)
 }
 
+/// Routes by the endpoint table (`skyvern_wasm::endpoints`), in its order: the
+/// first row whose path matches decides the `allow` header of a 405, as in Starlette.
 pub fn handle(app: &App, req: &Req) -> Resp {
     // Every route also answers with one trailing slash.
     let path = match req.path.strip_suffix('/') {
@@ -99,43 +48,55 @@ pub fn handle(app: &App, req: &Req) -> Resp {
         _ => req.path.as_str(),
     };
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let allows = |method: &str| method == req.method || (method == "GET" && req.method == "HEAD");
+    if segs == HEARTBEAT {
+        return if allows("GET") {
+            heartbeat()
+        } else {
+            method_not_allowed("GET")
+        };
+    }
     let mut partial: Option<&str> = None;
-    for (pattern, method, route) in ROUTES {
-        let Some(param) = match_path(pattern, &segs) else {
+    // The live-view sockets are answered on upgrade, before this router.
+    for endpoint in ENDPOINTS.iter().filter(|e| !e.op.is_live()) {
+        let Some(param) = match_path(endpoint.path, &segs) else {
             continue;
         };
-        let method_ok = *method == req.method || (*method == "GET" && req.method == "HEAD");
-        if method_ok {
-            return dispatch(app, req, *route, param.unwrap_or_default());
+        let method = endpoint.method.as_str();
+        if allows(method) {
+            return dispatch(app, req, endpoint.op, param.unwrap_or_default());
         }
         partial.get_or_insert(method);
     }
     match partial {
-        Some(m) => {
-            let allow = if m == "GET" { "GET, HEAD" } else { m };
-            Resp::detail(405, "Method Not Allowed").header("allow", allow)
-        }
+        Some(m) => method_not_allowed(m),
         None => Resp::not_found(),
     }
 }
 
-fn dispatch(app: &App, req: &Req, route: Route, id: String) -> Resp {
-    if route == Route::Heartbeat {
-        return Resp {
-            status: 200,
-            headers: vec![("x-skyvern-api-version".into(), "1.0.56".into())],
-            body: bytes::Bytes::from_static(b"Server is running."),
-        };
+fn method_not_allowed(method: &str) -> Resp {
+    let allow = if method == "GET" { "GET, HEAD" } else { method };
+    Resp::detail(405, "Method Not Allowed").header("allow", allow)
+}
+
+fn heartbeat() -> Resp {
+    Resp {
+        status: 200,
+        headers: vec![("x-skyvern-api-version".into(), "1.0.56".into())],
+        body: bytes::Bytes::from_static(b"Server is running."),
     }
+}
+
+fn dispatch(app: &App, req: &Req, op: Op, id: String) -> Resp {
     // FastAPI decodes a JSON body before it checks the key.
     let body_route = matches!(
-        route,
-        Route::CreateSession
-            | Route::UpdateSession
-            | Route::ExtendSession
-            | Route::RunTask
-            | Route::RunWorkflow
-            | Route::CreateProfile
+        op,
+        Op::CreateBrowserSession
+            | Op::UpdateBrowserSession
+            | Op::ExtendBrowserSession
+            | Op::RunTask
+            | Op::RunWorkflow
+            | Op::CreateBrowserProfile
     );
     let body = if body_route {
         match validate::read_body(req.header("content-type"), &req.body) {
@@ -149,22 +110,22 @@ fn dispatch(app: &App, req: &Req, route: Route, id: String) -> Resp {
         return denied;
     }
     let body = body.unwrap_or(Body::Empty);
-    match route {
-        Route::Heartbeat => Resp::not_found(),
-        Route::CreateSession => create_session(app, body),
-        Route::ListSessions => list_sessions(app),
-        Route::GetSession => get_session(app, &id),
-        Route::UpdateSession => update_session(app, &id, body),
-        Route::CloseSession => close_session(app, &id),
-        Route::ExtendSession => extend_session(app, &id, body),
-        Route::RunTask => run_task(app, body),
-        Route::RunWorkflow => run_workflow(app, body),
-        Route::GetRun => get_run(app, &id),
-        Route::CancelRun => cancel_run(app, &id),
-        Route::CreateProfile => create_profile(app, body),
-        Route::ListProfiles => list_profiles(app, req),
-        Route::GetProfile => get_profile(app, &id),
-        Route::DeleteProfile => delete_profile(app, &id),
+    match op {
+        Op::CreateBrowserSession => create_session(app, body),
+        Op::GetBrowserSessions => list_sessions(app),
+        Op::GetBrowserSession => get_session(app, &id),
+        Op::UpdateBrowserSession => update_session(app, &id, body),
+        Op::CloseBrowserSession => close_session(app, &id),
+        Op::ExtendBrowserSession => extend_session(app, &id, body),
+        Op::RunTask => run_task(app, body),
+        Op::RunWorkflow => run_workflow(app, body),
+        Op::GetRun => get_run(app, &id),
+        Op::CancelRun => cancel_run(app, &id),
+        Op::CreateBrowserProfile => create_profile(app, body),
+        Op::GetBrowserProfiles => list_profiles(app, req),
+        Op::GetBrowserProfile => get_profile(app, &id),
+        Op::DeleteBrowserProfile => delete_profile(app, &id),
+        Op::LiveView | Op::LiveControl => Resp::not_found(),
     }
 }
 

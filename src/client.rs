@@ -8,7 +8,6 @@ use crate::request::{HttpRequest, HttpResponse, Method};
 use crate::retry::{delay_ms, should_retry, Retry};
 use crate::text::cat;
 use crate::transport::{Env, SendError};
-use crate::wait::{self, WaitSpec};
 
 /// One API call as plain data.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,23 +79,6 @@ pub fn check_body(expect: Expect, status: u16, body: &str) -> Result<(), Error> 
         other => other.type_name(),
     };
     unexpected(cat(&["expected ", &wanted, " (got ", got, ")"]))
-}
-
-/// What a JavaScript method does: a call, a wait, or a call followed by a wait
-/// on the object it returned.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Plan {
-    pub call: Option<Call>,
-    pub wait: Option<WaitSpec>,
-}
-
-impl Plan {
-    pub fn call(call: Call) -> Plan {
-        Plan {
-            call: Some(call),
-            wait: None,
-        }
-    }
 }
 
 /// Builds the HTTP request for `call`. The API key is added here and nowhere else.
@@ -172,27 +154,5 @@ pub async fn send<E: Env>(
         }
         env.sleep(delay).await?;
         attempt += 1;
-    }
-}
-
-/// Runs a plan; resolves with the final JSON text.
-pub async fn run<E: Env>(
-    env: &E,
-    cfg: &Config,
-    opts: &CallOptions,
-    plan: &Plan,
-) -> Result<String, Error> {
-    let mut first = None;
-    if let Some(call) = &plan.call {
-        let resp = send(env, cfg, opts, call, None).await?;
-        check_body(call.expect, resp.status, &resp.body)?;
-        if plan.wait.is_none() {
-            return Ok(resp.body);
-        }
-        first = Some(resp.body);
-    }
-    match &plan.wait {
-        Some(spec) => wait::wait(env, cfg, opts, spec, first).await,
-        None => Ok(String::new()),
     }
 }

@@ -12,6 +12,7 @@ pub mod endpoints;
 pub mod error;
 pub mod json;
 pub mod live;
+pub mod plan;
 #[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod request;

@@ -3,10 +3,10 @@
 //! is closed again when waiting for it fails, so it never keeps billing.
 
 use crate::api::{sessions, spec};
-use crate::client::{self, Plan};
 use crate::config::{CallOptions, Config};
 use crate::error::Error;
 use crate::json::Value;
+use crate::plan::{self, Plan};
 use crate::transport::Env;
 use crate::validate::{local, object, Field, Ty};
 use crate::wait::{self, Target, WaitSpec, DEFAULT_SESSION_WAIT_MS};
@@ -75,7 +75,7 @@ pub async fn open<E: Env, C: Env>(
     cfg: &Config,
     open: &Open,
 ) -> Result<String, Error> {
-    let created = client::run(env, cfg, &open.options, &open.create).await?;
+    let created = plan::run(env, cfg, &open.options, &open.create).await?;
     let Some(spec) = &open.wait else {
         return Ok(created);
     };
@@ -103,5 +103,5 @@ pub async fn close<E: Env>(
     id: &str,
 ) -> Result<String, Error> {
     let plan = sessions::close(Some(&Value::String(id.to_string())))?;
-    client::run(env, cfg, options, &plan).await
+    plan::run(env, cfg, options, &plan).await
 }

@@ -7,10 +7,11 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use crate::api::{profiles, runs, sessions};
-use crate::client::{self, build, Plan};
+use crate::client::build;
 use crate::config::{CallOptions, Config};
 use crate::error::{Error, ErrorKind};
 use crate::json::Value;
+use crate::plan::{self, Plan};
 use crate::request::{HttpRequest, HttpResponse, Method};
 use crate::session;
 use crate::transport::{Env, SendError};
@@ -144,7 +145,7 @@ fn cfg() -> Config {
 }
 
 fn run(env: &Script, plan: &Plan) -> Result<String, Error> {
-    block_on(client::run(env, &cfg(), &CallOptions::default(), plan))
+    block_on(plan::run(env, &cfg(), &CallOptions::default(), plan))
 }
 
 fn built(plan: Plan) -> HttpRequest {
@@ -459,7 +460,7 @@ fn retries_stop_at_max_retries() {
     let env = Script::new(vec![status(500, ""), ok("{}")]);
     let o = CallOptions::from_value(Some(&v(r#"{"maxRetries":0}"#))).unwrap();
     let plan = runs::get(Some(&v(r#""tsk_1""#))).unwrap();
-    assert!(block_on(client::run(&env, &cfg(), &o, &plan)).is_err());
+    assert!(block_on(plan::run(&env, &cfg(), &o, &plan)).is_err());
     assert_eq!(env.sent(), 1);
 }
 
@@ -521,7 +522,7 @@ fn timeouts_are_not_retried_and_use_the_configured_limit() {
     let env = Script::new(vec![Err(SendError::Timeout), ok("{}")]);
     let o = CallOptions::from_value(Some(&v(r#"{"timeoutInSeconds":1.5}"#))).unwrap();
     let plan = sessions::list();
-    let e = block_on(client::run(&env, &cfg(), &o, &plan)).unwrap_err();
+    let e = block_on(plan::run(&env, &cfg(), &o, &plan)).unwrap_err();
     assert_eq!(e, Error::AttemptTimeout { timeout_ms: 1500.0 });
     assert_eq!(e.kind(), ErrorKind::Timeout);
     assert_eq!(env.sent(), 1);
@@ -545,7 +546,7 @@ fn connection_errors_mention_cors_in_browsers() {
     let mut c = cfg();
     c.in_browser = true;
     c.max_retries = 0;
-    let e = block_on(client::run(
+    let e = block_on(plan::run(
         &env,
         &c,
         &CallOptions::default(),

@@ -2,10 +2,10 @@
 //! error that names the field, before a request exists (so nothing is sent).
 
 use crate::api::{profiles, runs, sessions};
-use crate::client::Plan;
 use crate::config::{CallOptions, Config};
 use crate::error::Error;
 use crate::json::Value;
+use crate::plan::Plan;
 use crate::session;
 
 fn v(text: &str) -> Value {

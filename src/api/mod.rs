@@ -4,10 +4,11 @@ pub mod profiles;
 pub mod runs;
 pub mod sessions;
 
-use crate::client::{Call, Plan};
+use crate::client::Call;
 use crate::endpoints::Op;
 use crate::error::Error;
 use crate::json::Value;
+use crate::plan::Plan;
 use crate::validate::{local, object, Ty};
 use crate::wait::{Target, WaitSpec};
 

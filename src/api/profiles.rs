@@ -1,10 +1,10 @@
 //! Browser profiles: `/v1/browser_profiles`.
 
 use super::call;
-use crate::client::Plan;
 use crate::endpoints::Op;
 use crate::error::Error;
 use crate::json::Value;
+use crate::plan::Plan;
 use crate::validate::{f, id, object, required, Field, Ty};
 
 pub const CREATE_FIELDS: &[Field] = &[

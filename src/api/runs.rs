@@ -1,10 +1,10 @@
 //! Runs: `/v1/run/tasks`, `/v1/run/agents`, `/v1/runs/{id}`.
 
 use super::{call, spec, wait_plan};
-use crate::client::Plan;
 use crate::endpoints::Op;
 use crate::error::Error;
 use crate::json::Value;
+use crate::plan::Plan;
 use crate::validate::{f, id, local, object, required, Field, Ty};
 use crate::wait::{Target, DEFAULT_RUN_WAIT_MS};
 

@@ -1,10 +1,10 @@
 //! Browser sessions: `/v1/browser_sessions`.
 
 use super::{call, wait_plan};
-use crate::client::Plan;
 use crate::endpoints::Op;
 use crate::error::Error;
 use crate::json::Value;
+use crate::plan::Plan;
 use crate::validate::{f, id, object, required, Field, Ty};
 use crate::wait::{Target, DEFAULT_SESSION_WAIT_MS};
 

@@ -4,21 +4,17 @@ use std::rc::Rc;
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::AbortSignal;
 
-use super::convert::{get, parse_success, to_value};
-use super::env::{until_abort, JsEnv};
+use super::call::{opt, prepare, reject, signal_of, spawn, Job, Out};
+use super::convert::{get, to_value};
+use super::env::JsEnv;
 use super::errors::{error_classes, to_js};
-use super::handle::{BrowserSessionHandle, State};
+use super::handle::BrowserSessionHandle;
 use crate::api::{profiles, runs, sessions};
-use crate::client::{self, Plan};
-use crate::config::{CallOptions, Config};
+use crate::config::Config;
 use crate::error::Error;
 use crate::json::Value;
-use crate::session::{self, Open};
-use crate::transport::Env;
+use crate::session;
 
 /// Returns the error classes (`SkyvernError` and its subclasses).
 #[wasm_bindgen(js_name = errorClasses, unchecked_return_type = "ErrorClasses")]
@@ -35,171 +31,6 @@ pub struct SkyvernClient {
 
 fn in_browser() -> bool {
     !get(&js_sys::global(), "document").is_undefined()
-}
-
-/// The abort signal in `options.abortSignal`; an error when it is not an `AbortSignal`.
-fn signal_of(options: &JsValue, path: &str) -> Result<Option<AbortSignal>, Error> {
-    let s = get(options, "abortSignal");
-    if s.is_undefined() {
-        return Ok(None);
-    }
-    s.dyn_into::<AbortSignal>().map(Some).map_err(|_| {
-        let mut field = String::from(path);
-        field.push_str(".abortSignal");
-        Error::invalid(&field, "must be an AbortSignal")
-    })
-}
-
-fn opt(v: &Option<JsValue>) -> Option<Value> {
-    v.as_ref().map(to_value)
-}
-
-pub(crate) struct Prepared {
-    pub env: JsEnv,
-    pub options: CallOptions,
-}
-
-/// Validates request options and collects the signal and the status callback.
-/// `extra` is an options object that may also carry `abortSignal` / `onStatus`.
-pub(crate) fn prepare(
-    request_options: &Option<JsValue>,
-    extra: Option<(&JsValue, &str)>,
-) -> Result<Prepared, Error> {
-    let ro = request_options.clone().unwrap_or(JsValue::UNDEFINED);
-    let options = CallOptions::from_value(opt(request_options).as_ref())?;
-    let mut signal = signal_of(&ro, "requestOptions")?;
-    let mut on_status = None;
-    if let Some((extra, path)) = extra {
-        if signal.is_none() {
-            signal = signal_of(extra, path)?;
-        }
-        on_status = get(extra, "onStatus").dyn_into::<Function>().ok();
-    }
-    Ok(Prepared {
-        env: JsEnv::new(signal, on_status),
-        options,
-    })
-}
-
-/// Rejects with a validation error.
-fn reject(e: Error) -> Promise {
-    Promise::reject(&to_js(&e))
-}
-
-/// What becomes of a plan's final JSON text.
-pub(crate) enum Out {
-    /// The parsed JSON.
-    Json,
-    /// The parsed JSON, also kept as a handle's `.session`.
-    Store(Rc<State>),
-    /// `undefined`.
-    Nothing,
-}
-
-/// One Promise-returning method as data, run by the shared driver [`spawn`].
-pub(crate) enum Job {
-    /// A plan (a call, a wait, or both).
-    Plan {
-        plan: Plan,
-        env: JsEnv,
-        options: CallOptions,
-        out: Out,
-    },
-    /// Create a session and wait until it is ready, then resolve with a handle
-    /// (`openBrowserSession`) or call `callback` and close it (`withBrowserSession`).
-    Open {
-        open: Open,
-        env: JsEnv,
-        callback: Option<Function>,
-    },
-}
-
-impl Job {
-    pub(crate) fn plan(
-        plan: Result<Plan, Error>,
-        prepared: Result<Prepared, Error>,
-        out: Out,
-    ) -> Result<Job, Error> {
-        let plan = plan?;
-        let p = prepared?;
-        Ok(Job::Plan {
-            plan,
-            env: p.env,
-            options: p.options,
-            out,
-        })
-    }
-}
-
-/// Runs `job` on the shared driver; a validation error rejects at once.
-#[inline(never)]
-pub(crate) fn spawn(config: &Rc<Config>, job: Result<Job, Error>) -> Promise {
-    match job {
-        Ok(job) => wasm_bindgen_futures::future_to_promise(execute(config.clone(), job)),
-        Err(e) => reject(e),
-    }
-}
-
-async fn execute(config: Rc<Config>, job: Job) -> Result<JsValue, JsValue> {
-    match job {
-        Job::Plan {
-            plan,
-            env,
-            options,
-            out,
-        } => {
-            if env.aborted() {
-                return Err(env.error(Error::Aborted));
-            }
-            let text = client::run(&env, &config, &options, &plan)
-                .await
-                .map_err(|e| env.error(e))?;
-            let value = match out {
-                Out::Nothing => return Ok(JsValue::UNDEFINED),
-                _ => parse_success(&text).map_err(|e| to_js(&e))?,
-            };
-            if let Out::Store(state) = out {
-                *state.session.borrow_mut() = value.clone();
-            }
-            Ok(value)
-        }
-        Job::Open {
-            open,
-            env,
-            callback,
-        } => {
-            if env.aborted() {
-                return Err(env.error(Error::Aborted));
-            }
-            let cleanup = JsEnv::default();
-            let text = session::open(&env, &cleanup, &config, &open)
-                .await
-                .map_err(|e| env.error(e))?;
-            let Some(callback) = callback else {
-                let handle = BrowserSessionHandle::new(config, &text, open.options)
-                    .map_err(|e| to_js(&e))?;
-                return Ok(handle.into());
-            };
-            let id = Value::parse(&text)
-                .and_then(|v| {
-                    v.field("browser_session_id")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                })
-                .unwrap_or_default();
-            let session_obj = parse_success(&text).map_err(|e| to_js(&e))?;
-            let outcome = match callback.call1(&JsValue::UNDEFINED, &session_obj) {
-                Ok(v) => JsFuture::from(until_abort(&v, &env.signal_value())).await,
-                Err(thrown) => Err(thrown),
-            };
-            let closed = session::close(&cleanup, &config, &open.options, &id).await;
-            match (outcome, closed) {
-                (Ok(v), Ok(_)) => Ok(v),
-                (Ok(_), Err(e)) => Err(to_js(&e)),
-                (Err(e), _) => Err(e),
-            }
-        }
-    }
 }
 
 /// The client's plain methods, dispatched by [`SkyvernClient::call`].
@@ -274,6 +105,7 @@ impl SkyvernClient {
                 open,
                 env: JsEnv::new(signal_of(&o, "options")?, None),
                 callback,
+                make_handle: BrowserSessionHandle::make,
             })
         });
         spawn(&self.config, job)

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::client::{prepare, spawn, Job, Out};
+use super::call::{prepare, spawn, Job, Out};
 use super::convert::{parse_success, to_value};
 use super::env::JsEnv;
 use crate::api::{runs, sessions};
@@ -16,10 +16,10 @@ use crate::config::{CallOptions, Config};
 use crate::error::Error;
 use crate::json::Value;
 
-pub(crate) struct State {
+struct State {
     config: Rc<Config>,
     id: String,
-    pub(crate) session: RefCell<JsValue>,
+    session: Rc<RefCell<JsValue>>,
     /// Headers and limits the session was opened with, reused by `close()`.
     options: CallOptions,
     closing: RefCell<Option<Promise>>,
@@ -32,6 +32,15 @@ pub struct BrowserSessionHandle {
 }
 
 impl BrowserSessionHandle {
+    /// The handle of an opened session, as the JavaScript value a Promise resolves with.
+    pub(crate) fn make(
+        config: Rc<Config>,
+        text: &str,
+        options: CallOptions,
+    ) -> Result<JsValue, Error> {
+        BrowserSessionHandle::new(config, text, options).map(JsValue::from)
+    }
+
     pub(crate) fn new(
         config: Rc<Config>,
         text: &str,
@@ -52,7 +61,7 @@ impl BrowserSessionHandle {
             state: Rc::new(State {
                 config,
                 id,
-                session: RefCell::new(session),
+                session: Rc::new(RefCell::new(session)),
                 options,
                 closing: RefCell::new(None),
             }),
@@ -91,7 +100,7 @@ impl BrowserSessionHandle {
         >,
     ) -> Promise {
         let plan = sessions::get(Some(&Value::String(self.state.id.clone())));
-        let out = Out::Store(self.state.clone());
+        let out = Out::Store(self.state.session.clone());
         spawn(
             &self.state.config,
             Job::plan(plan, prepare(&request_options, None), out),

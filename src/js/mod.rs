@@ -2,6 +2,8 @@
 //! JavaScript values to the core's types, delegates, and converts back.
 
 #[cfg(feature = "client")]
+mod call;
+#[cfg(feature = "client")]
 pub mod client;
 #[cfg(any(feature = "client", feature = "proxy"))]
 mod convert;

@@ -1,0 +1,47 @@
+//! What a JavaScript method does, as plain data: a call, a wait, or a call
+//! followed by a wait on the object it returned; and running it.
+
+use crate::client::{check_body, send, Call};
+use crate::config::{CallOptions, Config};
+use crate::error::Error;
+use crate::transport::Env;
+use crate::wait::{self, WaitSpec};
+
+/// What a JavaScript method does: a call, a wait, or a call followed by a wait
+/// on the object it returned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub call: Option<Call>,
+    pub wait: Option<WaitSpec>,
+}
+
+impl Plan {
+    pub fn call(call: Call) -> Plan {
+        Plan {
+            call: Some(call),
+            wait: None,
+        }
+    }
+}
+
+/// Runs a plan; resolves with the final JSON text.
+pub async fn run<E: Env>(
+    env: &E,
+    cfg: &Config,
+    opts: &CallOptions,
+    plan: &Plan,
+) -> Result<String, Error> {
+    let mut first = None;
+    if let Some(call) = &plan.call {
+        let resp = send(env, cfg, opts, call, None).await?;
+        check_body(call.expect, resp.status, &resp.body)?;
+        if plan.wait.is_none() {
+            return Ok(resp.body);
+        }
+        first = Some(resp.body);
+    }
+    match &plan.wait {
+        Some(spec) => wait::wait(env, cfg, opts, spec, first).await,
+        None => Ok(String::new()),
+    }
+}

@@ -43,7 +43,7 @@ impl fmt::Debug for ApiKey {
 /// Validated client configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
-    /// The Skyvern API's URL, without a trailing slash.
+    /// The Skyvern API's URL that endpoint paths go under.
     pub base_url: String,
     /// The key sent with every request, if any.
     pub api_key: Option<ApiKey>,

@@ -13,10 +13,13 @@ use crate::wait::{self, WaitSpec};
 /// One API call as plain data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
+    /// The HTTP method.
     pub method: Method,
     /// Path with encoded segments, e.g. `/v1/browser_sessions/pbs_1`.
     pub path: String,
+    /// The JSON body, when the call sends one.
     pub body: Option<String>,
+    /// Whether a failed attempt may be repeated.
     pub retry: Retry,
     /// What the body of a successful response must be.
     pub expect: Expect,
@@ -86,11 +89,14 @@ pub fn check_body(expect: Expect, status: u16, body: &str) -> Result<(), Error> 
 /// on the object it returned.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
+    /// The API call to make first, if any.
     pub call: Option<Call>,
+    /// The wait to perform after the call, if any.
     pub wait: Option<WaitSpec>,
 }
 
 impl Plan {
+    /// A plan that makes one call and does not wait.
     pub fn call(call: Call) -> Plan {
         Plan {
             call: Some(call),

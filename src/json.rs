@@ -112,7 +112,9 @@ impl Value {
 /// The top level of a valid JSON text, found without building its values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Top {
+    /// JSON `null`.
     Null,
+    /// An array.
     Array,
     /// An object; `true` when its member `key` (as asked for) is a string.
     Object(bool),

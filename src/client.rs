@@ -12,10 +12,13 @@ use crate::transport::{Env, SendError};
 /// One API call as plain data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
+    /// The HTTP method.
     pub method: Method,
     /// Path with encoded segments, e.g. `/v1/browser_sessions/pbs_1`.
     pub path: String,
+    /// The JSON body, when the call sends one.
     pub body: Option<String>,
+    /// Whether a failed attempt may be repeated.
     pub retry: Retry,
     /// What the body of a successful response must be.
     pub expect: Expect,

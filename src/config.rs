@@ -8,13 +8,19 @@ use crate::request::{valid_header_name, valid_header_value};
 use crate::text::cat;
 use crate::validate::{local, object, Ty};
 
+/// Skyvern Cloud's API.
 pub const CLOUD_URL: &str = "https://api.skyvern.com";
+/// Skyvern's staging API.
 pub const STAGING_URL: &str = "https://api-staging.skyvern.com";
+/// A self-hosted Skyvern server on this machine.
 pub const LOCAL_URL: &str = "http://localhost:8000";
+/// How long one attempt may take unless configured otherwise.
 pub const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
+/// How many times a failed call is retried unless configured otherwise.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Upper bounds for options (a day; ten retries).
 pub const MAX_TIMEOUT_SECONDS: f64 = 86_400.0;
+/// The most retries a caller may ask for.
 pub const MAX_RETRIES_LIMIT: f64 = 10.0;
 
 /// The API key. Its `Debug` form is redacted.
@@ -22,6 +28,7 @@ pub const MAX_RETRIES_LIMIT: f64 = 10.0;
 pub struct ApiKey(String);
 
 impl ApiKey {
+    /// The key itself, for the `x-api-key` header.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -36,9 +43,13 @@ impl fmt::Debug for ApiKey {
 /// Validated client configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
+    /// The Skyvern API's URL that endpoint paths go under.
     pub base_url: String,
+    /// The key sent with every request, if any.
     pub api_key: Option<ApiKey>,
+    /// How long one attempt may take, in milliseconds.
     pub timeout_ms: f64,
+    /// How many times a failed call is retried.
     pub max_retries: u32,
     /// Lower-case names.
     pub headers: Vec<(String, String)>,
@@ -202,8 +213,11 @@ pub fn headers(field: &str, v: Option<&Value>) -> Result<Vec<(String, String)>, 
 /// Per-call options (`requestOptions`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CallOptions {
+    /// This call's attempt timeout in milliseconds, replacing the client's.
     pub timeout_ms: Option<f64>,
+    /// This call's retry count, replacing the client's.
     pub max_retries: Option<u32>,
+    /// Extra headers for this call (lower-case names).
     pub headers: Vec<(String, String)>,
 }
 
@@ -215,6 +229,7 @@ const REQUEST_OPTIONS: &[crate::validate::Field] = &[
 ];
 
 impl CallOptions {
+    /// Validates a `requestOptions` object.
     pub fn from_value(v: Option<&Value>) -> Result<CallOptions, Error> {
         object("requestOptions", v, REQUEST_OPTIONS)?;
         let Some(v) = v else {

@@ -10,19 +10,33 @@ use crate::retry::Retry;
 /// An operation. Names match the client's method names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
+    /// Starts a new browser session.
     CreateBrowserSession,
+    /// Lists the browser sessions.
     GetBrowserSessions,
+    /// Reads one browser session.
     GetBrowserSession,
+    /// Changes a browser session's settings.
     UpdateBrowserSession,
+    /// Closes a browser session.
     CloseBrowserSession,
+    /// Extends a browser session's timeout.
     ExtendBrowserSession,
+    /// Starts a task run from a prompt.
     RunTask,
+    /// Starts a workflow run.
     RunWorkflow,
+    /// Reads a run and its status.
     GetRun,
+    /// Cancels a run.
     CancelRun,
+    /// Saves a browser profile.
     CreateBrowserProfile,
+    /// Lists the browser profiles.
     GetBrowserProfiles,
+    /// Reads one browser profile.
     GetBrowserProfile,
+    /// Deletes a browser profile.
     DeleteBrowserProfile,
     /// The screencast socket (`/v1/stream/browser_sessions/{id}`).
     LiveView,
@@ -97,6 +111,7 @@ impl Op {
 /// One path segment: a literal or an id of a kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Seg {
+    /// A fixed part of the path.
     Lit(&'static str),
     /// `pbs_…`
     Session,
@@ -127,10 +142,15 @@ pub enum Expect {
 /// One method + path of the API.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Endpoint {
+    /// The operation this endpoint serves.
     pub op: Op,
+    /// The HTTP method.
     pub method: Method,
+    /// The path under the base URL, segment by segment.
     pub path: &'static [Seg],
+    /// Whether a failed attempt may be repeated.
     pub retry: Retry,
+    /// The shape a successful response must have.
     pub expect: Expect,
 }
 

@@ -10,7 +10,9 @@ use crate::text::push_int;
 /// A JSON value, plus the JavaScript values that have no JSON form.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// JSON `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
     /// An integer (or any number built in Rust).
     Number(f64),
@@ -18,7 +20,9 @@ pub enum Value {
     /// JavaScript engine or found in a response. Keeping the text means no float
     /// formatting code is needed to send it back unchanged.
     Decimal(f64, String),
+    /// A string.
     String(String),
+    /// An array, in order.
     Array(Vec<Value>),
     /// Members in their original order.
     Object(Vec<(String, Value)>),
@@ -31,6 +35,7 @@ pub enum Value {
 }
 
 impl Value {
+    /// The member `key` of an object, `undefined` included.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
             Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
@@ -43,6 +48,7 @@ impl Value {
         self.get(key).filter(|v| !matches!(v, Value::Undefined))
     }
 
+    /// The text, if this is a string.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
@@ -50,6 +56,7 @@ impl Value {
         }
     }
 
+    /// The number, if this is one.
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Number(n) | Value::Decimal(n, _) => Some(*n),
@@ -57,6 +64,7 @@ impl Value {
         }
     }
 
+    /// The boolean, if this is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
@@ -64,6 +72,7 @@ impl Value {
         }
     }
 
+    /// Whether this is JSON `null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
@@ -103,7 +112,9 @@ impl Value {
 /// The top level of a valid JSON text, found without building its values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Top {
+    /// JSON `null`.
     Null,
+    /// An array.
     Array,
     /// An object; `true` when its member `key` (as asked for) is a string.
     Object(bool),

@@ -5,6 +5,8 @@
 //! retry rule and polls, over the [`transport::Env`] trait. `js/` is the
 //! wasm-bindgen facade that JavaScript sees.
 
+#![deny(missing_docs)]
+
 pub mod api;
 pub mod client;
 pub mod config;

@@ -11,11 +11,14 @@ use crate::wait::{self, WaitSpec};
 /// on the object it returned.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
+    /// The API call to make first, if any.
     pub call: Option<Call>,
+    /// The wait to perform after the call, if any.
     pub wait: Option<WaitSpec>,
 }
 
 impl Plan {
+    /// A plan that makes one call and does not wait.
     pub fn call(call: Call) -> Plan {
         Plan {
             call: Some(call),

@@ -7,13 +7,18 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 /// HTTP methods the client uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
+    /// `GET`: read a browser session, run or browser profile.
     Get,
+    /// `POST`: create a browser session, run or browser profile.
     Post,
+    /// `PATCH`: change part of an existing resource.
     Patch,
+    /// `DELETE`: remove a resource.
     Delete,
 }
 
 impl Method {
+    /// The method's name as it goes on the wire, e.g. `"GET"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -27,14 +32,18 @@ impl Method {
 /// A request ready to send. Rebuilt from the same parts on every attempt.
 #[derive(Clone, PartialEq)]
 pub struct HttpRequest {
+    /// The HTTP method to send.
     pub method: Method,
+    /// The full URL, base URL plus the endpoint's encoded path.
     pub url: String,
     /// Lower-case names. Holds `x-api-key` when a key is configured.
     pub headers: Vec<(String, String)>,
+    /// The JSON body, when the endpoint takes one.
     pub body: Option<String>,
 }
 
 impl HttpRequest {
+    /// The value of the header with this lower-case name, if present.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -65,9 +74,11 @@ impl fmt::Debug for HttpRequest {
 /// What came back from one attempt.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HttpResponse {
+    /// The HTTP status code.
     pub status: u16,
     /// The `Retry-After` header, when the server sent one (and the runtime may read it).
     pub retry_after: Option<String>,
+    /// The response body as text.
     pub body: String,
 }
 

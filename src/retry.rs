@@ -19,6 +19,7 @@ pub enum Retry {
 
 /// Backoff settings (milliseconds).
 pub const BASE_DELAY_MS: f64 = 1000.0;
+/// The longest backoff between attempts.
 pub const MAX_DELAY_MS: f64 = 60_000.0;
 /// `Retry-After` values above this are capped.
 pub const MAX_RETRY_AFTER_MS: f64 = 60_000.0;

@@ -30,8 +30,11 @@ pub const OPEN_OPTIONS: &[Field] = &[
 /// A validated open: the create plan, the readiness wait, and the call options.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Open {
+    /// The request that creates the browser session.
     pub create: Plan,
+    /// The wait until the session is ready, unless waiting was turned off.
     pub wait: Option<WaitSpec>,
+    /// Timeouts, retries, abort signal and extra headers for the calls.
     pub options: CallOptions,
 }
 

@@ -12,6 +12,7 @@ pub enum Ty {
     Str,
     /// A string with at least one character.
     NonEmpty,
+    /// `true` or `false`.
     Bool,
     /// An integer within the range.
     Int(f64, f64),
@@ -35,15 +36,19 @@ pub enum Ty {
 
 /// One allowed field of an options object or request body.
 pub struct Field {
+    /// The field's name as the caller writes it.
     pub name: &'static str,
+    /// The type the value must have.
     pub ty: Ty,
     /// `null` is accepted (and sent).
     pub nullable: bool,
+    /// The caller must give the field.
     pub required: bool,
     /// Sent to the server (`false` for client-side options).
     pub wire: bool,
 }
 
+/// An optional field that may be `null` and is sent to the server.
 pub const fn f(name: &'static str, ty: Ty) -> Field {
     Field {
         name,
@@ -54,6 +59,7 @@ pub const fn f(name: &'static str, ty: Ty) -> Field {
     }
 }
 
+/// A field the caller must give, sent to the server.
 pub const fn required(name: &'static str, ty: Ty) -> Field {
     Field {
         name,

@@ -13,11 +13,13 @@ use crate::json::Value;
 use crate::text::cat;
 use crate::transport::Env;
 
+/// The pause after the first, immediate poll.
 pub const FIRST_INTERVAL_MS: f64 = 250.0;
 /// The interval cap while the wait is young.
 pub const FAST_INTERVAL_MS: f64 = 1000.0;
 /// How long the wait stays in the fast phase.
 pub const FAST_PHASE_MS: f64 = 30_000.0;
+/// The longest pause between polls once the wait is old.
 pub const MAX_INTERVAL_MS: f64 = 5000.0;
 
 /// The adaptive interval after `current`, once the wait has lasted `waited_ms`.
@@ -33,9 +35,12 @@ pub const DEFAULT_RUN_WAIT_MS: f64 = 1_800_000.0;
 /// Default wait for a browser session to start.
 pub const DEFAULT_SESSION_WAIT_MS: f64 = 300_000.0;
 
+/// Run statuses after which a run will not change any more.
 pub const RUN_TERMINAL: &[&str] = &["completed", "failed", "terminated", "canceled", "timed_out"];
+/// Browser session statuses that mean the session ended before it was ready.
 pub const SESSION_ENDED: &[&str] = &["completed", "failed", "timeout"];
 
+/// What a wait polls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     /// A browser session, until it is running.
@@ -44,12 +49,16 @@ pub enum Target {
     Run,
 }
 
+/// A wait to perform: what to poll, for how long, and how often.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WaitSpec {
+    /// Whether to wait for a browser session or a run.
     pub target: Target,
     /// The id to poll; `None` takes it from the object the preceding call returned.
     pub id: Option<String>,
+    /// How long to poll before giving up, in milliseconds.
     pub timeout_ms: f64,
+    /// A fixed poll interval (`pollIntervalMs`); `None` polls adaptively.
     pub poll_ms: Option<f64>,
 }
 

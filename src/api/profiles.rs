@@ -7,6 +7,7 @@ use crate::json::Value;
 use crate::plan::Plan;
 use crate::validate::{f, id, object, required, Field, Ty};
 
+/// The fields accepted when creating a browser profile.
 pub const CREATE_FIELDS: &[Field] = &[
     required("name", Ty::NonEmpty),
     f("browser_session_id", Ty::NonEmpty),

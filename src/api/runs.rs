@@ -11,6 +11,7 @@ use crate::wait::{Target, DEFAULT_RUN_WAIT_MS};
 const ANY_INT: f64 = 9.007_199_254_740_991e15;
 const MAX_WAIT_SECONDS: f64 = 86_400.0;
 
+/// The fields accepted when running a task.
 pub const TASK_FIELDS: &[Field] = &[
     required("prompt", Ty::NonEmpty),
     f("url", Ty::NonEmpty),
@@ -41,6 +42,7 @@ pub const TASK_FIELDS: &[Field] = &[
     local("onStatus", Ty::Func),
 ];
 
+/// The fields accepted when running a workflow.
 pub const WORKFLOW_FIELDS: &[Field] = &[
     f("workflow_id", Ty::NonEmpty),
     f("agent_id", Ty::NonEmpty),

@@ -10,6 +10,7 @@ use crate::wait::{Target, DEFAULT_SESSION_WAIT_MS};
 
 const ANY_INT: f64 = 9.007_199_254_740_991e15;
 
+/// The fields accepted when creating a browser session.
 pub const CREATE_FIELDS: &[Field] = &[
     f("timeout", Ty::Int(5.0, ANY_INT)),
     f("proxy_location", Ty::Proxy),

@@ -8,9 +8,13 @@ pub const MAX_COORD: f64 = 10_000.0;
 /// A rectangle in the element's CSS pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {
+    /// Left edge.
     pub x: f64,
+    /// Top edge.
     pub y: f64,
+    /// Width.
     pub w: f64,
+    /// Height.
     pub h: f64,
 }
 

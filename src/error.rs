@@ -8,15 +8,25 @@ use crate::text::{cat, find, int};
 pub enum ErrorKind {
     /// Base class: invalid arguments, a session that ended while waiting, unexpected statuses.
     Skyvern,
+    /// HTTP 400: the server refused the request as malformed.
     BadRequest,
+    /// HTTP 403: a missing or wrong API key, or an operation the key may not do.
     Forbidden,
+    /// HTTP 404: no such browser session, run or profile.
     NotFound,
+    /// HTTP 409: the resource is not in a state that allows the operation.
     Conflict,
+    /// HTTP 410: the resource existed and is gone.
     Gone,
+    /// HTTP 422: a field failed the server's validation.
     UnprocessableEntity,
+    /// HTTP 429: rate limited.
     TooManyRequests,
+    /// HTTP 5xx: the server failed.
     InternalServer,
+    /// An attempt or a wait ran out of time.
     Timeout,
+    /// No response arrived.
     Connection,
 }
 
@@ -38,6 +48,7 @@ impl ErrorKind {
         }
     }
 
+    /// The class of an error response with this HTTP status.
     pub fn for_status(status: u16) -> ErrorKind {
         match status {
             400 => ErrorKind::BadRequest,
@@ -67,45 +78,70 @@ you), set `dangerouslyAllowBrowser: true`.";
 pub enum Error {
     /// An argument or option is invalid; nothing was sent.
     #[error("{field}: {problem}")]
-    InvalidArgument { field: String, problem: String },
+    InvalidArgument {
+        /// The argument's path, e.g. `request.timeout`.
+        field: String,
+        /// What is wrong with it, e.g. `must be an integer`.
+        problem: String,
+    },
     /// An API key was given in a web page without `dangerouslyAllowBrowser`.
     #[error("{BROWSER_API_KEY}")]
     BrowserApiKey,
     /// The server answered with a non-success status.
     #[error("{message}")]
     Api {
+        /// The HTTP status.
         status: u16,
+        /// The status and the server's detail, readable.
         message: String,
         /// The raw response body (JSON or text).
         body: String,
+        /// Whether repeating the request may succeed.
         retryable: bool,
     },
     /// The server answered with a success status but a body that is not JSON.
     #[error("HTTP {status}: the response body is not valid JSON")]
-    InvalidResponse { status: u16, body: String },
+    InvalidResponse {
+        /// The HTTP status.
+        status: u16,
+        /// The body as it came.
+        body: String,
+    },
     /// The server answered with a success status but a body of the wrong shape
     /// (empty, or not the object or list the call returns).
     #[error("HTTP {status}: {problem}")]
     UnexpectedResponse {
+        /// The HTTP status.
         status: u16,
+        /// What shape was expected and what came.
         problem: String,
+        /// The body as it came.
         body: String,
     },
     /// One attempt ran longer than its timeout.
     #[error("The request timed out after {}", seconds(*timeout_ms))]
-    AttemptTimeout { timeout_ms: f64 },
+    AttemptTimeout {
+        /// The attempt's time limit.
+        timeout_ms: f64,
+    },
     /// A wait (for a session or a run) ran out of time; `last_seen` is the last object seen.
     #[error("Timed out after {} waiting for {what}", seconds(*timeout_ms))]
     WaitTimeout {
+        /// What was awaited, e.g. `run tsk_1 to finish`.
         what: String,
+        /// The wait's time limit.
         timeout_ms: f64,
+        /// The last object seen (JSON text), if any.
         last_seen: Option<String>,
     },
     /// A browser session ended before it became ready.
     #[error("Browser session {id} ended with status `{status}` before it was ready")]
     SessionEnded {
+        /// The browser session's id.
         id: String,
+        /// The status it ended with.
         status: String,
+        /// The session as last seen (JSON text).
         last_seen: String,
     },
     /// No response arrived (DNS, refused connection, reset, CORS in browsers).
@@ -113,7 +149,12 @@ pub enum Error {
         "Connection error: no response from the server ({detail}){}",
         if *in_browser { CORS_HINT } else { "" }
     )]
-    Connection { detail: String, in_browser: bool },
+    Connection {
+        /// What the runtime said, one line.
+        detail: String,
+        /// Whether the client runs in a web page (the message then mentions CORS).
+        in_browser: bool,
+    },
     /// The caller's abort signal fired.
     #[error("The request was aborted")]
     Aborted,

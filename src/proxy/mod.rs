@@ -50,8 +50,10 @@ pub struct ProxyConfig {
     allow: u32,
     /// Exact origins allowed for CORS (besides the proxy's own).
     pub origins: Vec<String>,
+    /// The largest request body forwarded, in bytes.
     pub max_body: f64,
     secret: Option<Secret>,
+    /// How long a minted live-view ticket lasts, in seconds.
     pub ticket_ttl: u64,
 }
 

@@ -34,6 +34,7 @@ pub enum Grant {
 }
 
 impl Grant {
+    /// The grant's name in a ticket (`view`, `control`).
     pub fn as_str(self) -> &'static str {
         match self {
             Grant::View => "view",
@@ -70,15 +71,18 @@ impl Grant {
 /// Why a ticket was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
+    /// No ticket came with the socket.
     Missing,
     /// Malformed, forged, or minted for another session.
     Invalid,
     /// A valid view ticket on the input socket.
     WrongOperation,
+    /// The ticket's time is up.
     Expired,
 }
 
 impl Refusal {
+    /// The refusal's message, as the proxy answers it.
     pub fn detail(self) -> &'static str {
         match self {
             Refusal::Missing => "A live-view ticket is required (query parameter `ticket`)",

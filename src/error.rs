@@ -168,6 +168,7 @@ const CORS_HINT: &str = ". In a browser this is often CORS: the server must allo
 origin, or call Skyvern through your own proxy (set `baseUrl` to it)";
 
 impl Error {
+    /// An invalid argument at `field`.
     pub fn invalid(field: &str, problem: impl Into<String>) -> Error {
         Error::InvalidArgument {
             field: field.to_string(),
@@ -175,6 +176,7 @@ impl Error {
         }
     }
 
+    /// The JavaScript class this error surfaces as.
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Api { status, .. } => ErrorKind::for_status(*status),
@@ -184,6 +186,7 @@ impl Error {
         }
     }
 
+    /// The HTTP status, when a response came.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. }
@@ -193,6 +196,7 @@ impl Error {
         }
     }
 
+    /// Whether repeating the request may succeed.
     pub fn retryable(&self) -> bool {
         match self {
             Error::Api { retryable, .. } => *retryable,
@@ -397,6 +401,7 @@ fn text_detail(body: &str) -> Option<String> {
     Some(clip(t))
 }
 
+/// The standard reason phrase of an HTTP status (`Error` for an unusual one).
 pub fn reason_phrase(status: u16) -> &'static str {
     match status {
         400 => "Bad Request",

@@ -132,6 +132,7 @@ impl SkyvernClient {
         })
     }
 
+    /// Creates a browser session (`POST /v1/browser_sessions`).
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = createBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
     pub fn create_browser_session(
         &self,
@@ -150,6 +151,7 @@ impl SkyvernClient {
         )
     }
 
+    /// Gets a browser session by id.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = getBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
     pub fn get_browser_session(
         &self,
@@ -162,6 +164,7 @@ impl SkyvernClient {
         self.call(M::GetSession, id, None, None, &request_options)
     }
 
+    /// Lists the active browser sessions.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = getBrowserSessions, unchecked_return_type = "Promise<BrowserSession[]>")]
     pub fn get_browser_sessions(
         &self,
@@ -172,6 +175,7 @@ impl SkyvernClient {
         self.call(M::ListSessions, None, None, None, &request_options)
     }
 
+    /// Closes a browser session (idempotent).
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = closeBrowserSession, unchecked_return_type = "Promise<CloseBrowserSessionResponse>")]
     pub fn close_browser_session(
         &self,
@@ -184,6 +188,7 @@ impl SkyvernClient {
         self.call(M::CloseSession, id, None, None, &request_options)
     }
 
+    /// Changes a browser session (whether it saves a profile).
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = updateBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
     pub fn update_browser_session(
         &self,
@@ -200,6 +205,7 @@ impl SkyvernClient {
         self.call(M::UpdateSession, id, request, None, &request_options)
     }
 
+    /// Extends a browser session by some minutes.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = extendBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
     pub fn extend_browser_session(
         &self,
@@ -216,6 +222,7 @@ impl SkyvernClient {
         self.call(M::ExtendSession, id, request, None, &request_options)
     }
 
+    /// Waits until a browser session is ready.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = waitForBrowserSession, unchecked_return_type = "Promise<BrowserSession>")]
     pub fn wait_for_browser_session(
         &self,
@@ -232,6 +239,7 @@ impl SkyvernClient {
         self.call(M::WaitSession, id, opt(&options), extra, &request_options)
     }
 
+    /// Runs a task, optionally waiting for it to finish.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = runTask, unchecked_return_type = "Promise<TaskRun>")]
     pub fn run_task(
         &self,
@@ -250,6 +258,7 @@ impl SkyvernClient {
         )
     }
 
+    /// Runs a workflow, optionally waiting for it to finish.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = runWorkflow, unchecked_return_type = "Promise<WorkflowRun>")]
     pub fn run_workflow(
         &self,
@@ -268,6 +277,7 @@ impl SkyvernClient {
         )
     }
 
+    /// Gets a run by id.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = getRun, unchecked_return_type = "Promise<Run>")]
     pub fn get_run(
         &self,
@@ -285,6 +295,7 @@ impl SkyvernClient {
         )
     }
 
+    /// Cancels a run (idempotent).
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = cancelRun, unchecked_return_type = "Promise<unknown>")]
     pub fn cancel_run(
         &self,
@@ -302,6 +313,7 @@ impl SkyvernClient {
         )
     }
 
+    /// Waits until a run reaches a terminal status.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = waitForRun, unchecked_return_type = "Promise<Run>")]
     pub fn wait_for_run(
         &self,
@@ -319,6 +331,7 @@ impl SkyvernClient {
         self.call(M::WaitRun, id, opt(&options), extra, &request_options)
     }
 
+    /// Creates a browser profile.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = createBrowserProfile, unchecked_return_type = "Promise<BrowserProfile>")]
     pub fn create_browser_profile(
         &self,
@@ -331,6 +344,7 @@ impl SkyvernClient {
         self.call(M::CreateProfile, value, None, None, &request_options)
     }
 
+    /// Lists the browser profiles.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = getBrowserProfiles, unchecked_return_type = "Promise<BrowserProfile[]>")]
     pub fn get_browser_profiles(
         &self,
@@ -341,6 +355,7 @@ impl SkyvernClient {
         self.call(M::ListProfiles, None, None, None, &request_options)
     }
 
+    /// Gets a browser profile by id.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = getBrowserProfile, unchecked_return_type = "Promise<BrowserProfile>")]
     pub fn get_browser_profile(
         &self,
@@ -353,6 +368,7 @@ impl SkyvernClient {
         self.call(M::GetProfile, id, None, None, &request_options)
     }
 
+    /// Deletes a browser profile.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = deleteBrowserProfile, unchecked_return_type = "Promise<void>")]
     pub fn delete_browser_profile(
         &self,
@@ -365,6 +381,7 @@ impl SkyvernClient {
         self.call(M::DeleteProfile, id, None, None, &request_options)
     }
 
+    /// Creates a session, waits until it is ready and resolves with its handle.
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = openBrowserSession, unchecked_return_type = "Promise<BrowserSessionHandle>")]
     pub fn open_browser_session(
         &self,
@@ -376,6 +393,7 @@ impl SkyvernClient {
         self.open(opt(&request), options, None)
     }
 
+    /// Runs a callback with a ready session and closes the session afterwards.
     #[wasm_bindgen(js_name = withBrowserSession, skip_typescript, skip_jsdoc)]
     pub fn with_browser_session(
         &self,

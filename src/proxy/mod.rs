@@ -234,6 +234,7 @@ impl ProxyConfig {
         })
     }
 
+    /// Does the allowlist let `op` through?
     pub fn allows(&self, op: Op) -> bool {
         self.allow & bit(op) != 0
     }
@@ -426,6 +427,7 @@ fn seconds(ms: f64) -> u64 {
 /// What the adapter read from one `Request`.
 #[derive(Clone, Debug, Default)]
 pub struct Incoming<'a> {
+    /// The request's method, upper case.
     pub method: &'a str,
     /// `new URL(request.url).pathname`, not decoded.
     pub path: &'a str,
@@ -452,7 +454,9 @@ pub struct Incoming<'a> {
 pub enum Decision {
     /// Answer locally with `{"detail": …}`; upstream is not contacted.
     Answer {
+        /// The HTTP status.
         status: u16,
+        /// The `detail` text.
         detail: &'static str,
         /// The `Allow` header of a 405.
         allow: Option<String>,
@@ -461,21 +465,26 @@ pub enum Decision {
     },
     /// Answer a CORS preflight with 204.
     Preflight {
+        /// The origin to allow.
         origin: String,
+        /// The methods to allow, comma-separated.
         methods: String,
     },
+    /// Send the request upstream, with the key added.
     Forward(Forward),
 }
 
 /// A request to send upstream.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Forward {
+    /// The operation it matched.
     pub op: Op,
     /// The upstream URL. For sockets it ends with `apikey=`: the adapter
     /// appends the encoded key.
     pub url: String,
     /// The id in the path, if any.
     pub id: Option<String>,
+    /// The origin to allow in the response's CORS headers.
     pub cors: Option<String>,
     /// A WebSocket upgrade to pass through.
     pub socket: bool,

@@ -4,6 +4,7 @@
 //! [`Incoming`], asks [`ProxyConfig::decide`], and does what the [`Decision`] says.
 
 pub mod headers;
+mod options;
 pub mod routes;
 pub mod ticket;
 
@@ -11,11 +12,9 @@ use std::fmt;
 
 use crate::endpoints::ENDPOINTS;
 use crate::error::Error;
-use crate::json::{write_string, Value};
-use crate::request::valid_header_value;
+use crate::json::write_string;
 use crate::request::Method;
-use crate::validate::{local, object, Ty};
-use routes::{bit, Op, DEFAULT_OPS};
+use routes::{bit, Op};
 use ticket::Grant;
 
 /// Skyvern Cloud, the default upstream.
@@ -57,183 +56,7 @@ pub struct ProxyConfig {
     pub ticket_ttl: u64,
 }
 
-const OPTIONS: &[crate::validate::Field] = &[
-    local("apiKey", Ty::Str),
-    local("upstream", Ty::NonEmpty),
-    local("allow", Ty::StrList),
-    local("allowedOrigins", Ty::StrList),
-    local("pathPrefix", Ty::Str),
-    local("authorize", Ty::Func),
-    local("maxBodyBytes", Ty::Int(0.0, 1e9)),
-    local("ticketSecret", Ty::Str),
-    local("ticketTtlSeconds", Ty::Int(1.0, 86_400.0)),
-];
-
-fn strings(v: Option<&Value>) -> Vec<&str> {
-    match v {
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn invalid(field: &str, problem: &str) -> Error {
-    Error::invalid(field, problem)
-}
-
-/// `http(s)://` + an authority without credentials, then an optional path;
-/// only printable ASCII, no query, fragment, spaces or backslashes.
-fn valid_url(url: &str, path_allowed: bool) -> bool {
-    let Some(rest) = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-    else {
-        return false;
-    };
-    let (host, has_path) = match rest.split_once('/') {
-        Some((host, path)) => (host, !path.is_empty()),
-        None => (rest, false),
-    };
-    !host.is_empty()
-        && !host.contains('@')
-        && (path_allowed || (!has_path && !rest.ends_with('/')))
-        && !rest.contains(['?', '#', '\\'])
-        && rest.bytes().all(|b| b.is_ascii_graphic())
-}
-
 impl ProxyConfig {
-    /// Validates the options object of `createProxyHandler`.
-    pub fn from_options(options: Option<&Value>) -> Result<ProxyConfig, Error> {
-        object("options", options, OPTIONS)?;
-        let empty = Value::Object(Vec::new());
-        let o = match options {
-            Some(v @ Value::Object(_)) => v,
-            _ => &empty,
-        };
-        match o.field("apiKey").and_then(Value::as_str) {
-            None => {
-                return Err(invalid(
-                    "options.apiKey",
-                    "is required: the Skyvern API key the proxy adds to every request \
-(in a Worker, a secret binding such as env.SKYVERN_API_KEY)",
-                ))
-            }
-            Some(k) if k.trim().is_empty() => {
-                return Err(invalid(
-                    "options.apiKey",
-                    "is empty (is the secret binding set?)",
-                ))
-            }
-            Some(k) if !valid_header_value(k) => {
-                return Err(invalid(
-                    "options.apiKey",
-                    "contains characters that cannot be sent in a header",
-                ))
-            }
-            Some(_) => {}
-        }
-        let upstream = match o.field("upstream").and_then(Value::as_str) {
-            None => DEFAULT_UPSTREAM.to_string(),
-            Some(u) if valid_url(u, true) => u.trim_end_matches('/').to_string(),
-            Some(_) => {
-                return Err(invalid(
-                    "options.upstream",
-                    "must be an http:// or https:// URL without credentials, query or fragment",
-                ))
-            }
-        };
-        let prefix = match o.field("pathPrefix").and_then(Value::as_str) {
-            None => String::new(),
-            Some(p) => {
-                let t = p.trim_end_matches('/');
-                let ok = t.is_empty()
-                    || t.strip_prefix('/').is_some_and(|rest| {
-                        rest.split('/').all(|s| {
-                            !s.is_empty()
-                                && s != "."
-                                && s != ".."
-                                && s.bytes().all(|b| {
-                                    b.is_ascii_alphanumeric()
-                                        || matches!(b, b'-' | b'_' | b'.' | b'~')
-                                })
-                        })
-                    });
-                if !ok {
-                    return Err(invalid(
-                        "options.pathPrefix",
-                        "must be a path like \"/api/skyvern\" (letters, digits, - _ . ~ between slashes)",
-                    ));
-                }
-                t.to_string()
-            }
-        };
-        let mut origins = Vec::new();
-        for origin in strings(o.field("allowedOrigins")) {
-            if !valid_url(origin, false) {
-                return Err(invalid(
-                    "options.allowedOrigins",
-                    "must list exact origins like \"https://app.example\" (scheme, host, optional port; no path or wildcard)",
-                ));
-            }
-            origins.push(origin.to_string());
-        }
-        let secret =
-            match o.field("ticketSecret").and_then(Value::as_str) {
-                None => None,
-                Some(s) if s.len() < MIN_SECRET_BYTES => return Err(invalid(
-                    "options.ticketSecret",
-                    "must be at least 32 bytes long (a random secret, e.g. from a secret binding)",
-                )),
-                Some(s) => Some(Secret(s.as_bytes().to_vec())),
-            };
-        let allow = match o.field("allow") {
-            Some(Value::Array(_)) => {
-                let mut bits = 0;
-                for name in strings(o.field("allow")) {
-                    let Some(op) = Op::from_name(name) else {
-                        return Err(Error::invalid(
-                            "options.allow",
-                            crate::text::cat(&[
-                                "\"",
-                                name,
-                                "\" is not a known operation (see ProxyOperation)",
-                            ]),
-                        ));
-                    };
-                    if op.is_live() && secret.is_none() {
-                        return Err(invalid(
-                            "options.ticketSecret",
-                            "is required when options.allow includes liveView or liveControl",
-                        ));
-                    }
-                    bits |= bit(op);
-                }
-                bits
-            }
-            _ => {
-                let mut bits = DEFAULT_OPS.iter().fold(0, |b, &op| b | bit(op));
-                if secret.is_some() {
-                    bits |= bit(Op::LiveView) | bit(Op::LiveControl);
-                }
-                bits
-            }
-        };
-        Ok(ProxyConfig {
-            upstream,
-            prefix,
-            allow,
-            origins,
-            max_body: o
-                .field("maxBodyBytes")
-                .and_then(Value::as_f64)
-                .unwrap_or(DEFAULT_MAX_BODY),
-            secret,
-            ticket_ttl: o
-                .field("ticketTtlSeconds")
-                .and_then(Value::as_f64)
-                .map_or(DEFAULT_TICKET_TTL, |n| n as u64),
-        })
-    }
-
     /// Does the allowlist let `op` through?
     pub fn allows(&self, op: Op) -> bool {
         self.allow & bit(op) != 0
@@ -271,22 +94,22 @@ impl ProxyConfig {
         now_ms: f64,
     ) -> Result<String, Error> {
         if self.secret.is_none() {
-            return Err(invalid(
+            return Err(Error::invalid(
                 "options.ticketSecret",
                 "is required to mint live-view tickets",
             ));
         }
         let grant = match operation {
             None => self.auto_grant().ok_or_else(|| {
-                invalid("operation", "neither liveView nor liveControl is allowed")
+                Error::invalid("operation", "neither liveView nor liveControl is allowed")
             })?,
             Some(name) => {
                 let op = Op::from_name(name);
                 let grant = op.and_then(Grant::for_op).ok_or_else(|| {
-                    invalid("operation", "must be \"liveView\" or \"liveControl\"")
+                    Error::invalid("operation", "must be \"liveView\" or \"liveControl\"")
                 })?;
                 if !op.is_some_and(|op| self.allows(op)) {
-                    return Err(invalid("operation", "is not in options.allow"));
+                    return Err(Error::invalid("operation", "is not in options.allow"));
                 }
                 grant
             }
@@ -294,11 +117,16 @@ impl ProxyConfig {
         let ttl = match ttl {
             None => self.ticket_ttl,
             Some(n) if n.fract() == 0.0 && (1.0..=86_400.0).contains(&n) => n as u64,
-            Some(_) => return Err(invalid("ttlSeconds", "must be an integer from 1 to 86400")),
+            Some(_) => {
+                return Err(Error::invalid(
+                    "ttlSeconds",
+                    "must be an integer from 1 to 86400",
+                ))
+            }
         };
         session
             .and_then(|s| self.mint(s, grant, ttl, now_ms))
-            .ok_or_else(|| invalid("sessionId", "must be a browser session id (pbs_…)"))
+            .ok_or_else(|| Error::invalid("sessionId", "must be a browser session id (pbs_…)"))
     }
 
     fn origin_allowed(&self, origin: &str, own: &str) -> bool {

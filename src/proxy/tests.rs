@@ -4,6 +4,7 @@ use super::headers::{keep_request, keep_response};
 use super::routes::{is_id, segments, Op, Seg, ALL_OPS};
 use super::ticket::{self, Grant};
 use super::*;
+use crate::json::Value;
 
 const SECRET: &str = "a-ticket-secret-of-at-least-32-bytes!";
 const OWN: &str = "https://proxy.example";

@@ -6,9 +6,10 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::call::{opt, prepare, reject, signal_of, spawn, Job, Out};
-use super::convert::{get, to_value};
+use super::convert::to_value;
+use super::env::in_browser;
 use super::env::JsEnv;
-use super::errors::{error_classes, to_js};
+use super::errors::to_js;
 use super::handle::BrowserSessionHandle;
 use crate::api::{profiles, runs, sessions};
 use crate::config::Config;
@@ -16,21 +17,11 @@ use crate::error::Error;
 use crate::json::Value;
 use crate::session;
 
-/// Returns the error classes (`SkyvernError` and its subclasses).
-#[wasm_bindgen(js_name = errorClasses, unchecked_return_type = "ErrorClasses")]
-pub fn error_classes_export() -> JsValue {
-    error_classes()
-}
-
 /// A Skyvern API client. Methods return Promises; request and response fields
 /// keep Skyvern's wire names.
 #[wasm_bindgen]
 pub struct SkyvernClient {
     config: Rc<Config>,
-}
-
-fn in_browser() -> bool {
-    !get(&js_sys::global(), "document").is_undefined()
 }
 
 /// The client's plain methods, dispatched by [`SkyvernClient::call`].

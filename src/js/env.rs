@@ -110,3 +110,8 @@ impl Env for JsEnv {
         }
     }
 }
+
+/// Is the client running in a web page (a global `document`)?
+pub fn in_browser() -> bool {
+    !super::convert::get(&js_sys::global(), "document").is_undefined()
+}

@@ -32,3 +32,10 @@ pub fn to_js(e: &Error) -> JsValue {
         e.last_seen().map(str::to_string),
     )
 }
+
+/// Returns the error classes (`SkyvernError` and its subclasses).
+#[cfg(feature = "client")]
+#[wasm_bindgen(js_name = errorClasses, unchecked_return_type = "ErrorClasses")]
+pub fn error_classes_export() -> JsValue {
+    error_classes()
+}

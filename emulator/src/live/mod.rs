@@ -107,16 +107,8 @@ fn session_state(app: &App, store: &Store, id: &str, now: Instant) -> Value {
     let Some(s) = store.session(id) else {
         return json!({"kind": "session", "id": id, "found": false});
     };
-    let runs: Vec<&Run> = store
-        .runs
-        .iter()
-        .filter(|r| r.session_id.as_deref() == Some(id))
-        .collect();
-    let current = runs
-        .iter()
-        .rev()
-        .find(|r| !is_terminal(r.view(now).status))
-        .or(runs.last());
+    let runs: Vec<&Run> = store.session_runs(id).collect();
+    let current = store.current_run(id, now);
     let remaining = if s.completed.is_none() && now >= s.start_at {
         let left = s.deadline(&app.timing).saturating_duration_since(now);
         Some((left.as_secs_f64() * 60_000.0 / app.timing.minute_ms as f64).round() as u64)

@@ -192,16 +192,7 @@ async fn stream_browser(app: &App, mut ws: Ws, id: &str, b: Arc<Browser>) {
 fn drawn_model(app: &App, id: &str) -> Option<frames::Model> {
     let (store, now) = app.store();
     let s = store.session(id)?;
-    let runs: Vec<_> = store
-        .runs
-        .iter()
-        .filter(|r| r.session_id.as_deref() == Some(id))
-        .collect();
-    let current = runs
-        .iter()
-        .rev()
-        .find(|r| !is_terminal(r.view(now).status))
-        .or(runs.last());
+    let current = store.current_run(id, now);
     let run = current.map(|r| {
         let v = r.view(now);
         let done = v.step_count.unwrap_or(0);

@@ -87,6 +87,25 @@ impl Store {
         self.sessions.iter().find(|s| s.id == id)
     }
 
+    /// The run session `id` is busy with at `now`: its latest unfinished run,
+    /// else its last run.
+    pub fn current_run<'a>(&'a self, id: &'a str, now: Instant) -> Option<&'a Run> {
+        self.session_runs(id)
+            .rev()
+            .find(|r| !is_terminal(r.view(now).status))
+            .or_else(|| self.session_runs(id).next_back())
+    }
+
+    /// The runs in session `id`, oldest first.
+    pub fn session_runs<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> impl DoubleEndedIterator<Item = &'a Run> + 'a {
+        self.runs
+            .iter()
+            .filter(move |r| r.session_id.as_deref() == Some(id))
+    }
+
     pub fn session_mut(&mut self, id: &str) -> Option<&mut Session> {
         self.sessions.iter_mut().find(|s| s.id == id)
     }

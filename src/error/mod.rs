@@ -199,6 +199,34 @@ impl Error {
         }
     }
 
+    /// A stable code for programs to branch on (`error.code` in JavaScript);
+    /// messages may change, codes do not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidArgument { .. } => "invalid_argument",
+            Error::BrowserApiKey => "browser_api_key",
+            Error::Api { status, .. } => match ErrorKind::for_status(*status) {
+                ErrorKind::BadRequest => "bad_request",
+                ErrorKind::Forbidden => "forbidden",
+                ErrorKind::NotFound => "not_found",
+                ErrorKind::Conflict => "conflict",
+                ErrorKind::Gone => "gone",
+                ErrorKind::UnprocessableEntity => "unprocessable_entity",
+                ErrorKind::TooManyRequests => "too_many_requests",
+                ErrorKind::InternalServer => "server_error",
+                _ => "http_error",
+            },
+            Error::InvalidResponse { .. } => "invalid_response",
+            Error::UnexpectedResponse { .. } => "unexpected_response",
+            Error::AttemptTimeout { .. } => "attempt_timeout",
+            Error::WaitTimeout { .. } => "wait_timeout",
+            Error::SessionEnded { .. } => "session_ended",
+            Error::Connection { .. } => "connection_error",
+            Error::Aborted => "aborted",
+            Error::Callback => "callback_threw",
+        }
+    }
+
     /// Whether repeating the request may succeed.
     pub fn retryable(&self) -> bool {
         match self {

@@ -124,3 +124,30 @@ fn statuses_map_to_classes() {
     assert_eq!(ErrorKind::for_status(599), ErrorKind::InternalServer);
     assert_eq!(ErrorKind::Gone.class_name(), "GoneError");
 }
+
+#[test]
+fn every_error_has_a_stable_code() {
+    let api = |status| from_response(status, "{}").code();
+    assert_eq!(api(400), "bad_request");
+    assert_eq!(api(403), "forbidden");
+    assert_eq!(api(404), "not_found");
+    assert_eq!(api(409), "conflict");
+    assert_eq!(api(410), "gone");
+    assert_eq!(api(422), "unprocessable_entity");
+    assert_eq!(api(429), "too_many_requests");
+    assert_eq!(api(503), "server_error");
+    assert_eq!(api(418), "http_error");
+    assert_eq!(
+        Error::invalid("request.prompt", "is required").code(),
+        "invalid_argument"
+    );
+    assert_eq!(
+        Error::AttemptTimeout { timeout_ms: 1.0 }.code(),
+        "attempt_timeout"
+    );
+    let offline = Error::Connection {
+        detail: "refused".into(),
+        in_browser: false,
+    };
+    assert_eq!(offline.code(), "connection_error");
+}

@@ -14,6 +14,8 @@ export class SkyvernError extends Error {
     this.body = options.body;
     /** Whether repeating the request may succeed. */
     this.retryable = options.retryable === true;
+    /** A stable code to branch on (`not_found`, `attempt_timeout`, `invalid_argument`, …). */
+    this.code = options.code;
   }
 }
 
@@ -53,9 +55,10 @@ function parseBody(text) {
   }
 }
 
-export function makeError(name, message, statusCode, bodyText, retryable, lastSeenText) {
+export function makeError(name, code, message, statusCode, bodyText, retryable, lastSeenText) {
   const Class = CLASSES[name] || SkyvernError;
   return new Class(message, {
+    code,
     statusCode: statusCode === null ? undefined : statusCode,
     body: parseBody(bodyText),
     retryable,

@@ -11,6 +11,7 @@ extern "C" {
     #[wasm_bindgen(js_name = makeError)]
     fn make_error(
         name: &str,
+        code: &str,
         message: &str,
         status: Option<u16>,
         body: Option<String>,
@@ -25,6 +26,7 @@ extern "C" {
 pub fn to_js(e: &Error) -> JsValue {
     make_error(
         e.kind().class_name(),
+        e.code(),
         &e.message(),
         e.status(),
         e.body().map(str::to_string),

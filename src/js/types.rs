@@ -257,7 +257,15 @@ export interface BrowserProfile {
   [key: string]: unknown;
 }
 
+/** `error.code`: stable, unlike messages. */
+export type SkyvernErrorCode = OpenString<
+  | "invalid_argument" | "browser_api_key" | "bad_request" | "forbidden" | "not_found" | "conflict"
+  | "gone" | "unprocessable_entity" | "too_many_requests" | "server_error" | "http_error"
+  | "invalid_response" | "unexpected_response" | "attempt_timeout" | "wait_timeout"
+  | "session_ended" | "connection_error" | "aborted" | "navigation_failed"
+>;
 export interface SkyvernErrorOptions {
+  code?: SkyvernErrorCode;
   statusCode?: number;
   body?: unknown;
   retryable?: boolean;
@@ -272,6 +280,8 @@ export declare class SkyvernError extends Error {
   readonly body: unknown;
   /** Whether repeating the request may succeed. */
   readonly retryable: boolean;
+  /** A stable code to branch on; undefined for an error built without one. */
+  readonly code: SkyvernErrorCode | undefined;
 }
 /** 400 */
 export declare class BadRequestError extends SkyvernError {}

@@ -66,6 +66,7 @@ test('every error class is a real Error subclass with instanceof', async () => {
     assert.ok(e.message.startsWith(String(status)), e.message);
     assert.equal(typeof e.retryable, 'boolean');
     assert.equal(e.retryable, status >= 429);
+    assert.equal(e.code, { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 410: 'gone', 422: 'unprocessable_entity', 429: 'too_many_requests' }[status] ?? (status >= 500 ? 'server_error' : 'http_error'));
     if (body.startsWith('{')) assert.deepEqual(e.body, JSON.parse(body));
     else assert.equal(e.body, body);
     assert.ok(typeof e.stack === 'string');
@@ -78,16 +79,19 @@ test('every error class is a real Error subclass with instanceof', async () => {
   assert.ok(t instanceof SkyvernTimeoutError && t instanceof SkyvernError && t instanceof Error, String(t));
   assert.equal(t.name, 'SkyvernTimeoutError');
   assert.equal(t.statusCode, undefined);
+  assert.equal(t.code, 'attempt_timeout');
 
   const offline = new SkyvernClient({ baseUrl: 'http://127.0.0.1:9', maxRetries: 0 });
   const c = await offline.getBrowserSessions().catch((e) => e);
   assert.ok(c instanceof SkyvernConnectionError && c instanceof SkyvernError, String(c));
   assert.equal(c.retryable, true);
+  assert.equal(c.code, 'connection_error');
 
   const v = await client.runTask({ prompt: '' }).catch((e) => e);
   assert.ok(v instanceof SkyvernError);
   assert.equal(v.constructor, SkyvernError);
   assert.match(v.message, /^request\.prompt/);
+  assert.equal(v.code, 'invalid_argument');
 
   assert.throws(() => new SkyvernClient({ apiKey: KEY, maxRetries: 'two' }), (e) => e instanceof SkyvernError && /options\.maxRetries/.test(e.message));
   assert.throws(() => new SkyvernClient({ apikey: KEY }), /options\.apikey: is not a known field/);

@@ -27,6 +27,7 @@ import type {
   TaskRun,
   WorkflowRun,
   ProxyLocation,
+  SkyvernErrorCode,
 } from "../../pkg/index.js";
 
 const options: SkyvernClientOptions = {
@@ -192,7 +193,9 @@ function handle(e: unknown): string {
     const status: number | undefined = e.statusCode;
     const body: unknown = e.body;
     const retryable: boolean = e.retryable;
-    return `${status} ${String(body)} ${retryable}`;
+    const code: SkyvernErrorCode | undefined = e.code;
+    if (code === "not_found" || code === "attempt_timeout") return code;
+    return `${status} ${String(body)} ${retryable} ${code}`;
   }
   return "other";
 }

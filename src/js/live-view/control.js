@@ -73,7 +73,7 @@ export class Control {
       this.take(this.view.interactive);
       this.flush();
     } else if (kind === "navigate-error") {
-      this.view.notify("onError", new SkyvernError(`The browser could not open that URL (${str(m.reason) ?? "failed"}).`));
+      this.view.notify("onError", new SkyvernError(`The browser could not open that URL (${str(m.reason) ?? "failed"}).`, { code: "navigation_failed" }));
     }
   }
 
@@ -87,7 +87,7 @@ export class Control {
     if (r >= 0) view.later(() => this.open(), r);
     else {
       this.queue.length = 0;
-      view.notify("onError", new SkyvernConnectionError(`The input connection closed (code ${code}); the view is read-only.`));
+      view.notify("onError", new SkyvernConnectionError(`The input connection closed (code ${code}); the view is read-only.`, { code: "connection_error" }));
     }
   }
 

@@ -102,7 +102,7 @@ class LiveViewController {
     } else if (verdict === STATUS) this.setStatus(message.status);
     else if (verdict === ENDED) this.end(message.status);
     else if (verdict === AUTH) {
-      this.fail(new ForbiddenError("The live view was refused: the API key or the proxy's ticket was not accepted."));
+      this.fail(new ForbiddenError("The live view was refused: the API key or the proxy's ticket was not accepted.", { code: "forbidden" }));
     }
   }
 
@@ -117,7 +117,7 @@ class LiveViewController {
     } else if (r >= 0) {
       this.later(() => this.openScreencast(), r);
     } else {
-      this.fail(new SkyvernConnectionError(`The live view closed (code ${code}) and cannot be reopened.`));
+      this.fail(new SkyvernConnectionError(`The live view closed (code ${code}) and cannot be reopened.`, { code: "connection_error" }));
     }
   }
 
@@ -204,7 +204,7 @@ export function makeLiveView(core) {
       throw new TypeError("mountLiveView: element must be a DOM element");
     }
     const opts = options || {};
-    if (opts.apiKey && opts.dangerouslyAllowBrowser !== true) throw new SkyvernError(KEY_WARNING);
+    if (opts.apiKey && opts.dangerouslyAllowBrowser !== true) throw new SkyvernError(KEY_WARNING, { code: "browser_api_key" });
     const info = typeof session === "string" ? { browser_session_id: session } : { ...(session || {}) };
     const id = info.browser_session_id;
     if (typeof id !== "string" || !id) {

@@ -65,11 +65,11 @@ pub fn build_package(dev: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// `cargo build` for wasm32 with only `features`; returns the path of the module it wrote.
-fn cargo_wasm(dev: bool, profile: &str, features: &str) -> Result<std::path::PathBuf, String> {
+/// `cargo <verb>` of the library for wasm32 with only `features` on.
+pub fn cargo_for_wasm(verb: &str, features: &str) -> Command {
     let mut cargo = Command::new("cargo");
     cargo.args([
-        "build",
+        verb,
         "--target",
         "wasm32-unknown-unknown",
         "-p",
@@ -78,6 +78,12 @@ fn cargo_wasm(dev: bool, profile: &str, features: &str) -> Result<std::path::Pat
         "--features",
         features,
     ]);
+    cargo
+}
+
+/// `cargo build` for wasm32 with only `features`; returns the path of the module it wrote.
+fn cargo_wasm(dev: bool, profile: &str, features: &str) -> Result<std::path::PathBuf, String> {
+    let mut cargo = cargo_for_wasm("build", features);
     if !dev {
         cargo.arg("--release");
     }

@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every suite in order — lints, host tests, the built package in Node,
 //! Chromium and the other runtimes — then a summary table.
 
-use crate::build::build_package;
+use crate::build::{build_package, cargo_for_wasm};
 use crate::emulator::{self, Emulator};
 use crate::runner::Runner;
 use crate::setup;
@@ -80,16 +80,7 @@ fn clippy_suite(r: &mut Runner) {
 /// The library compiles for wasm32 with each subset of its optional parts.
 fn check_features() -> Result<(), String> {
     for features in ["client", "live-view", "proxy"] {
-        util::run(Command::new("cargo").args([
-            "check",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "skyvern-wasm",
-            "--no-default-features",
-            "--features",
-            features,
-        ]))?;
+        util::run(&mut cargo_for_wasm("check", features))?;
     }
     Ok(())
 }

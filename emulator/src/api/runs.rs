@@ -40,7 +40,16 @@ struct Echo<'a> {
     out: Map<String, Value>,
 }
 
-impl Echo<'_> {
+impl<'a> Echo<'a> {
+    /// An empty echo of the request object `obj`.
+    fn new(obj: &'a Map<String, Value>) -> Echo<'a> {
+        Echo {
+            obj,
+            errs: Errors::new(),
+            out: Map::new(),
+        }
+    }
+
     fn pass(&mut self, k: &str, default: Value) {
         let v = self.obj.get(k).cloned().unwrap_or(default);
         self.out.insert(k.into(), v);
@@ -123,11 +132,7 @@ pub(super) fn run_task(app: &App, body: Body) -> Resp {
         Ok(o) => o,
         Err(r) => return r,
     };
-    let mut e = Echo {
-        obj: &obj,
-        errs: Errors::new(),
-        out: Map::new(),
-    };
+    let mut e = Echo::new(&obj);
     match obj.get("prompt") {
         None => e.errs.missing("prompt", &Value::Object(obj.clone())),
         Some(v) => {
@@ -177,11 +182,7 @@ pub(super) fn run_workflow(app: &App, body: Body) -> Resp {
         Ok(o) => o,
         Err(r) => return r,
     };
-    let mut e = Echo {
-        obj: &obj,
-        errs: Errors::new(),
-        out: Map::new(),
-    };
+    let mut e = Echo::new(&obj);
     let agent = obj.get("agent_id").or_else(|| obj.get("workflow_id"));
     match agent {
         None => e.errs.missing("agent_id", &Value::Object(obj.clone())),

@@ -66,8 +66,31 @@ pub(super) fn describe(v: &Input) -> String {
 
 pub(super) fn deserialize<T: DeserializeOwned>(path: &str, v: &Input) -> Result<T, Error> {
     let d = serde_wasm_bindgen::Deserializer::from(v.clone());
-    serde_path_to_error::deserialize(d)
-        .map_err(|e| to_error(path, &e.path().to_string(), &e.inner().to_string()))
+    serde_path_to_error::deserialize(d).map_err(|e| {
+        let message = named_value(e.inner().to_string());
+        to_error(path, &e.path().to_string(), &message)
+    })
+}
+
+/// serde-wasm-bindgen shows a value it cannot read (a function, a symbol) as
+/// its `Debug` text, which may be a whole function's source: name its kind instead.
+fn named_value(message: String) -> String {
+    const SHOWN: &str = "JsValue(";
+    let Some(start) = message.find(SHOWN) else {
+        return message;
+    };
+    let shown = &message[start + SHOWN.len()..];
+    let kind = if shown.starts_with("function") || shown.starts_with("class") {
+        "a function"
+    } else if shown.starts_with("Symbol") {
+        "a symbol"
+    } else if shown.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+        "a bigint"
+    } else {
+        "an unsupported value"
+    };
+    let end = message.rfind(", expected ").unwrap_or(message.len());
+    format!("{}{kind}{}", &message[..start], &message[end.max(start)..])
 }
 
 /// Parses JSON text (with `JSON.parse`) into a model; `None` when it is not

@@ -146,9 +146,6 @@ fn seen(got: &str) -> String {
         "unit value" | "Option value" => "null".into(),
         "sequence" => "an array".into(),
         "map" => "an object".into(),
-        g if g.starts_with("JsValue(function") => "a function".into(),
-        g if g.starts_with("JsValue(Symbol") => "a symbol".into(),
-        g if g.starts_with("JsValue(") => "an unsupported value".into(),
         g => g.to_string(),
     }
 }

@@ -1,6 +1,6 @@
 //! Small helpers for JavaScript values: reading a member, parsing a success body.
 
-use js_sys::{Reflect, JSON};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 /// Reads `obj[key]` when `obj` is an object.
@@ -18,7 +18,7 @@ pub fn parse_success(text: &str) -> Result<JsValue, crate::error::Error> {
     if text.is_empty() {
         return Ok(JsValue::UNDEFINED);
     }
-    JSON::parse(text).map_err(|_| crate::error::Error::InvalidResponse {
+    js_sys::JSON::parse(text).map_err(|_| crate::error::Error::InvalidResponse {
         status: 200,
         body: text.to_string(),
     })

@@ -94,7 +94,8 @@ impl<const MIN: i64, const MAX: i64> Visitor<'_> for IntVisitor<MIN, MAX> {
 
 impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for Int<MIN, MAX> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(IntVisitor::<MIN, MAX>)
+        // As a number (not `any`): a BigInt is refused, as `JSON.stringify` would.
+        d.deserialize_f64(IntVisitor::<MIN, MAX>)
     }
 }
 
@@ -125,7 +126,7 @@ impl<'de, const MAX: u64> Deserialize<'de> for Positive<MAX> {
                 }
             }
         }
-        d.deserialize_any(Num::<MAX>)
+        d.deserialize_f64(Num::<MAX>)
     }
 }
 

@@ -4,10 +4,10 @@ use crate::codec;
 use crate::config::{CallOptions, Config};
 pub use crate::endpoints::Expect;
 use crate::error::{self, Error};
+use crate::models::views::{Shape, ShapeOf};
 use crate::request::{HttpRequest, HttpResponse, Method};
 use crate::retry::{delay_ms, should_retry, Retry};
 use crate::transport::{Env, SendError};
-use serde_json::Value;
 
 /// One API call as plain data.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,17 +39,25 @@ pub fn check_body(expect: Expect, status: u16, body: &str) -> Result<(), Error> 
     if body.trim().is_empty() {
         return unexpected("the response body is empty".into());
     }
-    let Some(v) = codec::parse_body(body) else {
+    let key = match expect {
+        Expect::Object(key) => Some(key),
+        _ => None,
+    };
+    // The member asked for is read without building the rest; a body that is
+    // not an object is read again for its kind.
+    let shape = codec::from_text_seed(body, ShapeOf { key })
+        .or_else(|| codec::from_text_seed(body, ShapeOf { key: None }));
+    let Some(shape) = shape else {
         return Err(Error::InvalidResponse {
             status,
             body: body.to_string(),
         });
     };
-    let ok = match (expect, &v) {
-        (Expect::List, Value::Array(_)) => true,
-        (Expect::NullOrObject, Value::Null) => true,
-        (Expect::AnyObject | Expect::NullOrObject, Value::Object(_)) => true,
-        (Expect::Object(key), Value::Object(_)) => v.get(key).and_then(Value::as_str).is_some(),
+    let ok = match (expect, shape) {
+        (Expect::List, Shape::Array) => true,
+        (Expect::NullOrObject, Shape::Null) => true,
+        (Expect::AnyObject | Expect::NullOrObject, Shape::Object(_)) => true,
+        (Expect::Object(_), Shape::Object(found)) => found,
         _ => false,
     };
     if ok {
@@ -58,12 +66,14 @@ pub fn check_body(expect: Expect, status: u16, body: &str) -> Result<(), Error> 
     let wanted = match expect {
         Expect::List => "a JSON array".to_string(),
         Expect::NullOrObject => "a JSON object or null".to_string(),
-        Expect::Object(key) => format!("a JSON object with a string `{key}`"),
+        Expect::Object(key) => format!("a JSON object with a string `{}`", key.join("")),
         _ => "a JSON object".to_string(),
     };
-    let got = match v {
-        Value::Object(_) => "an object without it",
-        other => codec::type_name(&other),
+    let got = match shape {
+        Shape::Object(_) => "an object without it",
+        Shape::Null => "null",
+        Shape::Array => "an array",
+        Shape::Scalar(kind) => kind,
     };
     unexpected(format!("expected {wanted} (got {got})"))
 }

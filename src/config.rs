@@ -5,7 +5,7 @@ use std::fmt;
 use crate::codec::{self, Input};
 use crate::error::Error;
 use crate::models::fields::StrMap;
-use crate::models::options::{ClientOptions, RequestOptions};
+use crate::models::options::{RequestOptions, SkyvernClientOptions};
 use crate::request::{valid_header_name, valid_header_value};
 
 /// Skyvern Cloud's API.
@@ -56,7 +56,7 @@ pub struct Config {
 impl Config {
     /// Validates `new SkyvernClient(options)`.
     pub fn from_options(options: Option<&Input>, in_browser: bool) -> Result<Config, Error> {
-        let o: ClientOptions = codec::object("options", options)?;
+        let o: SkyvernClientOptions = codec::object("options", options)?;
         let api_key = match o.api_key {
             Some(k) if k.trim().is_empty() => {
                 return Err(Error::invalid(

@@ -126,8 +126,9 @@ pub enum Seg {
 /// rejects with an error instead of resolving with a value the caller cannot use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Expect {
-    /// A JSON object with this member as a string (the resource's id).
-    Object(&'static str),
+    /// A JSON object with this member as a string (the resource's id), as a
+    /// one-item list: serde reads only the members it is given.
+    Object(&'static [&'static str]),
     /// Any JSON object.
     AnyObject,
     /// A JSON object or `null`.
@@ -195,9 +196,9 @@ const SESSIONS: &[Seg] = &[Lit("v1"), Lit("browser_sessions")];
 const SESSION: &[Seg] = &[Lit("v1"), Lit("browser_sessions"), Session];
 const PROFILES: &[Seg] = &[Lit("v1"), Lit("browser_profiles")];
 const PROFILE: &[Seg] = &[Lit("v1"), Lit("browser_profiles"), Profile];
-const SESSION_ID: Expect = Object("browser_session_id");
-const RUN_ID: Expect = Object("run_id");
-const PROFILE_ID: Expect = Object("browser_profile_id");
+const SESSION_ID: Expect = Object(&["browser_session_id"]);
+const RUN_ID: Expect = Object(&["run_id"]);
+const PROFILE_ID: Expect = Object(&["browser_profile_id"]);
 
 /// The table. "Create" rows change something and are retried only when the
 /// server said nothing happened (see `retry.rs`).

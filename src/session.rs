@@ -6,7 +6,8 @@ use crate::api::{sessions, spec};
 use crate::codec::{self, Input};
 use crate::config::{headers, CallOptions, Config};
 use crate::error::Error;
-use crate::models::options::OpenOptions;
+use crate::models::options::OpenBrowserSessionOptions;
+use crate::models::views::Polled;
 use crate::plan::{self, Plan};
 use crate::transport::Env;
 use crate::wait::{self, Target, WaitSpec, DEFAULT_SESSION_WAIT_MS};
@@ -25,7 +26,7 @@ pub struct Open {
 /// Validates `openBrowserSession(request, options)`.
 pub fn open_plan(request: Option<&Input>, options: Option<&Input>) -> Result<Open, Error> {
     let create = sessions::create(request)?;
-    let o: OpenOptions = codec::object("options", options)?;
+    let o: OpenBrowserSessionOptions = codec::object("options", options)?;
     let wait = o.wait_until_ready.unwrap_or(true).then(|| {
         spec(
             Target::Session,
@@ -73,8 +74,7 @@ pub async fn open<E: Env, C: Env>(
 
 /// The `browser_session_id` of a session's JSON text.
 pub fn id_of(text: &str) -> Option<String> {
-    let v = codec::parse_body(text)?;
-    v.get("browser_session_id")?.as_str().map(str::to_string)
+    codec::from_text::<Polled>(text)?.browser_session_id.0
 }
 
 /// Closes a session (idempotent; retried like any idempotent call).

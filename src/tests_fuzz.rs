@@ -161,7 +161,7 @@ fn mutate(rng: &mut Rng, seed: &str, other: &str) -> String {
 /// The properties every body must satisfy. Returns a description of a violation.
 fn decoder(body: &str) -> Option<String> {
     for expect in [
-        Expect::Object("browser_session_id"),
+        Expect::Object(&["browser_session_id"]),
         Expect::AnyObject,
         Expect::NullOrObject,
         Expect::List,

@@ -10,8 +10,8 @@ use crate::codec;
 use crate::config::{CallOptions, Config};
 use crate::endpoints::Op;
 use crate::error::Error;
+use crate::models::views::Polled;
 use crate::transport::Env;
-use serde_json::Value;
 
 /// The pause after the first, immediate poll.
 pub const FIRST_INTERVAL_MS: f64 = 250.0;
@@ -68,29 +68,27 @@ enum State {
     Ended(String),
 }
 
-fn state(target: Target, v: &Value) -> State {
-    let status = v.get("status").and_then(Value::as_str).unwrap_or("");
+fn state(target: Target, v: &Polled) -> State {
+    let status = v.status.0.as_deref().unwrap_or("");
     match target {
         Target::Run => {
             let workflow = v
-                .get("run_id")
-                .and_then(Value::as_str)
+                .run_id
+                .0
+                .as_deref()
                 .is_some_and(|id| id.starts_with("wr_"))
-                || v.get("run_type").and_then(Value::as_str) == Some("workflow_run");
-            let retry_pending = v.get("retry_pending").and_then(Value::as_bool) == Some(true);
-            if RUN_TERMINAL.contains(&status) && !(workflow && retry_pending) {
+                || v.run_type.0.as_deref() == Some("workflow_run");
+            if RUN_TERMINAL.contains(&status) && !(workflow && v.retry_pending.0) {
                 State::Done
             } else {
                 State::Pending
             }
         }
         Target::Session => {
-            let started = v.get("started_at").is_some_and(|s| !s.is_null());
-            let ended = SESSION_ENDED.contains(&status)
-                || v.get("completed_at").is_some_and(|s| !s.is_null());
+            let ended = SESSION_ENDED.contains(&status) || v.completed_at.0;
             if ended {
                 State::Ended(if status.is_empty() { "ended" } else { status }.to_string())
-            } else if started || status == "running" {
+            } else if v.started_at.0 || status == "running" {
                 State::Done
             } else {
                 State::Pending
@@ -99,12 +97,11 @@ fn state(target: Target, v: &Value) -> State {
     }
 }
 
-fn id_of(target: Target, v: &Value) -> Option<String> {
-    let key = match target {
-        Target::Run => "run_id",
-        Target::Session => "browser_session_id",
-    };
-    v.get(key).and_then(Value::as_str).map(str::to_string)
+fn id_of(target: Target, v: &Polled) -> Option<String> {
+    match target {
+        Target::Run => v.run_id.0.clone(),
+        Target::Session => v.browser_session_id.0.clone(),
+    }
 }
 
 fn describe(target: Target, id: &str) -> String {
@@ -166,7 +163,7 @@ pub async fn wait<E: Env>(
                 }
             }
         };
-        let Some(v) = codec::parse_body(&text) else {
+        let Some(v) = codec::from_text::<Polled>(&text) else {
             return Err(Error::InvalidResponse {
                 status: 200,
                 body: text,
@@ -175,7 +172,7 @@ pub async fn wait<E: Env>(
         if id.is_none() {
             id = id_of(spec.target, &v);
         }
-        let status = v.get("status").and_then(Value::as_str).map(str::to_string);
+        let status = v.status.0.clone();
         if status != last_status {
             env.on_status(&text)?;
             last_status = status;

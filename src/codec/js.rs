@@ -100,6 +100,16 @@ pub fn from_text<T: DeserializeOwned>(text: &str) -> Option<T> {
     serde_wasm_bindgen::from_value(value).ok()
 }
 
+/// Parses JSON text (with `JSON.parse`) with a seed (a reader that needs arguments).
+pub fn from_text_seed<T, S>(text: &str, seed: S) -> Option<T>
+where
+    S: for<'de> serde::de::DeserializeSeed<'de, Value = T>,
+{
+    let value = JSON::parse(text).ok()?;
+    seed.deserialize(serde_wasm_bindgen::Deserializer::from(value))
+        .ok()
+}
+
 /// A model as JSON text (with `JSON.stringify`).
 pub fn to_text<T: Serialize>(value: &T) -> Option<String> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();

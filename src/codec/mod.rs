@@ -12,9 +12,9 @@ mod native;
 mod paths;
 
 #[cfg(target_arch = "wasm32")]
-pub use js::{from_text, to_text, Input};
+pub use js::{from_text, from_text_seed, to_text, Input};
 #[cfg(not(target_arch = "wasm32"))]
-pub use native::{from_text, to_text, Input};
+pub use native::{from_text, from_text_seed, to_text, Input};
 
 #[cfg(target_arch = "wasm32")]
 use js as host;

@@ -48,6 +48,17 @@ pub fn from_text<T: DeserializeOwned>(text: &str) -> Option<T> {
     serde_json::from_str(text).ok()
 }
 
+/// Parses JSON text with a seed (a reader that needs arguments).
+pub fn from_text_seed<T, S>(text: &str, seed: S) -> Option<T>
+where
+    S: for<'de> serde::de::DeserializeSeed<'de, Value = T>,
+{
+    let mut d = serde_json::Deserializer::from_str(text);
+    let value = seed.deserialize(&mut d).ok()?;
+    d.end().ok()?;
+    Some(value)
+}
+
 /// A model as JSON text.
 pub fn to_text<T: Serialize>(value: &T) -> Option<String> {
     serde_json::to_string(value).ok()

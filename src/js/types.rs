@@ -34,29 +34,6 @@ export type RunType = OpenString<"task_v1" | "task_v2" | "task_v3" | "workflow_r
 export type RunWith = OpenString<"agent" | "code">;
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-export interface SkyvernClientOptions {
-  /** Sent as `x-api-key`. Omit when `baseUrl` is a proxy that adds it. */
-  apiKey?: string;
-  /** Wins over `environment`. */
-  baseUrl?: string;
-  /** "cloud" (default, https://api.skyvern.com), "staging", "local" (http://localhost:8000) or a URL. */
-  environment?: OpenString<"cloud" | "staging" | "local">;
-  /** Per attempt; default 60. */
-  timeoutInSeconds?: number;
-  /** Default 2. */
-  maxRetries?: number;
-  headers?: Record<string, string>;
-  /** Allow `apiKey` in a web page, where anyone who can open the page can read it. */
-  dangerouslyAllowBrowser?: boolean;
-}
-
-export interface RequestOptions {
-  timeoutInSeconds?: number;
-  maxRetries?: number;
-  abortSignal?: AbortSignal;
-  headers?: Record<string, string>;
-}
-
 export interface WaitOptions<T> {
   /** Seconds to wait (runs: 1800; sessions: 300). */
   timeout?: number;
@@ -67,31 +44,8 @@ export interface WaitOptions<T> {
   abortSignal?: AbortSignal;
 }
 
-export interface OpenBrowserSessionOptions extends RequestOptions {
-  /** Wait until the browser is running (default true). */
-  waitUntilReady?: boolean;
-  /** Seconds to wait for readiness (default 300). */
-  timeout?: number;
-  pollIntervalMs?: number;
-}
-
 export interface BrowserSettings { timezone_id?: string | null; [key: string]: JsonValue | undefined }
 
-export interface CreateBrowserSessionRequest {
-  /** Minutes, at least 5 (default 60; the server caps it at 240 with a `warning`). */
-  timeout?: number | null;
-  proxy_location?: ProxyLocation | null;
-  proxy_session_id?: string | null;
-  extensions?: Extension[] | null;
-  browser_type?: PersistentBrowserType | null;
-  browser_profile_id?: string | null;
-  generate_browser_profile?: boolean | null;
-  url?: string | null;
-  browser_settings?: BrowserSettings | null;
-  needs_live_view?: boolean | null;
-}
-export interface UpdateBrowserSessionRequest { generate_browser_profile: boolean }
-export interface ExtendBrowserSessionRequest { additional_minutes: number }
 
 export interface FileInfo {
   url: string;
@@ -136,67 +90,6 @@ export interface BrowserSession {
 }
 export interface CloseBrowserSessionResponse { message?: string; [key: string]: unknown }
 
-interface RunWaitOptions<T> {
-  /** Resolve only when the run reaches a terminal status. */
-  waitForCompletion?: boolean;
-  /** Seconds to wait with `waitForCompletion` (default 1800). */
-  timeout?: number;
-  pollIntervalMs?: number;
-  onStatus?: (run: T) => void;
-}
-
-export interface RunTaskRequest extends RunWaitOptions<TaskRun> {
-  prompt: string;
-  url?: string | null;
-  browser_session_id?: string | null;
-  engine?: RunEngine | null;
-  title?: string | null;
-  proxy_location?: ProxyLocation | null;
-  data_extraction_schema?: JsonValue;
-  error_code_mapping?: Record<string, string> | null;
-  max_steps?: number | null;
-  webhook_url?: string | null;
-  totp_identifier?: string | null;
-  totp_url?: string | null;
-  model?: { [key: string]: JsonValue } | null;
-  extra_http_headers?: Record<string, string> | null;
-  cdp_connect_headers?: Record<string, string> | null;
-  include_action_history_in_verification?: boolean | null;
-  max_screenshot_scrolls?: number | null;
-  browser_address?: string | null;
-  run_with?: RunWith | null;
-  browser_profile_id?: string | null;
-  start_fresh_browser?: boolean | null;
-  publish_workflow?: boolean | null;
-  file_ids?: string[] | null;
-}
-
-export interface RunWorkflowRequest extends RunWaitOptions<WorkflowRun> {
-  /** The workflow's permanent id (`wpid_…`); `agent_id` is the same. One is required. */
-  workflow_id?: string;
-  agent_id?: string;
-  parameters?: { [key: string]: JsonValue } | null;
-  title?: string | null;
-  proxy_location?: ProxyLocation | null;
-  webhook_url?: string | null;
-  totp_url?: string | null;
-  totp_identifier?: string | null;
-  browser_session_id?: string | null;
-  browser_profile_id?: string | null;
-  max_screenshot_scrolls?: number | null;
-  max_elapsed_time_minutes?: number | null;
-  extra_http_headers?: Record<string, string> | null;
-  cdp_connect_headers?: Record<string, string> | null;
-  browser_address?: string | null;
-  ai_fallback?: boolean | null;
-  run_with?: RunWith | null;
-  run_metadata?: Record<string, string> | null;
-  reuse_browser_session?: boolean | null;
-  start_fresh_browser?: boolean | null;
-  browser_type?: PersistentBrowserType | null;
-  file_ids?: string[] | null;
-}
-
 export interface RunBase {
   run_id: string;
   run_type: RunType;
@@ -234,14 +127,6 @@ export interface WorkflowRun extends RunBase {
 }
 export type Run = TaskRun | WorkflowRun;
 
-export interface CreateBrowserProfileRequest {
-  name: string;
-  browser_session_id?: string | null;
-  workflow_run_id?: string | null;
-  description?: string | null;
-  proxy_location?: ProxyLocation | null;
-  proxy_session_id?: string | null;
-}
 export interface BrowserProfile {
   browser_profile_id: string;
   organization_id: string;

@@ -324,10 +324,22 @@ impl JsonSeed {
     }
 }
 
+/// For `skip_serializing_if`: a client-side option (`waitForCompletion`,
+/// `onStatus`, …) that is read from the request but never sent.
+pub fn client_side<T>(_: &T) -> bool {
+    true
+}
+
 /// A client-side option checked by the JavaScript layer (a callback, an
 /// `AbortSignal`): accepted here whatever it is, never sent.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Local;
+
+impl Serialize for Local {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_unit()
+    }
+}
 
 impl<'de> Deserialize<'de> for Local {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

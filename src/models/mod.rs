@@ -8,3 +8,4 @@ pub mod options;
 pub mod profiles;
 pub mod runs;
 pub mod sessions;
+pub mod views;

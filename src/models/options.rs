@@ -13,36 +13,47 @@ pub const MAX_POLL_MS: u64 = 86_400_000;
 pub const MAX_RETRIES_LIMIT: i64 = 10;
 
 /// `new SkyvernClient(options)`.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, tsify::Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct ClientOptions {
+pub struct SkyvernClientOptions {
     /// Sent as `x-api-key`. Omit when `baseUrl` is a proxy that adds it.
+    #[tsify(optional, type = "string")]
     pub api_key: Option<String>,
     /// Wins over `environment`.
+    #[tsify(optional, type = "string")]
     pub base_url: Option<NonEmpty>,
     /// "cloud" (default), "staging", "local" or a URL.
+    #[tsify(optional, type = r#"OpenString<"cloud" | "staging" | "local">"#)]
     pub environment: Option<NonEmpty>,
     /// Per attempt; default 60.
+    #[tsify(optional, type = "number")]
     pub timeout_in_seconds: Option<Positive<MAX_WAIT_SECONDS>>,
     /// Default 2.
+    #[tsify(optional, type = "number")]
     pub max_retries: Option<Int<0, MAX_RETRIES_LIMIT>>,
     /// Sent with every request.
+    #[tsify(optional, type = "Record<string, string>")]
     pub headers: Option<StrMap>,
     /// Allow `apiKey` in a web page, where anyone who can open the page can read it.
+    #[tsify(optional, type = "boolean")]
     pub dangerously_allow_browser: Option<bool>,
 }
 
 /// `requestOptions`, the last argument of every method.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, tsify::Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestOptions {
     /// This call's attempt timeout, replacing the client's.
+    #[tsify(optional, type = "number")]
     pub timeout_in_seconds: Option<Positive<MAX_WAIT_SECONDS>>,
     /// This call's retry count, replacing the client's.
+    #[tsify(optional, type = "number")]
     pub max_retries: Option<Int<0, MAX_RETRIES_LIMIT>>,
     /// Aborts the call.
+    #[tsify(optional, type = "AbortSignal")]
     pub abort_signal: Option<Local>,
     /// Extra headers for this call.
+    #[tsify(optional, type = "Record<string, string>")]
     pub headers: Option<StrMap>,
 }
 
@@ -62,21 +73,28 @@ pub struct WaitOptions {
 
 /// `openBrowserSession` / `withBrowserSession` options: the request options
 /// plus the readiness wait.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, tsify::Tsify)]
 #[serde(rename_all = "camelCase")]
-pub struct OpenOptions {
+pub struct OpenBrowserSessionOptions {
     /// Wait until the browser is running (default true).
+    #[tsify(optional, type = "boolean")]
     pub wait_until_ready: Option<bool>,
     /// Seconds to wait for readiness (default 300).
+    #[tsify(optional, type = "number")]
     pub timeout: Option<Positive<MAX_WAIT_SECONDS>>,
     /// Fixed poll interval while waiting.
+    #[tsify(optional, type = "number")]
     pub poll_interval_ms: Option<Positive<MAX_POLL_MS>>,
     /// Each call's attempt timeout, replacing the client's.
+    #[tsify(optional, type = "number")]
     pub timeout_in_seconds: Option<Positive<MAX_WAIT_SECONDS>>,
     /// Each call's retry count, replacing the client's.
+    #[tsify(optional, type = "number")]
     pub max_retries: Option<Int<0, MAX_RETRIES_LIMIT>>,
     /// Aborts the open.
+    #[tsify(optional, type = "AbortSignal")]
     pub abort_signal: Option<Local>,
     /// Extra headers for the calls.
+    #[tsify(optional, type = "Record<string, string>")]
     pub headers: Option<StrMap>,
 }

@@ -7,21 +7,27 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "client")]
 pub mod api;
+#[cfg(feature = "client")]
 pub mod client;
 pub mod codec;
+#[cfg(feature = "client")]
 pub mod config;
 pub mod endpoints;
 pub mod error;
 pub mod live;
 pub mod models;
+#[cfg(feature = "client")]
 pub mod plan;
 #[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod request;
 pub mod retry;
+#[cfg(feature = "client")]
 pub mod session;
 pub mod transport;
+#[cfg(feature = "client")]
 pub mod wait;
 
 #[cfg(target_arch = "wasm32")]

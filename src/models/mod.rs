@@ -4,8 +4,12 @@
 
 pub mod common;
 pub mod fields;
+#[cfg(feature = "client")]
 pub mod options;
+#[cfg(feature = "client")]
 pub mod profiles;
+#[cfg(feature = "client")]
 pub mod runs;
+#[cfg(feature = "client")]
 pub mod sessions;
 pub mod views;

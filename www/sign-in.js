@@ -74,11 +74,9 @@ export function initSignIn(page) {
     ui.fromProfile.disabled = true;
     try {
       const account = new URL("/test-site/account", ui.url.value || location.href).href;
-      const session = await client.createBrowserSession({
-        browser_profile_id: profile.browser_profile_id,
-        url: ui.url.value.includes("/test-site/") ? account : undefined,
-        timeout: 15,
-      });
+      const request = { browser_profile_id: profile.browser_profile_id, timeout: 15 };
+      if (ui.url.value.includes("/test-site/")) request.url = account;
+      const session = await client.createBrowserSession(request);
       page.adopt(session);
     } catch (err) {
       showError(ui.error, err, "Starting a session from the profile");

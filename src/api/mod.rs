@@ -1,64 +1,78 @@
-//! One file per resource: validation of each method's arguments into a [`Plan`].
+//! One file per resource: each method's arguments read into their model, then
+//! into a [`Plan`].
 
 pub mod profiles;
 pub mod runs;
 pub mod sessions;
 
+use serde::Serialize;
+
 use crate::client::Call;
+use crate::codec::{self, Input};
 use crate::endpoints::Op;
 use crate::error::Error;
-use crate::json::Value;
+use crate::models::common::Id;
+use crate::models::options::WaitOptions;
 use crate::plan::Plan;
-use crate::validate::{local, object, Ty};
 use crate::wait::{Target, WaitSpec};
 
 /// The call of `op` (its row in the endpoint table) on the resource `id`.
-pub(crate) fn call(op: Op, id: &str, body: Option<Value>) -> Plan {
+pub(crate) fn call(op: Op, id: &str, body: Option<String>) -> Plan {
     let endpoint = op.endpoint();
     Plan::call(Call {
         method: endpoint.method,
         path: endpoint.path_with(id),
-        body: body.map(|b| b.to_json()),
+        body,
         retry: endpoint.retry,
         expect: endpoint.expect,
     })
 }
 
-/// Upper bound for wait timeouts (seconds) and poll intervals (ms): one day.
-const MAX_WAIT_SECONDS: f64 = 86_400.0;
+/// A model as the JSON body of a request.
+pub(crate) fn body<T: Serialize>(model: &T) -> Result<Option<String>, Error> {
+    match codec::to_text(model) {
+        Some(text) => Ok(Some(text)),
+        None => Err(Error::invalid("request", "cannot be sent as JSON")),
+    }
+}
 
-const WAIT_OPTIONS: &[crate::validate::Field] = &[
-    local("timeout", Ty::Num(0.0, MAX_WAIT_SECONDS)),
-    local("pollIntervalMs", Ty::Num(0.0, MAX_WAIT_SECONDS * 1000.0)),
-    local("onStatus", Ty::Func),
-    local("abortSignal", Ty::Signal),
-];
+/// A resource id argument (`browserSessionId`, `runId`, `profileId`).
+pub(crate) fn id(path: &str, v: Option<&Input>) -> Result<String, Error> {
+    codec::value::<Id>(path, v).map(|id| id.0)
+}
 
 /// `waitForRun` / `waitForBrowserSession` options.
 pub(crate) fn wait_plan(
     target: Target,
     id: String,
-    options: Option<&Value>,
+    options: Option<&Input>,
     default_ms: f64,
 ) -> Result<Plan, Error> {
-    object("options", options, WAIT_OPTIONS)?;
+    let o: WaitOptions = codec::object("options", options)?;
     Ok(Plan {
         call: None,
-        wait: Some(spec(target, Some(id), options, default_ms)),
+        wait: Some(spec(
+            target,
+            Some(id),
+            o.timeout.map(|t| t.0),
+            o.poll_interval_ms.map(|p| p.0),
+            default_ms,
+        )),
     })
 }
 
+/// A wait for `target` with the caller's timeout (seconds) and poll interval (ms).
 pub(crate) fn spec(
     target: Target,
     id: Option<String>,
-    o: Option<&Value>,
+    timeout_seconds: Option<f64>,
+    poll_ms: Option<f64>,
     default_ms: f64,
 ) -> WaitSpec {
-    let num = |k: &str| o.and_then(|o| o.field(k)).and_then(Value::as_f64);
     WaitSpec {
         target,
         id,
-        timeout_ms: num("timeout").map_or(default_ms, |s| s * 1000.0),
-        poll_ms: num("pollIntervalMs"),
+        timeout_ms: timeout_seconds.map_or(default_ms, |s| s * 1000.0),
+        poll_ms,
     }
 }

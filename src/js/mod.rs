@@ -5,8 +5,6 @@
 mod call;
 #[cfg(feature = "client")]
 pub mod client;
-#[cfg(any(feature = "client", feature = "proxy"))]
-mod convert;
 #[cfg(feature = "client")]
 mod env;
 mod errors;
@@ -18,6 +16,8 @@ mod live;
 mod proxy;
 #[cfg(feature = "client")]
 mod types;
+#[cfg(any(feature = "client", feature = "proxy"))]
+mod value;
 
 /// The module's allocator: Talc is a drop-in for the standard library's dlmalloc
 /// that takes a fraction of its code size in the `.wasm` (and is faster).

@@ -13,6 +13,7 @@ import {
   ENDED_SESSION,
 } from "./format.js";
 import { mountSessionView } from "./live-view.js";
+import { initSignIn } from "./sign-in.js";
 
 const REFRESH_MS = 2500;
 const POLL_OPTIONS = { maxRetries: 0, timeoutInSeconds: 15 };
@@ -734,6 +735,15 @@ ui.cancelBtn.addEventListener("click", async () => {
 if (sky) {
   initConnection();
   initCreateForm();
+  initSignIn({
+    client: () => state.client,
+    stream: () => state.stream,
+    adopt: (session) => {
+      state.sessions.set(session.browser_session_id, session);
+      renderList();
+      selectSession(session.browser_session_id, session, true);
+    },
+  });
   connect();
 } else {
   initCreateForm();

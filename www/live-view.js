@@ -11,6 +11,11 @@
 // a control ticket for the input socket.
 
 export function mountSessionView(mountLiveView, element, session, connection, hooks = {}) {
+  return mountLiveView(element, session, streamOptions(connection, hooks));
+}
+
+/** The live view's options for the page's connection (also used by the hand-off). */
+export function streamOptions(connection, hooks = {}) {
   const options = {
     streamBaseUrl: connection.baseUrl,
     fallback: "iframe",
@@ -35,5 +40,5 @@ export function mountSessionView(mountLiveView, element, session, connection, ho
       return { ticket: body.ticket };
     };
   }
-  return mountLiveView(element, session, options);
+  return options;
 }

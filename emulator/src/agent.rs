@@ -15,7 +15,12 @@ use crate::browser::Browser;
 
 /// Starts the browser of a new session in the background. Returns false
 /// when no browser is available (no Chromium, or the limit is reached).
-pub fn launch_for_session(app: &App, session: &str) -> bool {
+pub fn launch_for_session(
+    app: &App,
+    session: &str,
+    url: Option<String>,
+    seed: Option<std::path::PathBuf>,
+) -> bool {
     let Some(path) = app.browsers.reserve() else {
         return false;
     };
@@ -25,11 +30,14 @@ pub fn launch_for_session(app: &App, session: &str) -> bool {
     };
     let sid = session.to_string();
     tokio::spawn(async move {
-        let res = Browser::launch(&path).await;
+        let res = Browser::launch(&path, seed.as_deref()).await;
         if let Err(e) = &res {
             eprintln!("chromium did not start for {sid}: {e}; the session streams drawn frames");
         }
         let b = res.ok();
+        if let Some(b) = &b {
+            crate::userdata::open_start_page(b, url.as_deref()).await;
+        }
         app.browsers.launched(&sid, b.clone());
         let live = {
             let (mut store, now) = app.store();
@@ -42,6 +50,7 @@ pub fn launch_for_session(app: &App, session: &str) -> bool {
                     s.browser_pending = false;
                     if let Some(b) = &b {
                         s.address = b.address.clone();
+                        s.real_browser = true;
                     }
                     Some(start)
                 }
@@ -83,7 +92,7 @@ pub async fn reap(app: std::sync::Weak<App>) {
                 .collect()
         };
         for sid in ended {
-            app.browsers.close(&sid).await;
+            crate::userdata::end_browser(&app, &sid).await;
         }
     }
 }

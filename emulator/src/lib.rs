@@ -15,6 +15,8 @@ mod controls;
 mod live;
 mod pyjson;
 mod server;
+mod site;
+mod userdata;
 mod util;
 
 use std::io;

@@ -29,6 +29,15 @@ extern "C" {
 extern "C" {
     type Control;
 }
+#[wasm_bindgen(module = "/src/js/live-view/keep-alive.js")]
+extern "C" {
+    type KeepAlive;
+}
+#[wasm_bindgen(module = "/src/js/live-view/hand-off.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = makeHandOff)]
+    fn _make_hand_off();
+}
 #[wasm_bindgen(module = "/src/js/live-view/user-input.js")]
 extern "C" {
     #[wasm_bindgen(js_name = listenToUserInput)]
@@ -72,8 +81,51 @@ export interface LiveViewOptions {
   /** The session ended; the view shows "Session ended" and never reconnects. */
   onEnded?: (status: string) => void;
   /** The stream was refused (`ForbiddenError`), gave up reconnecting or lost control
-   * (`SkyvernConnectionError`), or a navigation failed (`SkyvernError`). */
+   * (`SkyvernConnectionError`), a navigation failed (`SkyvernError`), or a keep-alive
+   * extension was refused (then keep-alive stops). */
   onError?: (error: SkyvernError) => void;
+  /** Keep the session alive while a person watches: while the page is visible and the view
+   * was used recently, the session is extended shortly before its timeout runs out (up to
+   * the server's 6-hour maximum). Hidden, idle or unmounted, it is never extended. Needs a
+   * `BrowserSessionHandle` as the session, or `{ client }`. */
+  keepAlive?: boolean | KeepAliveOptions;
+  /** Each extension made by `keepAlive`: the session as the server returned it (its
+   * `warning` says when less was granted or the extension was not confirmed). */
+  onKeepAlive?: (session: BrowserSession) => void;
+}
+/** Options of `keepAlive`. */
+export interface KeepAliveOptions {
+  /** The client that extends the session (default: the handle's). */
+  client?: SkyvernClient;
+  /** A view unused for this many minutes counts as unwatched (default 10). */
+  idleMinutes?: number;
+  /** Minutes added per extension (default 10). */
+  extendMinutes?: number;
+  /** Real milliseconds in one of the server's minutes (default 60000; less for a test
+   * server with a scaled clock, such as the emulator's `--time-scale`). */
+  minuteMs?: number;
+}
+/** Options of `BrowserSessionHandle.handOff`: the live view's, and these. */
+export interface HandOffOptions extends Omit<LiveViewOptions, "interactive"> {
+  /** After "Done", keep the session's browser data (cookies, local storage) as a browser
+   * profile: the session is set to export it, closed, and the profile created from it. */
+  saveProfile?: Omit<CreateBrowserProfileRequest, "browser_session_id">;
+  /** Aborting removes the view and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** The text next to the button (default: "You have control of the browser. Press Done when you have finished."). */
+  prompt?: string;
+  /** The button's label (default "Done"). */
+  doneLabel?: string;
+}
+export interface BrowserSessionHandle {
+  /** Hands the browser to a person: mounts the live view in `element` with control taken
+   * (and `keepAlive` on) under a "Done" button. Resolves when Done is pressed, then, with
+   * `saveProfile`, closes the session and resolves with the new profile. Rejects on
+   * abort, or with `code: "session_ended"` if the session ends first. */
+  handOff(element: HTMLElement, options: HandOffOptions & { saveProfile: Omit<CreateBrowserProfileRequest, "browser_session_id"> }): Promise<BrowserProfile>;
+  handOff(element: HTMLElement, options?: HandOffOptions): Promise<BrowserProfile | undefined>;
+  /** Runs a workflow in this session (`browser_session_id` is filled in), queued like `runTask`. */
+  runWorkflow(request: Omit<RunWorkflowRequest, "browser_session_id">, request_options?: RequestOptions): Promise<WorkflowRun>;
 }
 /** A mounted live view. */
 export interface LiveView {
@@ -95,7 +147,7 @@ export interface LiveView {
  * credential. Throws a `SkyvernError` for an `apiKey` without `dangerouslyAllowBrowser`. */
 export declare function mountLiveView(
   element: HTMLElement,
-  session: BrowserSession | string,
+  session: BrowserSession | string | BrowserSessionHandle,
   options?: LiveViewOptions,
 ): LiveView;
 "#;

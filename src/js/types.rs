@@ -257,7 +257,9 @@ export interface BrowserSessionHandle {
   readonly session: BrowserSession;
   /** Fetches the session again and updates `.session`. */
   refresh(request_options?: RequestOptions): Promise<BrowserSession>;
-  /** Runs a task in this session (`browser_session_id` is filled in). */
+  /** Runs a task in this session (`browser_session_id` is filled in). Runs sent through a
+   * handle go one at a time: each is sent once the previous one is terminal, and its
+   * `abortSignal` takes it out of the queue before it is sent. */
   runTask(request: Omit<RunTaskRequest, 'browser_session_id'>, request_options?: RequestOptions): Promise<TaskRun>;
   /** Closes the session. Calling it again returns the same Promise. */
   close(): Promise<void>;

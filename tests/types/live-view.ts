@@ -1,6 +1,6 @@
 // The live view's types; compiled with `tsc --strict --noEmit` (tests/types/tsconfig.json).
 import { mountLiveView, ForbiddenError } from "../../pkg/index.js";
-import type { BrowserSession, LiveView, LiveViewOptions } from "../../pkg/index.js";
+import type { BrowserProfile, BrowserSession, BrowserSessionHandle, LiveView, LiveViewOptions, WorkflowRun } from "../../pkg/index.js";
 import type { ProxyHandler, ProxyUpgradeRequest, ProxyUpgradeSocket } from "../../pkg/server.js";
 
 export function watch(element: HTMLElement, session: BrowserSession, ticket: string): LiveView {
@@ -58,3 +58,22 @@ mountLiveView(document.body, "pbs_1", {
 
 // @ts-expect-error a session is required
 mountLiveView(document.body);
+
+// A person in the loop: a hand-off that saves a profile, and a kept-alive view of a handle.
+export async function signIn(element: HTMLElement, handle: BrowserSessionHandle): Promise<string> {
+  const profile: BrowserProfile = await handle.handOff(element, {
+    streamBaseUrl: "/api/skyvern",
+    saveProfile: { name: "login" },
+    signal: AbortSignal.timeout(600_000),
+  });
+  const nothing: BrowserProfile | undefined = await handle.handOff(element, { doneLabel: "Finished" });
+  void nothing;
+  const run: WorkflowRun = await handle.runWorkflow({ workflow_id: "wpid_1" });
+  void run;
+  const view = mountLiveView(element, handle, {
+    keepAlive: { idleMinutes: 5 },
+    onKeepAlive: (s: BrowserSession) => s.timeout,
+  });
+  view.destroy();
+  return profile.browser_profile_id;
+}

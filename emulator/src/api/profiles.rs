@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::validate::{self, Body, Errors};
 use super::{object_or_resp, render, unprocessable};
-use crate::app::store::{Profile, Store};
+use crate::app::store::{Archive, Profile, Store};
 use crate::app::{App, Req, Resp};
 use crate::util::{self, percent_decode};
 
@@ -52,6 +52,9 @@ pub(super) fn create_profile(app: &App, body: Body) -> Resp {
             Some(s) => source_browser_type = s.browser_type.clone(),
             None => return Resp::detail(400, &format!("Browser session {sid} not found")),
         }
+        if let Err(refused) = archive_ready(&store, sid) {
+            return refused;
+        }
     }
     if let Some(rid) = &run_id {
         if !store.runs.iter().any(|r| &r.id == rid && r.workflow) {
@@ -78,10 +81,37 @@ pub(super) fn create_profile(app: &App, body: Body) -> Resp {
         created: now,
         modified: now,
         deleted: None,
+        data: None,
     };
+    let mut profile = profile;
+    if let Some(s) = session_id.as_deref().and_then(|sid| store.session_mut(sid)) {
+        if let Archive::Saved(path) = std::mem::replace(&mut s.archive, Archive::Taken) {
+            profile.data = Some(path);
+        }
+    }
     let out = render(app, &store, now).profile(&profile);
     store.profiles.push(profile);
     Resp::json(200, &out)
+}
+
+/// A session backed by a real browser can be made into a profile only from
+/// the archive it saved when it ended, with the real server's answers
+/// otherwise. (Sessions without a real browser have nothing to save and
+/// give an empty profile at any time.)
+fn archive_ready(store: &Store, sid: &str) -> Result<(), Resp> {
+    let Some(s) = store.session(sid) else {
+        return Ok(());
+    };
+    if !s.real_browser || matches!(s.archive, Archive::Saved(_)) {
+        return Ok(());
+    }
+    if !s.exports_profile() {
+        return Err(Resp::detail(400, "This browser session was not configured to generate a browser profile. Start a session with generate_browser_profile enabled to capture a profile."));
+    }
+    if s.completed.is_some() && s.archive != Archive::Saving {
+        return Err(Resp::detail(400, "This browser session has ended and has no profile archive to save, so retrying will not help. A session's archive can be saved as a profile only once; start a new session with generate_browser_profile enabled to capture another profile."));
+    }
+    Err(Resp::detail(400, "Browser session does not have a persisted profile archive. Close the session and wait for upload before creating a browser profile."))
 }
 
 fn query_params(req: &Req) -> Vec<(String, String)> {
@@ -199,6 +229,9 @@ pub(super) fn delete_profile(app: &App, id: &str) -> Resp {
         Some(p) => {
             p.deleted = Some(now);
             p.modified = now;
+            if let Some(data) = p.data.take() {
+                crate::browser::remove_user_data(&data);
+            }
             // FastAPI's default JSONResponse class: the header stays, the body is empty.
             Resp {
                 status: 204,

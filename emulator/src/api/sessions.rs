@@ -72,9 +72,15 @@ pub(super) fn create_session(app: &App, body: Body) -> Resp {
         runnable: None,
         browser_pending: false,
         nav: None,
+        archive: state::Archive::None,
+        real_browser: false,
     };
     let mut session = session;
-    if crate::agent::launch_for_session(app, &session.id) {
+    let seed = session
+        .browser_profile_id
+        .as_deref()
+        .and_then(|p| store.profile_data(p));
+    if crate::agent::launch_for_session(app, &session.id, session.url.clone(), seed) {
         // The session turns `running` once its browser is up.
         session.browser_pending = true;
         session.start_at = state::far_future(now);
@@ -120,7 +126,7 @@ pub(super) fn close_session(app: &App, id: &str) -> Resp {
     drop(store);
     if let Some(app) = app.arc() {
         let id = id.to_string();
-        tokio::spawn(async move { app.browsers.close(&id).await });
+        tokio::spawn(async move { crate::userdata::end_browser(&app, &id).await });
     }
     Resp::json(200, &json!({"message": "Browser session closed"}))
 }

@@ -6,15 +6,17 @@ mod cdp;
 mod page;
 mod pool;
 mod process;
+mod userdata;
 
 pub use page::Viewer;
 pub use pool::Pool;
-use process::{chromium_command, devtools_address, kill_group, register, unregister, DIR_PREFIX};
+use process::{chromium_command, devtools_address, kill_group, register, unregister};
 pub use process::{default_chromium, kill_all};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+pub use userdata::{remove as remove_user_data, temp_dir_for};
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -58,14 +60,17 @@ pub struct Browser {
 pub const WINDOW: (u32, u32) = (1280, 720);
 
 impl Browser {
-    /// Starts Chromium with a fresh profile and attaches to its page.
-    pub async fn launch(chromium: &Path) -> Result<Arc<Browser>, String> {
-        let dir = std::env::temp_dir().join(format!(
-            "{DIR_PREFIX}{}-{}",
-            std::process::id(),
-            crate::util::random_hex(16)
-        ));
+    /// Starts Chromium with a fresh profile (seeded with the user data saved
+    /// in `seed`, if any) and attaches to its page.
+    pub async fn launch(chromium: &Path, seed: Option<&Path>) -> Result<Arc<Browser>, String> {
+        let dir = temp_dir_for(&crate::util::random_hex(16));
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create a profile dir: {e}"))?;
+        if let Some(seed) = seed {
+            if let Err(e) = userdata::restore(seed, &dir) {
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(format!("cannot load the browser profile: {e}"));
+            }
+        }
         let mut cmd = chromium_command(chromium, &dir);
         let mut child = match cmd.spawn() {
             Ok(c) => c,
@@ -280,8 +285,15 @@ impl Browser {
 
     /// Closes the browser: politely, then by killing its process group.
     pub async fn close(&self) {
+        self.close_saving(None).await;
+    }
+
+    /// Closes the browser and, when `save` is given, keeps its cookies and
+    /// local storage there (written by Chromium as it shuts down). Returns
+    /// whether they were saved.
+    pub async fn close_saving(&self, save: Option<&Path>) -> bool {
         if self.closed.swap(true, Ordering::SeqCst) {
-            return;
+            return false;
         }
         let _ = tokio::time::timeout(
             Duration::from_millis(800),
@@ -303,7 +315,20 @@ impl Browser {
             unregister(p);
         }
         let dir = self.dir.clone();
-        let _ = tokio::task::spawn_blocking(move || std::fs::remove_dir_all(dir)).await;
+        let save = save.map(Path::to_path_buf);
+        let saved = tokio::task::spawn_blocking(move || {
+            let saved = save.is_some_and(|to| match userdata::save(&dir, &to) {
+                Ok(()) => true,
+                Err(e) => {
+                    eprintln!("the browser's user data was not saved: {e}");
+                    false
+                }
+            });
+            let _ = std::fs::remove_dir_all(dir);
+            saved
+        })
+        .await;
+        saved.unwrap_or(false)
     }
 }
 

@@ -65,10 +65,14 @@ impl Pool {
         self.inner().browsers.keys().cloned().collect()
     }
 
+    /// Removes a session's browser from the pool (the caller shuts it down).
+    pub fn take(&self, session: &str) -> Option<Arc<Browser>> {
+        self.inner().browsers.remove(session)
+    }
+
     /// Removes a session's browser and shuts it down.
     pub async fn close(&self, session: &str) {
-        let b = self.inner().browsers.remove(session);
-        if let Some(b) = b {
+        if let Some(b) = self.take(session) {
             b.close().await;
         }
     }

@@ -56,6 +56,7 @@ pub fn kill_all() {
     for (_, dir) in &live {
         let _ = std::fs::remove_dir_all(dir);
     }
+    super::userdata::remove_all();
 }
 pub(super) const DIR_PREFIX: &str = "skyvern-emulator-";
 

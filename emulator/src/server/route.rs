@@ -227,12 +227,16 @@ async fn route(app: &App, req: &Req) -> Resp {
         if let Some(up) = &app.cfg.upstream {
             return proxy::forward(app, up, req).await;
         }
+        crate::userdata::settle_profile_source(app, req).await;
         return with_security_headers(api::handle(app, req));
     }
     if path == "/api" || path.starts_with("/api/") {
         return with_security_headers(api::handle(app, req));
     }
     if let Some(resp) = live::handle(app, req) {
+        return resp;
+    }
+    if let Some(resp) = crate::site::handle(req) {
         return resp;
     }
     if req.method == "GET" || req.method == "HEAD" {

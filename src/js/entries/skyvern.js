@@ -15,6 +15,7 @@ import {
   liveToViewport,
   liveKey,
 } from "./skyvern_wasm.js";
+import { clientOf, installSessionRuns } from "./session-runs.js";
 
 export { SkyvernClient, BrowserSessionHandle };
 
@@ -50,13 +51,18 @@ export function installApi() {
     SkyvernTimeoutError,
     SkyvernConnectionError,
   } = errorClasses());
-  mountLiveView = liveView()({
-    classify: liveClassify,
-    retry: liveRetry,
-    fit: liveFit,
-    toViewport: liveToViewport,
-    key: liveKey,
-  });
+  const live = liveView()(
+    {
+      classify: liveClassify,
+      retry: liveRetry,
+      fit: liveFit,
+      toViewport: liveToViewport,
+      key: liveKey,
+    },
+    clientOf,
+  );
+  mountLiveView = live.mountLiveView;
+  installSessionRuns(SkyvernClient, BrowserSessionHandle, live.handOff, SkyvernError);
   const dispose = Symbol.asyncDispose;
   if (dispose !== undefined && !Object.prototype.hasOwnProperty.call(BrowserSessionHandle.prototype, dispose)) {
     Object.defineProperty(BrowserSessionHandle.prototype, dispose, {

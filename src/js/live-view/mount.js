@@ -10,6 +10,8 @@ import { AUTH, DRAW, ENDED, FORCE_CDP, STATUS, openSocket, readMessage, str } fr
 import { FramePump, Screen } from "./screen.js";
 import { Control } from "./control.js";
 import { listenToUserInput } from "./user-input.js";
+import { KeepAlive } from "./keep-alive.js";
+import { makeHandOff } from "./hand-off.js";
 
 const report = (e) => (globalThis.reportError ? globalThis.reportError(e) : setTimeout(() => { throw e; }));
 
@@ -19,8 +21,10 @@ const KEY_WARNING =
 
 /** One mounted live view (what `mountLiveView` returns drives it): its screen, its two sockets and its end states. */
 class LiveViewController {
-  constructor(element, info, opts, core) {
+  constructor(element, info, opts, core, client) {
     this.info = info;
+    this.client = client;
+    this.keepAlive = null;
     this.id = info.browser_session_id;
     this.opts = opts;
     this.core = core;
@@ -132,6 +136,7 @@ class LiveViewController {
   }
 
   closeAll() {
+    this.keepAlive?.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.userInput.stop();
@@ -185,6 +190,7 @@ class LiveViewController {
   }
 
   start() {
+    if (this.opts.keepAlive) this.keepAlive = new KeepAlive(this, this.client, this.opts.keepAlive);
     this.setInteractive(this.interactive);
     if (this.canStream) {
       this.screen.setMode("starting", ...this.startText());
@@ -197,20 +203,32 @@ class LiveViewController {
   }
 }
 
-/** Returns `mountLiveView` bound to the core's decision functions. */
-export function makeLiveView(core) {
+/** A `BrowserSessionHandle` (it has the session under `.session`), or undefined. */
+function asHandle(session) {
+  const inner = session && typeof session === "object" && typeof session.id === "string" ? session.session : undefined;
+  return inner && typeof inner === "object" ? session : undefined;
+}
+
+/** Returns `mountLiveView` bound to the core's decision functions; `clientOf(handle)` is the client that opened a handle. */
+export function makeLiveView(core, clientOf = () => undefined) {
   return function mountLiveView(element, session, options) {
     if (!element || typeof element.appendChild !== "function") {
       throw new TypeError("mountLiveView: element must be a DOM element");
     }
     const opts = options || {};
     if (opts.apiKey && opts.dangerouslyAllowBrowser !== true) throw new SkyvernError(KEY_WARNING, { code: "browser_api_key" });
-    const info = typeof session === "string" ? { browser_session_id: session } : { ...(session || {}) };
+    const handle = asHandle(session);
+    const source = handle ? handle.session : session;
+    const info = typeof source === "string" ? { browser_session_id: source } : { ...(source || {}) };
     const id = info.browser_session_id;
     if (typeof id !== "string" || !id) {
-      throw new TypeError("mountLiveView: session must be a browser session or its id");
+      throw new TypeError("mountLiveView: session must be a browser session, its id or a BrowserSessionHandle");
     }
-    const view = new LiveViewController(element, info, opts, core);
+    const client = (typeof opts.keepAlive === "object" && opts.keepAlive?.client) || (handle && clientOf(handle));
+    if (opts.keepAlive && !client) {
+      throw new TypeError("mountLiveView: keepAlive needs a BrowserSessionHandle as the session, or keepAlive: { client }");
+    }
+    const view = new LiveViewController(element, info, opts, core, client);
     view.start();
     return {
       destroy: () => view.destroy(),
@@ -224,7 +242,11 @@ export function makeLiveView(core) {
   };
 }
 
-/** The factory, handed out by the wasm module (see `liveView()` in src/js/entries/skyvern.js). */
+/** The factory, handed out by the wasm module (see `liveView()` in src/js/entries/skyvern.js):
+ * `mountLiveView` and `handOff` for the core's decision functions and a handle's client. */
 export function liveViewFactory() {
-  return makeLiveView;
+  return (core, clientOf) => {
+    const mountLiveView = makeLiveView(core, clientOf);
+    return { mountLiveView, handOff: makeHandOff(mountLiveView, clientOf) };
+  };
 }

@@ -24,6 +24,13 @@ function buildElements(id) {
   const note = node("div", "skyvern-live-note");
   note.style.cssText = "position:absolute;inset:0;display:grid;place-content:center;justify-items:center;gap:6px;padding:16px;text-align:center";
   note.setAttribute("role", "status");
+  // Over a blank page (`about:blank`), instead of a white box; input still reaches the canvas.
+  const blank = node("div", "skyvern-live-blank");
+  blank.style.cssText = "position:absolute;inset:0;display:none;place-content:center;justify-items:center;gap:6px;padding:16px;text-align:center;background:#0e1116;pointer-events:none";
+  blank.append(
+    node("p", "skyvern-live-title", "No page open yet"),
+    node("p", "skyvern-live-text", "The browser is on a blank page. Run a task or open a URL to see it here."),
+  );
   const bar = node("div", "skyvern-live-bar");
   bar.style.cssText = "display:flex;gap:10px;justify-content:space-between;align-items:center;min-width:0";
   const urlText = node("span", "skyvern-live-url");
@@ -33,9 +40,9 @@ function buildElements(id) {
   link.rel = "noopener noreferrer";
   link.referrerPolicy = "no-referrer";
   bar.append(urlText, link);
-  stage.append(canvas, note);
+  stage.append(canvas, blank, note);
   root.append(stage, bar);
-  return { root, stage, canvas, note, urlText, link };
+  return { root, stage, canvas, note, blank, urlText, link };
 }
 
 /**
@@ -64,6 +71,7 @@ export class Screen {
   setMode(m, title, text, spinner) {
     const { root, element, note, link } = this;
     this.mode = m;
+    if (m !== "live") this.blank.style.display = "none";
     root.dataset.state = m;
     element.dataset.state = m;
     note.replaceChildren();
@@ -106,6 +114,9 @@ export class Screen {
     this.vh = h > 0 ? h : img.naturalHeight;
     this.stage.style.aspectRatio = `${this.vw} / ${this.vh}`;
     if (this.mode !== "live") this.setMode("live");
+    const isBlank = m.url === "about:blank";
+    this.blank.style.display = isBlank ? "grid" : "none";
+    this.root.dataset.blank = String(isBlank);
     this.draw();
   }
 

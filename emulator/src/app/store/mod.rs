@@ -19,7 +19,7 @@ pub use run::{
     far_future, is_terminal, plan_from_prompt, session_closed_reason, Agent, Forced, Outcome, Run,
     DEFAULT_MAX_STEPS,
 };
-pub use session::{Session, TIMEOUT_WARNING};
+pub use session::{Archive, Session, TIMEOUT_WARNING};
 /// Real-time knobs of the emulated lifecycle.
 #[derive(Clone, Copy, Debug)]
 pub struct Timing {
@@ -48,6 +48,8 @@ pub struct Profile {
     pub created: Instant,
     pub modified: Instant,
     pub deleted: Option<Instant>,
+    /// The user data (cookies, local storage) new sessions from this profile start with.
+    pub data: Option<std::path::PathBuf>,
 }
 
 /// Everything the emulator remembers.
@@ -71,6 +73,13 @@ impl Store {
     }
 
     pub fn clear(&mut self) {
+        let saved = self.sessions.iter().filter_map(|s| match &s.archive {
+            Archive::Saved(p) => Some(p),
+            _ => None,
+        });
+        for p in saved.chain(self.profiles.iter().filter_map(|p| p.data.as_ref())) {
+            crate::browser::remove_user_data(p);
+        }
         self.sessions.clear();
         self.runs.clear();
         self.profiles.clear();
@@ -104,6 +113,14 @@ impl Store {
         self.runs
             .iter()
             .filter(move |r| r.session_id.as_deref() == Some(id))
+    }
+
+    /// The saved user data sessions started from profile `id` begin with.
+    pub fn profile_data(&self, id: &str) -> Option<std::path::PathBuf> {
+        self.profiles
+            .iter()
+            .find(|p| p.id == id && p.deleted.is_none())
+            .and_then(|p| p.data.clone())
     }
 
     pub fn session_mut(&mut self, id: &str) -> Option<&mut Session> {

@@ -1,5 +1,6 @@
 //! A browser session and its lifecycle.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use serde_json::Value;
@@ -32,6 +33,22 @@ pub struct Session {
     /// The last URL a live-view user navigated to (sessions without a real
     /// browser), and when.
     pub nav: Option<(Instant, String)>,
+    /// A real Chromium was started for this session.
+    pub real_browser: bool,
+    /// The browser's user data saved when the session ended (its profile archive).
+    pub archive: Archive,
+}
+
+/// A session's profile archive: the cookies and local storage its real
+/// browser left when it ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Archive {
+    None,
+    /// The browser is shutting down and writing it.
+    Saving,
+    Saved(PathBuf),
+    /// Already made into a profile (an archive is saved as a profile once).
+    Taken,
 }
 
 impl Session {
@@ -56,6 +73,12 @@ impl Session {
         } else {
             "created"
         }
+    }
+
+    /// Whether the session's browser data is kept when it ends, as on the
+    /// real server: it asked for a profile, or it started from one.
+    pub fn exports_profile(&self) -> bool {
+        self.generate_browser_profile || self.browser_profile_id.is_some()
     }
 
     pub fn is_live(&self) -> bool {

@@ -1,0 +1,105 @@
+// What the package adds to `BrowserSessionHandle` in JavaScript: one run at a
+// time (a session holds one run, and a second one sent too early fails with
+// "session is occupied"), `runWorkflow`, `handOff`, and the client that opened
+// each handle (for the hand-off and the live view's keep-alive).
+//
+// `SkyvernClient.runTask` with a `browser_session_id` is not queued: it stays
+// the raw API call.
+
+const TERMINAL = new Set(["completed", "failed", "terminated", "canceled", "timed_out"]);
+
+/** The client that opened each handle. */
+const clients = new WeakMap();
+/** Per handle: a Promise that settles once the last queued run is terminal (or was never sent). */
+const tails = new WeakMap();
+
+export const clientOf = (handle) => clients.get(handle);
+
+/** Resolves when `prior` settles; rejects with the signal's reason if it aborts first. */
+function waitTurn(prior, signal) {
+  if (!signal) return prior;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    prior.then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    });
+  });
+}
+
+/** Settles once `run` has a terminal status (polling it when needed); never rejects. */
+function untilTerminal(client, run, requestOptions) {
+  if (!run || typeof run.run_id !== "string" || TERMINAL.has(run.status)) return Promise.resolve();
+  const { abortSignal, ...rest } = requestOptions || {};
+  return client.waitForRun(run.run_id, undefined, rest).then(
+    () => {},
+    () => {},
+  );
+}
+
+/**
+ * Sends `send()` once every run queued on `handle` before it is terminal; while
+ * waiting, the caller's `abortSignal` takes it out of the queue without
+ * touching the others.
+ */
+function enqueue(handle, requestOptions, send) {
+  const prior = tails.get(handle) ?? Promise.resolve();
+  let release;
+  tails.set(handle, new Promise((r) => (release = r)));
+  const signal = requestOptions?.abortSignal;
+  return waitTurn(prior, signal).then(
+    async () => {
+      let run;
+      try {
+        run = await send();
+      } catch (e) {
+        release();
+        throw e;
+      }
+      untilTerminal(clients.get(handle), run, requestOptions).then(release);
+      return run;
+    },
+    (reason) => {
+      prior.then(release); // the next in line still waits for the one before this
+      throw reason;
+    },
+  );
+}
+
+/** Adds the queue, `runWorkflow`, `handOff` and the client registry to the classes. */
+export function installSessionRuns(SkyvernClient, BrowserSessionHandle, handOff, SkyvernError) {
+  const proto = BrowserSessionHandle.prototype;
+  if (proto.runWorkflow) return;
+  const open = SkyvernClient.prototype.openBrowserSession;
+  SkyvernClient.prototype.openBrowserSession = function openBrowserSession(...args) {
+    return open.apply(this, args).then((handle) => {
+      clients.set(handle, this);
+      return handle;
+    });
+  };
+  const runTask = proto.runTask;
+  const methods = {
+    runTask(request, requestOptions) {
+      return enqueue(this, requestOptions, () => runTask.call(this, request, requestOptions));
+    },
+    runWorkflow(request, requestOptions) {
+      const client = clients.get(this);
+      const own = request?.browser_session_id;
+      if (!client || (own !== undefined && own !== this.id)) {
+        const why = client ? "request.browser_session_id differs from this handle's session" : "the handle was not opened by a SkyvernClient";
+        return Promise.reject(new SkyvernError(`runWorkflow: ${why}`, { code: "invalid_argument" }));
+      }
+      return enqueue(this, requestOptions, () =>
+        client.runWorkflow({ ...request, browser_session_id: this.id }, requestOptions),
+      );
+    },
+    handOff(element, options) {
+      return handOff(this, element, options);
+    },
+  };
+  for (const [name, value] of Object.entries(methods)) {
+    Object.defineProperty(proto, name, { value, writable: true, configurable: true });
+  }
+}

@@ -1,0 +1,106 @@
+// One run at a time per session handle, against the emulator: runs started at once on one handle
+// reach the server one after another, each only after the previous one is terminal; a queued run
+// aborted before it is sent leaves the others alone; the client's own runTask is not queued.
+// Needs SKYVERN_EMULATOR_URL and SKYVERN_EMULATOR_API_KEY (set by `cargo xtask test`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SkyvernClient } from '../../pkg/node.js';
+
+const URL_ = process.env.SKYVERN_EMULATOR_URL;
+const KEY = process.env.SKYVERN_EMULATOR_API_KEY;
+if (!URL_) throw new Error('SKYVERN_EMULATOR_URL is not set (cargo xtask test sets it)');
+
+const client = new SkyvernClient({ apiKey: KEY, baseUrl: URL_ });
+const testId = (name) => `${name}-${Math.random().toString(36).slice(2)}`;
+const naive = (s) => Date.parse(/Z$|[+-]\d\d:\d\d$/.test(s) ? s : `${s}Z`);
+
+/** The run-creating requests tagged `id`, oldest first. */
+async function posts(id) {
+  const log = await (await fetch(`${URL_}/_emulator/requests`)).json();
+  return log
+    .filter((r) => r.headers['x-test-id'] === id && r.method === 'POST' && r.path === '/v1/run/tasks')
+    .map((r) => ({ ...r, body: typeof r.body === 'string' ? JSON.parse(r.body) : r.body }));
+}
+
+async function open(id) {
+  return client.openBrowserSession({ timeout: 15 }, { headers: { 'x-test-id': id } });
+}
+
+test('three runs started at once on one handle are sent one after another', async () => {
+  const id = testId('queue');
+  const handle = await open(id);
+  const ro = { headers: { 'x-test-id': id } };
+  try {
+    const runs = await Promise.all(
+      ['first', 'second', 'third'].map((p) => handle.runTask({ prompt: `[steps=2] ${p}` }, ro)),
+    );
+    const sent = await posts(id);
+    assert.deepEqual(sent.map((r) => r.body.prompt), ['[steps=2] first', '[steps=2] second', '[steps=2] third']);
+    const done = await Promise.all(runs.map((r) => client.waitForRun(r.run_id)));
+    for (const r of done) assert.equal(r.status, 'completed', JSON.stringify(r));
+    for (let i = 1; i < done.length; i++) {
+      assert.ok(
+        naive(done[i].created_at) >= naive(done[i - 1].finished_at),
+        `run ${i + 1} was created (${done[i].created_at}) before run ${i} finished (${done[i - 1].finished_at})`,
+      );
+    }
+  } finally {
+    await handle.close();
+  }
+});
+
+test('aborting a queued run leaves the runs before and after it intact', async () => {
+  const id = testId('queue-abort');
+  const handle = await open(id);
+  const ro = { headers: { 'x-test-id': id } };
+  const stop = new AbortController();
+  try {
+    const first = handle.runTask({ prompt: '[steps=2] first' }, ro);
+    const second = handle.runTask({ prompt: '[steps=2] second' }, { ...ro, abortSignal: stop.signal });
+    const third = handle.runTask({ prompt: '[steps=2] third' }, ro);
+    const r1 = await first;
+    stop.abort(new Error('not this one'));
+    await assert.rejects(second, /not this one/);
+    const r3 = await third;
+    const sent = await posts(id);
+    assert.deepEqual(sent.map((r) => r.body.prompt), ['[steps=2] first', '[steps=2] third']);
+    const [d1, d3] = await Promise.all([client.waitForRun(r1.run_id), client.waitForRun(r3.run_id)]);
+    assert.equal(d1.status, 'completed');
+    assert.equal(d3.status, 'completed');
+    assert.ok(naive(d3.created_at) >= naive(d1.finished_at), 'the third waited for the first');
+  } finally {
+    await handle.close();
+  }
+});
+
+test('a run whose create fails frees the queue, and runWorkflow is queued the same way', async () => {
+  const id = testId('queue-fail');
+  const handle = await open(id);
+  const ro = { headers: { 'x-test-id': id } };
+  try {
+    const bad = handle.runTask({ prompt: 5 }, ro);
+    const wf = handle.runWorkflow({ workflow_id: 'wpid_emulator_queue', parameters: {} }, ro);
+    await assert.rejects(bad);
+    const run = await wf;
+    assert.match(run.run_id, /^wr_/);
+    assert.equal(run.run_request?.browser_session_id ?? handle.id, handle.id);
+  } finally {
+    await handle.close();
+  }
+});
+
+test('SkyvernClient.runTask with a browser_session_id is not queued', async () => {
+  const id = testId('raw');
+  const handle = await open(id);
+  const ro = { headers: { 'x-test-id': id } };
+  try {
+    const a = await handle.runTask({ prompt: '[steps=3] held' }, ro);
+    const b = await client.runTask({ prompt: 'raw', browser_session_id: handle.id }, ro);
+    const sent = await posts(id);
+    assert.equal(sent.length, 2, 'the raw call went out while the first run was still going');
+    const first = await client.waitForRun(a.run_id);
+    assert.ok(naive(b.created_at) < naive(first.finished_at), 'sent while the first run was still going');
+  } finally {
+    await handle.close();
+  }
+});

@@ -1,0 +1,266 @@
+// TypeScript declarations that are not generated from the Rust models: the
+// value types with room for future values, the response objects, the error
+// classes and the method signatures. The request and option types are
+// generated from `src/models/` by tsify. Included by `src/js/types.rs`.
+/** Known values, plus room for values added by the server later. */
+export type OpenString<T extends string> = T | (string & {});
+
+export type ProxyLocationName = OpenString<
+  | "RESIDENTIAL" | "US-CA" | "US-NY" | "US-TX" | "US-FL" | "US-WA"
+  | "RESIDENTIAL_ES" | "RESIDENTIAL_IE" | "RESIDENTIAL_GB" | "RESIDENTIAL_IN" | "RESIDENTIAL_JP"
+  | "RESIDENTIAL_FR" | "RESIDENTIAL_DE" | "RESIDENTIAL_NZ" | "RESIDENTIAL_ZA" | "RESIDENTIAL_AR"
+  | "RESIDENTIAL_AU" | "RESIDENTIAL_BR" | "RESIDENTIAL_TR" | "RESIDENTIAL_CA" | "RESIDENTIAL_MX"
+  | "RESIDENTIAL_IT" | "RESIDENTIAL_NL" | "RESIDENTIAL_PH" | "RESIDENTIAL_KR" | "RESIDENTIAL_SA"
+  | "RESIDENTIAL_ISP" | "NONE">;
+/** A geographic proxy target. */
+export interface GeoTarget {
+  /** ISO 3166-1 alpha-2 country code, e.g. "US". */
+  country: string;
+  subdivision?: string | null;
+  city?: string | null;
+  isISP?: boolean | null;
+}
+/** A custom proxy (self-hosted servers only). */
+export interface CustomProxy { url: string }
+export type ProxyLocation = ProxyLocationName | GeoTarget | CustomProxy;
+export type Extension = OpenString<"ad-blocker" | "captcha-solver">;
+export type PersistentBrowserType = OpenString<"msedge" | "chrome" | "stealth-chromium">;
+export type BrowserSessionStatus = OpenString<"created" | "running" | "failed" | "completed" | "timeout" | "retry">;
+export type RunStatus = OpenString<"created" | "queued" | "running" | "paused" | "timed_out" | "failed" | "terminated" | "completed" | "canceled">;
+export type RunEngine = OpenString<"skyvern-1.0" | "skyvern-2.0" | "skyvern-3.0" | "openai-cua" | "anthropic-cua" | "ui-tars" | "yutori-navigator">;
+export type RunType = OpenString<"task_v1" | "task_v2" | "task_v3" | "workflow_run" | "openai_cua" | "anthropic_cua" | "ui_tars" | "yutori_navigator">;
+export type RunWith = OpenString<"agent" | "code">;
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface WaitOptions<T> {
+  /** Seconds to wait (runs: 1800; sessions: 300). */
+  timeout?: number;
+  /** Fixed poll interval; by default polling starts at 250 ms and backs off to 5 s. */
+  pollIntervalMs?: number;
+  /** Called with the polled object whenever its status changes. */
+  onStatus?: (value: T) => void;
+  abortSignal?: AbortSignal;
+}
+
+export interface BrowserSettings { timezone_id?: string | null; [key: string]: JsonValue | undefined }
+
+
+export interface FileInfo {
+  url: string;
+  checksum?: string | null;
+  filename?: string | null;
+  file_size?: number | null;
+  modified_at?: string | null;
+  artifact_id?: string | null;
+  [key: string]: unknown;
+}
+
+export interface BrowserSession {
+  browser_session_id: string;
+  organization_id: string;
+  status: BrowserSessionStatus | null;
+  runnable_type?: string | null;
+  runnable_id?: string | null;
+  timeout?: number | null;
+  browser_address?: string | null;
+  app_url?: string | null;
+  extensions?: Extension[] | null;
+  browser_type?: PersistentBrowserType | null;
+  browser_profile_id?: string | null;
+  generate_browser_profile?: boolean;
+  browser_settings?: BrowserSettings | null;
+  vnc_streaming_supported?: boolean;
+  stream_transport?: OpenString<"vnc" | "cdp"> | null;
+  download_path?: string | null;
+  downloaded_files?: FileInfo[] | null;
+  recordings?: FileInfo[] | null;
+  started_at?: string | null;
+  completed_at?: string | null;
+  created_at: string;
+  modified_at: string;
+  deleted_at?: string | null;
+  /** Set when the server adjusted the request (e.g. capped the timeout) or could not confirm an extension. */
+  warning?: string | null;
+  source?: OpenString<"managed" | "external"> | null;
+  remaining_lifetime_seconds?: number | null;
+  /** Fields added by newer servers. */
+  [key: string]: unknown;
+}
+export interface CloseBrowserSessionResponse { message?: string; [key: string]: unknown }
+
+export interface RunBase {
+  run_id: string;
+  run_type: RunType;
+  status: RunStatus;
+  output?: JsonValue;
+  downloaded_files?: FileInfo[] | null;
+  recording_url?: string | null;
+  recording_archived?: boolean;
+  screenshot_urls?: string[] | null;
+  failure_reason?: string | null;
+  created_at: string;
+  modified_at: string;
+  queued_at?: string | null;
+  started_at?: string | null;
+  finished_at?: string | null;
+  app_url?: string | null;
+  browser_session_id?: string | null;
+  browser_profile_id?: string | null;
+  max_screenshot_scrolls?: number | null;
+  script_run?: { ai_fallback_triggered: boolean; script_id?: string | null; script_revision_id?: string | null } | null;
+  errors?: { [key: string]: JsonValue }[] | null;
+  step_count?: number | null;
+  run_request?: { [key: string]: JsonValue } | null;
+  /** Fields added by newer servers. */
+  [key: string]: unknown;
+}
+export interface TaskRun extends RunBase {}
+export interface WorkflowRun extends RunBase {
+  attempt?: number;
+  retry_pending?: boolean;
+  next_attempt_at?: string | null;
+  run_with?: RunWith | null;
+  ai_fallback?: boolean | null;
+  script_id?: string | null;
+}
+export type Run = TaskRun | WorkflowRun;
+
+export interface BrowserProfile {
+  browser_profile_id: string;
+  organization_id: string;
+  name: string;
+  description?: string | null;
+  source_browser_type?: string | null;
+  proxy_location?: ProxyLocation | { [key: string]: JsonValue } | null;
+  proxy_session_id?: string | null;
+  is_managed?: boolean;
+  created_at: string;
+  modified_at: string;
+  deleted_at?: string | null;
+  [key: string]: unknown;
+}
+
+/** `error.code`: stable, unlike messages. */
+export type SkyvernErrorCode = OpenString<
+  | "invalid_argument" | "browser_api_key" | "bad_request" | "forbidden" | "not_found" | "conflict"
+  | "gone" | "unprocessable_entity" | "too_many_requests" | "server_error" | "http_error"
+  | "invalid_response" | "unexpected_response" | "attempt_timeout" | "wait_timeout"
+  | "session_ended" | "connection_error" | "aborted" | "navigation_failed"
+>;
+export interface SkyvernErrorOptions {
+  code?: SkyvernErrorCode;
+  statusCode?: number;
+  body?: unknown;
+  retryable?: boolean;
+  cause?: unknown;
+}
+/** Base class of every error the client rejects with (except aborts, which reject with the signal's reason). */
+export declare class SkyvernError extends Error {
+  constructor(message: string, options?: SkyvernErrorOptions);
+  /** HTTP status, when there was a response. */
+  readonly statusCode: number | undefined;
+  /** The response body: parsed JSON, or the text. */
+  readonly body: unknown;
+  /** Whether repeating the request may succeed. */
+  readonly retryable: boolean;
+  /** A stable code to branch on; undefined for an error built without one. */
+  readonly code: SkyvernErrorCode | undefined;
+}
+/** 400 */
+export declare class BadRequestError extends SkyvernError {}
+/** 403: missing or invalid API key. */
+export declare class ForbiddenError extends SkyvernError {}
+/** 404 */
+export declare class NotFoundError extends SkyvernError {}
+/** 409: e.g. the session has ended. */
+export declare class ConflictError extends SkyvernError {}
+/** 410: the session is closed or expired. */
+export declare class GoneError extends SkyvernError {}
+/** 422: validation failed on the server. */
+export declare class UnprocessableEntityError extends SkyvernError {}
+/** 429 */
+export declare class TooManyRequestsError extends SkyvernError {}
+/** ≥ 500 */
+export declare class InternalServerError extends SkyvernError {}
+/** An attempt or a wait ran out of time. */
+export declare class SkyvernTimeoutError extends SkyvernError {
+  constructor(message: string, options?: SkyvernErrorOptions & { lastSeen?: unknown });
+  /** The last object a timed-out wait saw. */
+  readonly lastSeen: unknown;
+}
+/** No response arrived (network error; in a browser possibly CORS). */
+export declare class SkyvernConnectionError extends SkyvernError {}
+
+export interface ErrorClasses {
+  SkyvernError: typeof SkyvernError;
+  BadRequestError: typeof BadRequestError;
+  ForbiddenError: typeof ForbiddenError;
+  NotFoundError: typeof NotFoundError;
+  ConflictError: typeof ConflictError;
+  GoneError: typeof GoneError;
+  UnprocessableEntityError: typeof UnprocessableEntityError;
+  TooManyRequestsError: typeof TooManyRequestsError;
+  InternalServerError: typeof InternalServerError;
+  SkyvernTimeoutError: typeof SkyvernTimeoutError;
+  SkyvernConnectionError: typeof SkyvernConnectionError;
+}
+
+export interface SkyvernClient {
+  /** Creates a browser session (`POST /v1/browser_sessions`). Never retried unless the server said nothing was created. */
+  createBrowserSession(request?: CreateBrowserSessionRequest, request_options?: RequestOptions): Promise<BrowserSession>;
+  /** Gets a browser session. */
+  getBrowserSession(browser_session_id: string, request_options?: RequestOptions): Promise<BrowserSession>;
+  /** Lists the active browser sessions. */
+  getBrowserSessions(request_options?: RequestOptions): Promise<BrowserSession[]>;
+  /** Closes a browser session (idempotent). */
+  closeBrowserSession(browser_session_id: string, request_options?: RequestOptions): Promise<CloseBrowserSessionResponse>;
+  /** Turns profile generation on or off for a session. */
+  updateBrowserSession(browser_session_id: string, request: UpdateBrowserSessionRequest, request_options?: RequestOptions): Promise<BrowserSession>;
+  /** Extends a session's lifetime. A 202 (not confirmed) resolves with the body and its `warning`; read the session back with `getBrowserSession`. */
+  extendBrowserSession(browser_session_id: string, request: ExtendBrowserSessionRequest, request_options?: RequestOptions): Promise<BrowserSession>;
+  /** Resolves with the session once it is running; rejects if it ends first or the wait times out (`SkyvernTimeoutError` with `lastSeen`). */
+  waitForBrowserSession(browser_session_id: string, options?: WaitOptions<BrowserSession>, request_options?: RequestOptions): Promise<BrowserSession>;
+  /** Runs a task (`POST /v1/run/tasks`); with `waitForCompletion` resolves with the run in a terminal status. */
+  runTask(request: RunTaskRequest, request_options?: RequestOptions): Promise<TaskRun>;
+  /** Runs a workflow (`POST /v1/run/agents`), with the same wait options as `runTask`. */
+  runWorkflow(request: RunWorkflowRequest, request_options?: RequestOptions): Promise<WorkflowRun>;
+  /** Gets a run (task or workflow). */
+  getRun(run_id: string, request_options?: RequestOptions): Promise<Run>;
+  /** Cancels a run (idempotent). */
+  cancelRun(run_id: string, request_options?: RequestOptions): Promise<unknown>;
+  /** Polls a run until its status is terminal (`paused` is not). A timeout rejects with `SkyvernTimeoutError` carrying `lastSeen` and does not cancel the run. */
+  waitForRun(run_id: string, options?: WaitOptions<Run>, request_options?: RequestOptions): Promise<Run>;
+  /** Creates a browser profile. */
+  createBrowserProfile(request: CreateBrowserProfileRequest, request_options?: RequestOptions): Promise<BrowserProfile>;
+  /** Lists browser profiles. */
+  getBrowserProfiles(request_options?: RequestOptions): Promise<BrowserProfile[]>;
+  /** Gets a browser profile. */
+  getBrowserProfile(profile_id: string, request_options?: RequestOptions): Promise<BrowserProfile>;
+  /** Deletes a browser profile. */
+  deleteBrowserProfile(profile_id: string, request_options?: RequestOptions): Promise<void>;
+  /** Creates a session, waits until it is ready (unless `waitUntilReady: false`) and resolves with a handle; `await using` closes it. If the wait fails the session is closed before the Promise rejects. */
+  openBrowserSession(request?: CreateBrowserSessionRequest, options?: OpenBrowserSessionOptions): Promise<BrowserSessionHandle>;
+  /** Creates a session, waits until it is ready, runs `callback` and always closes the session; resolves with the callback's value. */
+  withBrowserSession<T>(
+    request: CreateBrowserSessionRequest | undefined,
+    callback: (session: BrowserSession) => T | PromiseLike<T>,
+    options?: OpenBrowserSessionOptions,
+  ): Promise<T>;
+}
+
+export interface BrowserSessionHandle {
+  /** The session id (`pbs_…`). */
+  readonly id: string;
+  /** The last session object seen (updated by `refresh()`). */
+  readonly session: BrowserSession;
+  /** Fetches the session again and updates `.session`. */
+  refresh(request_options?: RequestOptions): Promise<BrowserSession>;
+  /** Runs a task in this session (`browser_session_id` is filled in). Runs sent through a
+   * handle go one at a time: each is sent once the previous one is terminal, and its
+   * `abortSignal` takes it out of the queue before it is sent. */
+  runTask(request: Omit<RunTaskRequest, 'browser_session_id'>, request_options?: RequestOptions): Promise<TaskRun>;
+  /** Closes the session. Calling it again returns the same Promise. */
+  close(): Promise<void>;
+  /** Closes the session (`await using`). */
+  [Symbol.asyncDispose](): Promise<void>;
+}

@@ -24,6 +24,8 @@ pub mod text;
 pub mod transport;
 pub mod validate;
 pub mod wait;
+#[cfg(feature = "webhooks")]
+pub mod webhook;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;

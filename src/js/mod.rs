@@ -18,6 +18,8 @@ mod live;
 mod proxy;
 #[cfg(feature = "client")]
 mod types;
+#[cfg(feature = "webhooks")]
+mod webhook;
 
 /// The module's allocator: Talc is a drop-in for the standard library's dlmalloc
 /// that takes a fraction of its code size in the `.wasm` (and is faster).

@@ -16,6 +16,7 @@ mod live;
 mod pyjson;
 mod server;
 mod util;
+mod webhooks;
 
 use std::io;
 use std::net::SocketAddr;

@@ -98,7 +98,8 @@ pub fn webhook_error_classes() -> JsValue {
 /// `verifyWebhook(input, { apiKey, toleranceSeconds? })`.
 #[wasm_bindgen(js_name = verifyWebhook, skip_typescript)]
 pub fn verify_webhook(input: JsValue, options: JsValue) -> Promise {
-    let core = known_keys(&options, &["apiKey", "toleranceSeconds"]).and_then(|_| verifier(&options));
+    let core =
+        known_keys(&options, &["apiKey", "toleranceSeconds"]).and_then(|_| verifier(&options));
     match core {
         Ok(v) => verify_with(WebhookCore(v), &input),
         Err(e) => Promise::reject(&to_js(&e)),
@@ -113,7 +114,10 @@ pub fn create_webhook_handler(options: JsValue) -> Result<JsValue, JsValue> {
     let core = verifier(&options).map_err(|e| to_js(&e))?;
     let on_event = get(&options, "onEvent");
     if !on_event.is_function() {
-        let e = Error::invalid("options.onEvent", "must be a function (event) => void | Promise<void>");
+        let e = Error::invalid(
+            "options.onEvent",
+            "must be a function (event) => void | Promise<void>",
+        );
         return Err(to_js(&e));
     }
     let max_body = number(&options, "maxBodyBytes").unwrap_or(DEFAULT_MAX_BODY);

@@ -148,7 +148,12 @@ fn default_allowlist_is_sessions_and_runs() {
         let profile = op.name().contains("Profile");
         // A replay can send the signed run to any URL: only when listed.
         let replay = op == Op::RetryRunWebhook;
-        assert_eq!(c.allows(op), !profile && !replay && !op.is_live(), "{}", op.name());
+        assert_eq!(
+            c.allows(op),
+            !profile && !replay && !op.is_live(),
+            "{}",
+            op.name()
+        );
     }
     // With a ticket secret the live sockets join the defaults.
     let c = cfg(&format!(r#"{{"apiKey":"k","ticketSecret":"{SECRET}"}}"#));

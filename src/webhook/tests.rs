@@ -87,7 +87,14 @@ fn refuses_a_stale_or_missing_timestamp() {
             "{ts}"
         );
     }
-    for ts in [None, Some(""), Some("soon"), Some("1e9"), Some("-1765000000"), Some("inf")] {
+    for ts in [
+        None,
+        Some(""),
+        Some("soon"),
+        Some("1e9"),
+        Some("-1765000000"),
+        Some("inf"),
+    ] {
         assert_eq!(
             check(BODY, Some(PYTHON_SIGNATURE), ts),
             Err(Reason::Stale),
@@ -110,7 +117,10 @@ fn the_signature_is_checked_before_the_timestamp() {
 fn zero_or_infinite_tolerance_turns_the_freshness_check_off() {
     for tolerance in [0.0, f64::INFINITY] {
         let v = verifier(Some(tolerance));
-        assert_eq!(v.verify(BODY, Some(PYTHON_SIGNATURE), None, NOW_MS), Ok(None));
+        assert_eq!(
+            v.verify(BODY, Some(PYTHON_SIGNATURE), None, NOW_MS),
+            Ok(None)
+        );
         assert_eq!(
             v.verify(BODY, Some(PYTHON_SIGNATURE), Some("12"), NOW_MS),
             Ok(Some(12.0))
@@ -161,7 +171,10 @@ fn messages_name_the_reason_and_reveal_nothing() {
         assert_eq!(reason.as_str(), name);
         let m = reason.message();
         assert!(m.starts_with("Webhook refused: "), "{m}");
-        assert!(!m.contains(KEY) && !m.contains(&PYTHON_SIGNATURE[..8]), "{m}");
+        assert!(
+            !m.contains(KEY) && !m.contains(&PYTHON_SIGNATURE[..8]),
+            "{m}"
+        );
     }
     assert_eq!(Reason::from_name("other"), None);
 }

@@ -32,6 +32,9 @@ pub enum Ty {
     Func,
     /// An `AbortSignal` (checked by the JavaScript layer; here any object).
     Signal,
+    /// An event source: an async iterable or a subscribe function (read by the
+    /// JavaScript layer; here any object or function).
+    Source,
 }
 
 /// One allowed field of an options object or request body.
@@ -226,6 +229,10 @@ pub fn check(path: &str, v: &Value, ty: Ty) -> Result<(), Error> {
         Ty::Signal => match v {
             Value::Object(_) => Ok(()),
             _ => Err(fail(path, "an AbortSignal", v)),
+        },
+        Ty::Source => match v {
+            Value::Object(_) | Value::Function => Ok(()),
+            _ => Err(fail(path, "an async iterable or a subscribe function", v)),
         },
     }
 }

@@ -15,6 +15,7 @@ import {
   liveToViewport,
   liveKey,
 } from "./skyvern_wasm.js";
+import { installPushWait } from "./push-wait.js";
 
 export { SkyvernClient, BrowserSessionHandle };
 
@@ -34,7 +35,8 @@ export let mountLiveView;
 
 let installed = false;
 
-/** Binds the error classes and makes handles work with `await using`. Idempotent. */
+/** Binds the error classes, makes handles work with `await using` and lets
+ * `waitForRun` take `webhooks` (push-wait.js). Idempotent. */
 export function installApi() {
   if (installed) return;
   ({
@@ -67,5 +69,6 @@ export function installApi() {
       configurable: true,
     });
   }
+  installPushWait(SkyvernClient.prototype);
   installed = true;
 }

@@ -1,13 +1,13 @@
 //! Sends a call: builds the request, runs attempts, applies the retry rule.
 
+use crate::codec;
 use crate::config::{CallOptions, Config};
 pub use crate::endpoints::Expect;
 use crate::error::{self, Error};
-use crate::json::{self, Top, Value};
 use crate::request::{HttpRequest, HttpResponse, Method};
 use crate::retry::{delay_ms, should_retry, Retry};
-use crate::text::cat;
 use crate::transport::{Env, SendError};
+use serde_json::Value;
 
 /// One API call as plain data.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,26 +36,10 @@ pub fn check_body(expect: Expect, status: u16, body: &str) -> Result<(), Error> 
             body: body.to_string(),
         })
     };
-    // The common case, checked without building the value.
-    let key = match expect {
-        Expect::Object(key) => key,
-        _ => "",
-    };
-    let fine = match (expect, json::top_level(body, key)) {
-        (Expect::List, Some(Top::Array)) => true,
-        (Expect::NullOrObject, Some(Top::Null)) => true,
-        (Expect::AnyObject | Expect::NullOrObject, Some(Top::Object(_))) => true,
-        (Expect::Object(_), Some(Top::Object(found))) => found,
-        _ => false,
-    };
-    if fine {
-        return Ok(());
-    }
-    // Otherwise the whole value says what is wrong.
     if body.trim().is_empty() {
         return unexpected("the response body is empty".into());
     }
-    let Some(v) = Value::parse(body) else {
+    let Some(v) = codec::parse_body(body) else {
         return Err(Error::InvalidResponse {
             status,
             body: body.to_string(),
@@ -65,7 +49,7 @@ pub fn check_body(expect: Expect, status: u16, body: &str) -> Result<(), Error> 
         (Expect::List, Value::Array(_)) => true,
         (Expect::NullOrObject, Value::Null) => true,
         (Expect::AnyObject | Expect::NullOrObject, Value::Object(_)) => true,
-        (Expect::Object(key), Value::Object(_)) => v.field(key).and_then(Value::as_str).is_some(),
+        (Expect::Object(key), Value::Object(_)) => v.get(key).and_then(Value::as_str).is_some(),
         _ => false,
     };
     if ok {
@@ -74,14 +58,14 @@ pub fn check_body(expect: Expect, status: u16, body: &str) -> Result<(), Error> 
     let wanted = match expect {
         Expect::List => "a JSON array".to_string(),
         Expect::NullOrObject => "a JSON object or null".to_string(),
-        Expect::Object(key) => cat(&["a JSON object with a string `", key, "`"]),
+        Expect::Object(key) => format!("a JSON object with a string `{key}`"),
         _ => "a JSON object".to_string(),
     };
     let got = match v {
         Value::Object(_) => "an object without it",
-        other => other.type_name(),
+        other => codec::type_name(&other),
     };
-    unexpected(cat(&["expected ", &wanted, " (got ", got, ")"]))
+    unexpected(format!("expected {wanted} (got {got})"))
 }
 
 /// Builds the HTTP request for `call`. The API key is added here and nowhere else.
@@ -102,7 +86,7 @@ pub fn build(cfg: &Config, opts: &CallOptions, call: &Call) -> HttpRequest {
     }
     HttpRequest {
         method: call.method,
-        url: crate::text::cat(&[&cfg.base_url, &call.path]),
+        url: format!("{}{}", cfg.base_url, call.path),
         headers,
         body: call.body.clone(),
     }

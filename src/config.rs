@@ -2,11 +2,11 @@
 
 use std::fmt;
 
+use crate::codec::{self, Input};
 use crate::error::Error;
-use crate::json::Value;
+use crate::models::fields::StrMap;
+use crate::models::options::{ClientOptions, RequestOptions};
 use crate::request::{valid_header_name, valid_header_value};
-use crate::text::cat;
-use crate::validate::{local, object, Ty};
 
 /// Skyvern Cloud's API.
 pub const CLOUD_URL: &str = "https://api.skyvern.com";
@@ -18,10 +18,6 @@ pub const LOCAL_URL: &str = "http://localhost:8000";
 pub const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
 /// How many times a failed call is retried unless configured otherwise.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
-/// Upper bounds for options (a day; ten retries).
-pub const MAX_TIMEOUT_SECONDS: f64 = 86_400.0;
-/// The most retries a caller may ask for.
-pub const MAX_RETRIES_LIMIT: f64 = 10.0;
 
 /// The API key. Its `Debug` form is redacted.
 #[derive(Clone, PartialEq)]
@@ -57,87 +53,60 @@ pub struct Config {
     pub in_browser: bool,
 }
 
-const CLIENT_OPTIONS: &[crate::validate::Field] = &[
-    local("apiKey", Ty::Str),
-    local("baseUrl", Ty::NonEmpty),
-    local("environment", Ty::NonEmpty),
-    local("timeoutInSeconds", Ty::Num(0.0, MAX_TIMEOUT_SECONDS)),
-    local("maxRetries", Ty::Int(0.0, MAX_RETRIES_LIMIT)),
-    local("headers", Ty::StrMap),
-    local("dangerouslyAllowBrowser", Ty::Bool),
-];
-
 impl Config {
     /// Validates `new SkyvernClient(options)`.
-    pub fn from_options(options: Option<&Value>, in_browser: bool) -> Result<Config, Error> {
-        object("options", options, CLIENT_OPTIONS)?;
-        let empty = Value::Object(Vec::new());
-        let o = match options {
-            Some(v @ Value::Object(_)) => v,
-            _ => &empty,
-        };
-        let api_key = match o.field("apiKey") {
-            Some(Value::String(k)) if k.trim().is_empty() => {
+    pub fn from_options(options: Option<&Input>, in_browser: bool) -> Result<Config, Error> {
+        let o: ClientOptions = codec::object("options", options)?;
+        let api_key = match o.api_key {
+            Some(k) if k.trim().is_empty() => {
                 return Err(Error::invalid(
                     "options.apiKey",
                     "must not be empty (omit it when a proxy adds the key)",
                 ))
             }
-            Some(Value::String(k)) => {
-                if !valid_header_value(k) {
-                    return Err(Error::invalid(
-                        "options.apiKey",
-                        "contains characters that cannot be sent in a header",
-                    ));
-                }
-                Some(ApiKey(k.clone()))
+            Some(k) if !valid_header_value(&k) => {
+                return Err(Error::invalid(
+                    "options.apiKey",
+                    "contains characters that cannot be sent in a header",
+                ))
             }
-            _ => None,
+            Some(k) => Some(ApiKey(k)),
+            None => None,
         };
-        let allow_browser =
-            o.field("dangerouslyAllowBrowser").and_then(Value::as_bool) == Some(true);
-        if in_browser && api_key.is_some() && !allow_browser {
+        if in_browser && api_key.is_some() && o.dangerously_allow_browser != Some(true) {
             return Err(Error::BrowserApiKey);
         }
-        let base_url = match (o.field("baseUrl"), o.field("environment")) {
-            (Some(Value::String(url)), _) => base_url("options.baseUrl", url)?,
-            (None, Some(Value::String(env))) => match env.as_str() {
-                "cloud" | "Cloud" => CLOUD_URL.to_string(),
-                "staging" | "Staging" => STAGING_URL.to_string(),
-                "local" | "Local" => LOCAL_URL.to_string(),
-                url if url.starts_with("http://") || url.starts_with("https://") => {
-                    base_url("options.environment", url)?
-                }
-                _ => {
-                    return Err(Error::invalid(
-                        "options.environment",
-                        cat(&[
-                            "must be \"cloud\", \"staging\", \"local\" or a URL (got \"",
-                            env,
-                            "\")",
-                        ]),
-                    ))
-                }
-            },
+        let base_url = match (o.base_url, o.environment) {
+            (Some(url), _) => base_url("options.baseUrl", &url.0)?,
+            (None, Some(env)) => environment_url(&env.0)?,
             _ => CLOUD_URL.to_string(),
         };
-        let timeout_ms = o
-            .field("timeoutInSeconds")
-            .and_then(Value::as_f64)
-            .map_or(DEFAULT_TIMEOUT_MS, |s| s * 1000.0);
-        let max_retries = o
-            .field("maxRetries")
-            .and_then(Value::as_f64)
-            .map_or(DEFAULT_MAX_RETRIES, |n| n as u32);
-        let headers = headers("options.headers", o.field("headers"))?;
         Ok(Config {
             base_url,
             api_key,
-            timeout_ms,
-            max_retries,
-            headers,
+            timeout_ms: o
+                .timeout_in_seconds
+                .map_or(DEFAULT_TIMEOUT_MS, |s| s.0 * 1000.0),
+            max_retries: o.max_retries.map_or(DEFAULT_MAX_RETRIES, |n| n.0 as u32),
+            headers: headers("options.headers", o.headers)?,
             in_browser,
         })
+    }
+}
+
+/// The URL of a named environment (`cloud`, `staging`, `local`) or a URL given as one.
+fn environment_url(env: &str) -> Result<String, Error> {
+    match env {
+        "cloud" | "Cloud" => Ok(CLOUD_URL.to_string()),
+        "staging" | "Staging" => Ok(STAGING_URL.to_string()),
+        "local" | "Local" => Ok(LOCAL_URL.to_string()),
+        url if url.starts_with("http://") || url.starts_with("https://") => {
+            base_url("options.environment", url)
+        }
+        _ => Err(Error::invalid(
+            "options.environment",
+            format!("must be \"cloud\", \"staging\", \"local\" or a URL (got \"{env}\")"),
+        )),
     }
 }
 
@@ -158,41 +127,27 @@ fn base_url(field: &str, url: &str) -> Result<String, Error> {
         None => false,
     };
     if !ok {
+        let shown: String = url.chars().take(80).collect();
         return Err(Error::invalid(
             field,
-            cat(&[
-                "must be an http:// or https:// URL without query or credentials (got \"",
-                &url.chars().take(80).collect::<String>(),
-                "\")",
-            ]),
+            format!(
+                "must be an http:// or https:// URL without query or credentials (got \"{shown}\")"
+            ),
         ));
     }
     Ok(url.trim_end_matches('/').to_string())
 }
 
 /// Validates a `headers` option into lower-case (name, value) pairs.
-pub fn headers(field: &str, v: Option<&Value>) -> Result<Vec<(String, String)>, Error> {
+pub fn headers(field: &str, map: Option<StrMap>) -> Result<Vec<(String, String)>, Error> {
     let mut out: Vec<(String, String)> = Vec::new();
-    let Some(Value::Object(members)) = v else {
-        return Ok(out);
-    };
-    for (name, value) in members {
-        let path = cat(&[field, ".", name]);
-        let value = match value {
-            Value::Undefined => continue,
-            Value::String(s) => s,
-            other => {
-                return Err(Error::invalid(
-                    &path,
-                    cat(&["must be a string (got ", other.type_name(), ")"]),
-                ))
-            }
-        };
+    for (name, value) in map.map(|m| m.0).unwrap_or_default() {
+        let path = format!("{field}.{name}");
         let lower = name.to_ascii_lowercase();
-        if !valid_header_name(name) {
+        if !valid_header_name(&name) {
             return Err(Error::invalid(&path, "is not a valid header name"));
         }
-        if !valid_header_value(value) {
+        if !valid_header_value(&value) {
             return Err(Error::invalid(
                 &path,
                 "contains characters that cannot be sent in a header",
@@ -205,7 +160,7 @@ pub fn headers(field: &str, v: Option<&Value>) -> Result<Vec<(String, String)>, 
             ));
         }
         out.retain(|(k, _)| *k != lower);
-        out.push((lower, value.clone()));
+        out.push((lower, value));
     }
     Ok(out)
 }
@@ -221,40 +176,28 @@ pub struct CallOptions {
     pub headers: Vec<(String, String)>,
 }
 
-const REQUEST_OPTIONS: &[crate::validate::Field] = &[
-    local("timeoutInSeconds", Ty::Num(0.0, MAX_TIMEOUT_SECONDS)),
-    local("maxRetries", Ty::Int(0.0, MAX_RETRIES_LIMIT)),
-    local("abortSignal", Ty::Signal),
-    local("headers", Ty::StrMap),
-];
-
 impl CallOptions {
     /// Validates a `requestOptions` object.
-    pub fn from_value(v: Option<&Value>) -> Result<CallOptions, Error> {
-        object("requestOptions", v, REQUEST_OPTIONS)?;
-        let Some(v) = v else {
-            return Ok(CallOptions::default());
-        };
+    pub fn from_value(v: Option<&Input>) -> Result<CallOptions, Error> {
+        let o: RequestOptions = codec::object("requestOptions", v)?;
         Ok(CallOptions {
-            timeout_ms: v
-                .field("timeoutInSeconds")
-                .and_then(Value::as_f64)
-                .map(|s| s * 1000.0),
-            max_retries: v
-                .field("maxRetries")
-                .and_then(Value::as_f64)
-                .map(|n| n as u32),
-            headers: headers("requestOptions.headers", v.field("headers"))?,
+            timeout_ms: o.timeout_in_seconds.map(|s| s.0 * 1000.0),
+            max_retries: o.max_retries.map(|n| n.0 as u32),
+            headers: headers("requestOptions.headers", o.headers)?,
         })
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
+    fn json(text: &str) -> Option<Input> {
+        serde_json::from_str(text).ok()
+    }
+
     fn cfg(text: &str, browser: bool) -> Result<Config, Error> {
-        Config::from_options(Some(&Value::parse(text).unwrap()), browser)
+        Config::from_options(Some(&json(text).unwrap()), browser)
     }
 
     #[test]
@@ -350,17 +293,13 @@ mod tests {
     #[test]
     fn request_options() {
         let o = CallOptions::from_value(Some(
-            &Value::parse(r#"{"timeoutInSeconds":2,"maxRetries":1,"headers":{"X-Test-Id":"t"},"abortSignal":{}}"#).unwrap(),
+            &json(r#"{"timeoutInSeconds":2,"maxRetries":1,"headers":{"X-Test-Id":"t"},"abortSignal":{}}"#).unwrap(),
         ))
         .unwrap();
         assert_eq!(o.timeout_ms, Some(2000.0));
         assert_eq!(o.max_retries, Some(1));
         assert_eq!(o.headers, vec![("x-test-id".into(), "t".into())]);
-        let e =
-            CallOptions::from_value(Some(&Value::parse(r#"{"timeout":2}"#).unwrap())).unwrap_err();
+        let e = CallOptions::from_value(Some(&json(r#"{"timeout":2}"#).unwrap())).unwrap_err();
         assert!(e.message().starts_with("requestOptions.timeout"));
-        let e = CallOptions::from_value(Some(&Value::parse(r#"{"abortSignal":"x"}"#).unwrap()))
-            .unwrap_err();
-        assert!(e.message().starts_with("requestOptions.abortSignal"));
     }
 }

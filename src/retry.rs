@@ -51,7 +51,8 @@ pub fn delay_ms(attempt: u32, retry_after: Option<&str>, random: f64, now_ms: f6
 /// Parses `Retry-After`: delta seconds or an HTTP date. Returns milliseconds from now.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let v = value.trim();
-    if let Some(secs) = crate::json::parse_decimal(v) {
+    let is_number = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    if let Some(secs) = v.parse::<f64>().ok().filter(|_| is_number) {
         return (secs.is_finite() && secs >= 0.0).then_some(secs * 1000.0);
     }
     parse_http_date(v).map(|t| (t - now_ms).max(0.0))

@@ -3,29 +3,13 @@
 //! is closed again when waiting for it fails, so it never keeps billing.
 
 use crate::api::{sessions, spec};
-use crate::config::{CallOptions, Config};
+use crate::codec::{self, Input};
+use crate::config::{headers, CallOptions, Config};
 use crate::error::Error;
-use crate::json::Value;
+use crate::models::options::OpenOptions;
 use crate::plan::{self, Plan};
 use crate::transport::Env;
-use crate::validate::{local, object, Field, Ty};
 use crate::wait::{self, Target, WaitSpec, DEFAULT_SESSION_WAIT_MS};
-
-/// Options of `openBrowserSession` / `withBrowserSession`: request options plus
-/// `waitUntilReady` (default true), `timeout` (seconds to wait for readiness) and
-/// `pollIntervalMs`.
-pub const OPEN_OPTIONS: &[Field] = &[
-    local("waitUntilReady", Ty::Bool),
-    local("timeout", Ty::Num(0.0, 86_400.0)),
-    local("pollIntervalMs", Ty::Num(0.0, 86_400_000.0)),
-    local(
-        "timeoutInSeconds",
-        Ty::Num(0.0, crate::config::MAX_TIMEOUT_SECONDS),
-    ),
-    local("maxRetries", Ty::Int(0.0, crate::config::MAX_RETRIES_LIMIT)),
-    local("abortSignal", Ty::Signal),
-    local("headers", Ty::StrMap),
-];
 
 /// A validated open: the create plan, the readiness wait, and the call options.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,33 +23,26 @@ pub struct Open {
 }
 
 /// Validates `openBrowserSession(request, options)`.
-pub fn open_plan(request: Option<&Value>, options: Option<&Value>) -> Result<Open, Error> {
+pub fn open_plan(request: Option<&Input>, options: Option<&Input>) -> Result<Open, Error> {
     let create = sessions::create(request)?;
-    object("options", options, OPEN_OPTIONS)?;
-    let ready = options
-        .and_then(|o| o.field("waitUntilReady"))
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
-    let call_options = match options {
-        Some(Value::Object(m)) => {
-            let kept: Vec<(String, Value)> = m
-                .iter()
-                .filter(|(k, _)| {
-                    matches!(
-                        k.as_str(),
-                        "timeoutInSeconds" | "maxRetries" | "abortSignal" | "headers"
-                    )
-                })
-                .cloned()
-                .collect();
-            CallOptions::from_value(Some(&Value::Object(kept)))?
-        }
-        _ => CallOptions::default(),
-    };
+    let o: OpenOptions = codec::object("options", options)?;
+    let wait = o.wait_until_ready.unwrap_or(true).then(|| {
+        spec(
+            Target::Session,
+            None,
+            o.timeout.map(|t| t.0),
+            o.poll_interval_ms.map(|p| p.0),
+            DEFAULT_SESSION_WAIT_MS,
+        )
+    });
     Ok(Open {
         create,
-        wait: ready.then(|| spec(Target::Session, None, options, DEFAULT_SESSION_WAIT_MS)),
-        options: call_options,
+        wait,
+        options: CallOptions {
+            timeout_ms: o.timeout_in_seconds.map(|s| s.0 * 1000.0),
+            max_retries: o.max_retries.map(|n| n.0 as u32),
+            headers: headers("options.headers", o.headers)?,
+        },
     })
 }
 
@@ -82,11 +59,7 @@ pub async fn open<E: Env, C: Env>(
     let Some(spec) = &open.wait else {
         return Ok(created);
     };
-    let id = Value::parse(&created).and_then(|v| {
-        v.field("browser_session_id")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    });
+    let id = id_of(&created);
     match wait::wait(env, cfg, &open.options, spec, Some(created)).await {
         Ok(ready) => Ok(ready),
         Err(e) => {
@@ -98,6 +71,12 @@ pub async fn open<E: Env, C: Env>(
     }
 }
 
+/// The `browser_session_id` of a session's JSON text.
+pub fn id_of(text: &str) -> Option<String> {
+    let v = codec::parse_body(text)?;
+    v.get("browser_session_id")?.as_str().map(str::to_string)
+}
+
 /// Closes a session (idempotent; retried like any idempotent call).
 pub async fn close<E: Env>(
     env: &E,
@@ -105,6 +84,5 @@ pub async fn close<E: Env>(
     options: &CallOptions,
     id: &str,
 ) -> Result<String, Error> {
-    let plan = sessions::close(Some(&Value::String(id.to_string())))?;
-    plan::run(env, cfg, options, &plan).await
+    plan::run(env, cfg, options, &sessions::close_id(id)).await
 }

@@ -10,11 +10,11 @@ use crate::api::{profiles, runs, sessions};
 use crate::client::build;
 use crate::config::{CallOptions, Config};
 use crate::error::{Error, ErrorKind};
-use crate::json::Value;
 use crate::plan::{self, Plan};
 use crate::request::{HttpRequest, HttpResponse, Method};
 use crate::session;
 use crate::transport::{Env, SendError};
+use serde_json::Value;
 
 /// Drives a future whose awaits all complete at once (the scripted env never pends).
 fn block_on<F: Future>(f: F) -> F::Output {
@@ -131,7 +131,7 @@ impl Env for Script {
 }
 
 fn v(text: &str) -> Value {
-    Value::parse(text).unwrap()
+    serde_json::from_str(text).unwrap()
 }
 
 fn cfg() -> Config {

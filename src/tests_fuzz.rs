@@ -11,8 +11,6 @@ use std::time::{Duration, Instant};
 
 use crate::client::{check_body, Expect};
 use crate::error::from_response;
-use crate::json::Value;
-use crate::json::{self, Top};
 use crate::retry::parse_retry_after;
 
 /// xorshift64*: small, fast, reproducible.
@@ -162,38 +160,6 @@ fn mutate(rng: &mut Rng, seed: &str, other: &str) -> String {
 
 /// The properties every body must satisfy. Returns a description of a violation.
 fn decoder(body: &str) -> Option<String> {
-    if let Some(v) = Value::parse(body) {
-        let again = v.to_json();
-        match Value::parse(&again) {
-            Some(w) if w == v => {}
-            other => {
-                return Some(format!(
-                    "round trip changed the value: {again:?} -> {other:?}"
-                ))
-            }
-        }
-    }
-    // The non-building scan agrees with the parser on validity, kind and the id.
-    let parsed = Value::parse(body);
-    let scanned = json::top_level(body, "browser_session_id");
-    let expected = parsed.as_ref().map(|v| match v {
-        Value::Null => Top::Null,
-        Value::Array(_) => Top::Array,
-        Value::Object(_) => Top::Object(
-            v.field("browser_session_id")
-                .and_then(Value::as_str)
-                .is_some(),
-        ),
-        _ => Top::Scalar,
-    });
-    let agrees = match (scanned, expected) {
-        // A member name written with escapes is not recognised by the scan.
-        (Some(Top::Object(false)), Some(Top::Object(true))) => body.contains('\\'),
-        (a, b) => a == b,
-    };
-    if !agrees {
-        return Some(format!("top_level {scanned:?}, parse {expected:?}"));
-    }
     for expect in [
         Expect::Object("browser_session_id"),
         Expect::AnyObject,
@@ -308,7 +274,4 @@ fn hostile_bodies_do_not_panic() {
         assert!(error_parser(body, 500).is_none());
     }
     assert!(from_response(500, &big).message().len() < 700);
-    // Found by the fuzzer: zero with a huge exponent was NaN.
-    assert_eq!(crate::json::parse_decimal("-0.0e240000004"), Some(0.0));
-    assert_eq!(crate::json::parse_decimal("0e999"), Some(0.0));
 }

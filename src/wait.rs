@@ -6,12 +6,12 @@
 //! are not hammered. An explicit `pollIntervalMs` is used as given.
 
 use crate::client::{send, Call, Expect};
+use crate::codec;
 use crate::config::{CallOptions, Config};
 use crate::endpoints::Op;
 use crate::error::Error;
-use crate::json::Value;
-use crate::text::cat;
 use crate::transport::Env;
+use serde_json::Value;
 
 /// The pause after the first, immediate poll.
 pub const FIRST_INTERVAL_MS: f64 = 250.0;
@@ -69,15 +69,15 @@ enum State {
 }
 
 fn state(target: Target, v: &Value) -> State {
-    let status = v.field("status").and_then(Value::as_str).unwrap_or("");
+    let status = v.get("status").and_then(Value::as_str).unwrap_or("");
     match target {
         Target::Run => {
             let workflow = v
-                .field("run_id")
+                .get("run_id")
                 .and_then(Value::as_str)
                 .is_some_and(|id| id.starts_with("wr_"))
-                || v.field("run_type").and_then(Value::as_str) == Some("workflow_run");
-            let retry_pending = v.field("retry_pending").and_then(Value::as_bool) == Some(true);
+                || v.get("run_type").and_then(Value::as_str) == Some("workflow_run");
+            let retry_pending = v.get("retry_pending").and_then(Value::as_bool) == Some(true);
             if RUN_TERMINAL.contains(&status) && !(workflow && retry_pending) {
                 State::Done
             } else {
@@ -85,9 +85,9 @@ fn state(target: Target, v: &Value) -> State {
             }
         }
         Target::Session => {
-            let started = v.field("started_at").is_some_and(|s| !s.is_null());
+            let started = v.get("started_at").is_some_and(|s| !s.is_null());
             let ended = SESSION_ENDED.contains(&status)
-                || v.field("completed_at").is_some_and(|s| !s.is_null());
+                || v.get("completed_at").is_some_and(|s| !s.is_null());
             if ended {
                 State::Ended(if status.is_empty() { "ended" } else { status }.to_string())
             } else if started || status == "running" {
@@ -104,13 +104,13 @@ fn id_of(target: Target, v: &Value) -> Option<String> {
         Target::Run => "run_id",
         Target::Session => "browser_session_id",
     };
-    v.field(key).and_then(Value::as_str).map(str::to_string)
+    v.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
 fn describe(target: Target, id: &str) -> String {
     match target {
-        Target::Run => cat(&["run ", id, " to finish"]),
-        Target::Session => cat(&["browser session ", id, " to start"]),
+        Target::Run => format!("run {id} to finish"),
+        Target::Session => format!("browser session {id} to start"),
     }
 }
 
@@ -166,7 +166,7 @@ pub async fn wait<E: Env>(
                 }
             }
         };
-        let Some(v) = Value::parse(&text) else {
+        let Some(v) = codec::parse_body(&text) else {
             return Err(Error::InvalidResponse {
                 status: 200,
                 body: text,
@@ -175,10 +175,7 @@ pub async fn wait<E: Env>(
         if id.is_none() {
             id = id_of(spec.target, &v);
         }
-        let status = v
-            .field("status")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        let status = v.get("status").and_then(Value::as_str).map(str::to_string);
         if status != last_status {
             env.on_status(&text)?;
             last_status = status;

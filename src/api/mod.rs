@@ -1,39 +1,45 @@
-//! One file per resource: validation of each method's arguments into a [`Plan`].
+//! One file per resource: each method's arguments read into their model, then
+//! into a [`Plan`].
 
 pub mod profiles;
 pub mod runs;
 pub mod sessions;
 
+use serde::Serialize;
+
 use crate::client::Call;
+use crate::codec::{self, Input};
 use crate::endpoints::Op;
 use crate::error::Error;
-use crate::json::Value;
+use crate::models::common::Id;
+use crate::models::options::WaitOptions;
 use crate::plan::Plan;
-use crate::validate::{local, object, Ty};
 use crate::wait::{Target, WaitSpec};
 
 /// The call of `op` (its row in the endpoint table) on the resource `id`.
-pub(crate) fn call(op: Op, id: &str, body: Option<Value>) -> Plan {
+pub(crate) fn call(op: Op, id: &str, body: Option<String>) -> Plan {
     let endpoint = op.endpoint();
     Plan::call(Call {
         method: endpoint.method,
         path: endpoint.path_with(id),
-        body: body.map(|b| b.to_json()),
+        body,
         retry: endpoint.retry,
         expect: endpoint.expect,
     })
 }
 
-/// Upper bound for wait timeouts (seconds) and poll intervals (ms): one day.
-const MAX_WAIT_SECONDS: f64 = 86_400.0;
+/// A model as the JSON body of a request.
+pub(crate) fn body<T: Serialize>(model: &T) -> Result<Option<String>, Error> {
+    match codec::to_text(model) {
+        Some(text) => Ok(Some(text)),
+        None => Err(Error::invalid("request", "cannot be sent as JSON")),
+    }
+}
 
-const WAIT_OPTIONS: &[crate::validate::Field] = &[
-    local("timeout", Ty::Num(0.0, MAX_WAIT_SECONDS)),
-    local("pollIntervalMs", Ty::Num(0.0, MAX_WAIT_SECONDS * 1000.0)),
-    local("onStatus", Ty::Func),
-    local("abortSignal", Ty::Signal),
-    local("webhooks", Ty::Source),
-];
+/// A resource id argument (`browserSessionId`, `runId`, `profileId`).
+pub(crate) fn id(path: &str, v: Option<&Input>) -> Result<String, Error> {
+    codec::value::<Id>(path, v).map(|id| id.0)
+}
 
 /// The safety-net poll interval of a wait that also listens for the run's webhook.
 pub const PUSH_POLL_MS: f64 = 30_000.0;
@@ -42,37 +48,41 @@ pub const PUSH_POLL_MS: f64 = 30_000.0;
 pub(crate) fn wait_plan(
     target: Target,
     id: String,
-    options: Option<&Value>,
+    options: Option<&Input>,
     default_ms: f64,
 ) -> Result<Plan, Error> {
-    object("options", options, WAIT_OPTIONS)?;
-    let webhooks = options.and_then(|o| o.field("webhooks"));
-    if target == Target::Session && webhooks.is_some_and(|w| !matches!(w, Value::Undefined)) {
+    let o: WaitOptions = codec::object("options", options)?;
+    if target == Target::Session && o.webhooks.is_some() {
         return Err(Error::invalid("options.webhooks", "is for waitForRun only"));
     }
+    // With webhooks the JavaScript layer resolves on the run's event; polling is the safety net.
+    let poll_ms = o.poll_interval_ms.map(|p| p.0);
+    let poll_ms = poll_ms.or(o.webhooks.map(|_| PUSH_POLL_MS));
     Ok(Plan {
         call: None,
-        wait: Some(spec(target, Some(id), options, default_ms)),
+        wait: Some(spec(
+            target,
+            Some(id),
+            o.timeout.map(|t| t.0),
+            poll_ms,
+            default_ms,
+        )),
     })
 }
 
+/// A wait for `target` with the caller's timeout (seconds) and poll interval (ms).
 pub(crate) fn spec(
     target: Target,
     id: Option<String>,
-    o: Option<&Value>,
+    timeout_seconds: Option<f64>,
+    poll_ms: Option<f64>,
     default_ms: f64,
 ) -> WaitSpec {
-    let num = |k: &str| o.and_then(|o| o.field(k)).and_then(Value::as_f64);
     WaitSpec {
         target,
         id,
-        timeout_ms: num("timeout").map_or(default_ms, |s| s * 1000.0),
-        // With webhooks the JavaScript layer resolves on the run's event; polling is the safety net.
-        poll_ms: num("pollIntervalMs").or_else(|| {
-            o.and_then(|o| o.field("webhooks"))
-                .filter(|w| matches!(w, Value::Object(_) | Value::Function))
-                .map(|_| PUSH_POLL_MS)
-        }),
+        timeout_ms: timeout_seconds.map_or(default_ms, |s| s * 1000.0),
+        poll_ms,
     }
 }
 
@@ -80,47 +90,34 @@ pub(crate) fn spec(
 mod tests {
     use super::*;
 
-    fn options(webhooks: Value, poll: Option<f64>) -> Value {
-        let mut members = vec![("webhooks".to_string(), webhooks)];
-        if let Some(ms) = poll {
-            members.push(("pollIntervalMs".to_string(), Value::Number(ms)));
-        }
-        Value::Object(members)
-    }
-
-    fn poll_ms(target: Target, o: &Value) -> Result<Option<f64>, Error> {
-        let plan = wait_plan(target, "tsk_1".into(), Some(o), 1000.0)?;
+    fn poll_ms(target: Target, o: &str) -> Result<Option<f64>, Error> {
+        let input: Input =
+            serde_json::from_str(o).map_err(|_| Error::invalid("test", "bad JSON"))?;
+        let plan = wait_plan(target, "tsk_1".into(), Some(&input), 1000.0)?;
         Ok(plan.wait.and_then(|w| w.poll_ms))
     }
 
     #[test]
     fn webhooks_slow_the_run_poll_to_a_safety_net() {
-        for source in [Value::Function, Value::Object(Vec::new())] {
-            assert_eq!(
-                poll_ms(Target::Run, &options(source.clone(), None)),
-                Ok(Some(PUSH_POLL_MS))
-            );
-            // An explicit interval wins.
-            assert_eq!(
-                poll_ms(Target::Run, &options(source, Some(700.0))),
-                Ok(Some(700.0))
-            );
-        }
+        // The JavaScript layer checks the source itself; here it is any value.
         assert_eq!(
-            poll_ms(Target::Run, &options(Value::Undefined, None)),
-            Ok(None)
+            poll_ms(Target::Run, r#"{"webhooks":{}}"#),
+            Ok(Some(PUSH_POLL_MS))
         );
+        // An explicit interval wins.
+        assert_eq!(
+            poll_ms(Target::Run, r#"{"webhooks":{},"pollIntervalMs":700}"#),
+            Ok(Some(700.0))
+        );
+        assert_eq!(poll_ms(Target::Run, r#"{}"#), Ok(None));
     }
 
     #[test]
-    fn webhooks_must_be_a_source_and_are_for_runs_only() {
-        let Err(e) = poll_ms(Target::Run, &options(Value::String("x".into()), None)) else {
-            panic!("a string was accepted");
-        };
-        assert!(e.message().contains("options.webhooks"), "{}", e.message());
-        let Err(e) = poll_ms(Target::Session, &options(Value::Function, None)) else {
+    fn webhooks_are_for_run_waits_only() {
+        let Err(e) = poll_ms(Target::Session, r#"{"webhooks":{}}"#) else {
             panic!("a session wait took webhooks");
         };
+        assert!(e.message().contains("options.webhooks"), "{}", e.message());
         assert!(e.message().contains("waitForRun"), "{}", e.message());
     }
 }

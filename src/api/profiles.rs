@@ -1,26 +1,16 @@
 //! Browser profiles: `/v1/browser_profiles`.
 
-use super::call;
+use super::{body, call, id};
+use crate::codec::{self, Input};
 use crate::endpoints::Op;
 use crate::error::Error;
-use crate::json::Value;
+use crate::models::profiles::CreateBrowserProfileRequest;
 use crate::plan::Plan;
-use crate::validate::{f, id, object, required, Field, Ty};
-
-/// The fields accepted when creating a browser profile.
-pub const CREATE_FIELDS: &[Field] = &[
-    required("name", Ty::NonEmpty),
-    f("browser_session_id", Ty::NonEmpty),
-    f("workflow_run_id", Ty::NonEmpty),
-    f("description", Ty::Str),
-    f("proxy_location", Ty::Proxy),
-    f("proxy_session_id", Ty::Str),
-];
 
 /// `POST /v1/browser_profiles`.
-pub fn create(request: Option<&Value>) -> Result<Plan, Error> {
-    let body = object("request", request, CREATE_FIELDS)?;
-    Ok(call(Op::CreateBrowserProfile, "", Some(body)))
+pub fn create(request: Option<&Input>) -> Result<Plan, Error> {
+    let request: CreateBrowserProfileRequest = codec::object("request", request)?;
+    Ok(call(Op::CreateBrowserProfile, "", body(&request)?))
 }
 
 /// `GET /v1/browser_profiles`.
@@ -29,13 +19,13 @@ pub fn list() -> Plan {
 }
 
 /// `GET /v1/browser_profiles/{id}`.
-pub fn get(profile_id: Option<&Value>) -> Result<Plan, Error> {
+pub fn get(profile_id: Option<&Input>) -> Result<Plan, Error> {
     let id = id("profileId", profile_id)?;
     Ok(call(Op::GetBrowserProfile, &id, None))
 }
 
 /// `DELETE /v1/browser_profiles/{id}` (204, no body).
-pub fn delete(profile_id: Option<&Value>) -> Result<Plan, Error> {
+pub fn delete(profile_id: Option<&Input>) -> Result<Plan, Error> {
     let id = id("profileId", profile_id)?;
     Ok(call(Op::DeleteBrowserProfile, &id, None))
 }

@@ -4,8 +4,6 @@ mod response;
 
 pub use response::{from_response, reason_phrase};
 
-use crate::text::int;
-
 /// The error class a failure surfaces as in JavaScript.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -263,13 +261,10 @@ impl Error {
 
 fn seconds(ms: f64) -> String {
     let tenths = (ms.max(0.0) / 100.0).round() as u64;
-    let mut out = int((tenths / 10) as i64);
-    if tenths % 10 != 0 {
-        out.push('.');
-        out.push(char::from(b'0' + (tenths % 10) as u8));
+    match tenths % 10 {
+        0 => format!("{} s", tenths / 10),
+        t => format!("{}.{t} s", tenths / 10),
     }
-    out.push_str(" s");
-    out
 }
 
 #[cfg(test)]

@@ -3,17 +3,22 @@
 //! text) a readable message.
 
 use super::Error;
-use crate::json::Value;
-use crate::text::{cat, find, int};
+use crate::codec;
+use serde_json::Value;
+
+/// A value as compact JSON text.
+fn json_text(v: &Value) -> String {
+    codec::to_text(v).unwrap_or_default()
+}
 
 /// Turns a non-success response into an error. Never fails, whatever the body.
 pub fn from_response(status: u16, body: &str) -> Error {
-    let parsed = Value::parse(body);
+    let parsed = codec::parse_body(body);
     let mut retryable = status == 408 || status == 429 || status >= 500;
     let detail = match &parsed {
         Some(v) => {
-            if let Some(Value::Object(_)) = v.field("detail") {
-                if let Some(r) = v.field("detail").and_then(|d| d.field("retryable")) {
+            if let Some(Value::Object(_)) = v.get("detail") {
+                if let Some(r) = v.get("detail").and_then(|d| d.get("retryable")) {
                     if let Some(b) = r.as_bool() {
                         retryable = b;
                     }
@@ -23,7 +28,7 @@ pub fn from_response(status: u16, body: &str) -> Error {
         }
         None => text_detail(body),
     };
-    let mut message = cat(&[&int(i64::from(status)), " ", reason_phrase(status)]);
+    let mut message = format!("{status} {}", reason_phrase(status));
     match detail {
         Some(d) => {
             message.push_str(": ");
@@ -44,7 +49,7 @@ const MAX_DETAIL: usize = 500;
 
 fn clip(s: &str) -> String {
     let s = s.trim();
-    if crate::text::char_count(s) <= MAX_DETAIL {
+    if s.chars().count() <= MAX_DETAIL {
         s.to_string()
     } else {
         let mut out: String = s.chars().take(MAX_DETAIL).collect();
@@ -55,7 +60,7 @@ fn clip(s: &str) -> String {
 
 /// A readable form of a JSON error body.
 fn json_detail(v: &Value) -> Option<String> {
-    if let Some(d) = v.field("detail") {
+    if let Some(d) = v.get("detail") {
         return match d {
             Value::String(s) => Some(clip(s)),
             Value::Array(items) => {
@@ -70,11 +75,11 @@ fn json_detail(v: &Value) -> Option<String> {
             }
             Value::Object(_) => Some(clip(&code_object(d))),
             Value::Null => None,
-            other => Some(clip(&other.to_json())),
+            other => Some(clip(&json_text(other))),
         };
     }
     for key in ["error", "message"] {
-        if let Some(Value::String(s)) = v.field(key) {
+        if let Some(Value::String(s)) = v.get(key) {
             return Some(clip(s));
         }
     }
@@ -82,36 +87,36 @@ fn json_detail(v: &Value) -> Option<String> {
         Value::String(s) => Some(clip(s)),
         Value::Null => None,
         Value::Object(m) if m.is_empty() => None,
-        other => Some(clip(&other.to_json())),
+        other => Some(clip(&json_text(other))),
     }
 }
 
 /// One FastAPI validation entry: `body.timeout: Input should be … (got 3)`.
 fn validation_item(item: &Value) -> String {
     let msg = item
-        .field("msg")
+        .get("msg")
         .and_then(Value::as_str)
         .map(str::to_string)
-        .unwrap_or_else(|| item.to_json());
+        .unwrap_or_else(|| json_text(item));
     let mut loc = String::new();
-    if let Some(Value::Array(parts)) = item.field("loc") {
+    if let Some(Value::Array(parts)) = item.get("loc") {
         for (i, p) in parts.iter().enumerate() {
             if i > 0 {
                 loc.push('.');
             }
             match p {
                 Value::String(s) => loc.push_str(s),
-                other => loc.push_str(&other.to_json()),
+                other => loc.push_str(&json_text(other)),
             }
         }
     }
     let mut out = if loc.is_empty() {
         msg
     } else {
-        cat(&[&loc, ": ", &msg])
+        format!("{loc}: {msg}")
     };
-    if let Some(input) = item.field("input") {
-        let shown = input.to_json();
+    if let Some(input) = item.get("input") {
+        let shown = json_text(input);
         if shown.len() <= 80 && !matches!(input, Value::Object(_)) {
             out.push_str(" (got ");
             out.push_str(&shown);
@@ -123,19 +128,19 @@ fn validation_item(item: &Value) -> String {
 
 /// A `{code, message?, …}` detail object.
 fn code_object(d: &Value) -> String {
-    let code = d.field("code").and_then(Value::as_str);
+    let code = d.get("code").and_then(Value::as_str);
     let msg = d
-        .field("message")
-        .or_else(|| d.field("msg"))
+        .get("message")
+        .or_else(|| d.get("msg"))
         .and_then(Value::as_str);
     match (code, msg) {
-        (Some(c), Some(m)) => cat(&[m, " (", c, ")"]),
+        (Some(c), Some(m)) => format!("{m} ({c})"),
         (Some(c), None) => c
             .chars()
             .map(|ch| if ch == '_' { ' ' } else { ch })
             .collect(),
         (None, Some(m)) => m.to_string(),
-        (None, None) => d.to_json(),
+        (None, None) => json_text(d),
     }
 }
 
@@ -146,20 +151,18 @@ fn text_detail(body: &str) -> Option<String> {
         return None;
     }
     let lower = t.to_ascii_lowercase();
-    if lower.starts_with("<!doctype")
-        || lower.starts_with("<html")
-        || find(&lower, "<body").is_some()
-    {
-        let title = find(&lower, "<title>")
+    if lower.starts_with("<!doctype") || lower.starts_with("<html") || lower.contains("<body") {
+        let title = lower
+            .find("<title>")
             .and_then(|s| {
                 let rest = lower.get(s + 7..)?;
-                find(rest, "</title>").map(|e| (s + 7, s + 7 + e))
+                rest.find("</title>").map(|e| (s + 7, s + 7 + e))
             })
             .and_then(|(s, e)| t.get(s..e))
             .map(str::trim)
             .filter(|s| !s.is_empty());
         return Some(match title {
-            Some(title) => cat(&["HTML page \"", &clip(title), "\""]),
+            Some(title) => format!("HTML page \"{}\"", clip(title)),
             None => "HTML page".to_string(),
         });
     }

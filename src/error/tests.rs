@@ -1,7 +1,6 @@
 //! How responses become errors, and the errors' messages.
 
 use super::*;
-use crate::json::Value;
 
 fn msg(status: u16, body: &str) -> (ErrorKind, String, bool) {
     let e = from_response(status, body);
@@ -35,7 +34,7 @@ fn string_details() {
         (504, "Browser session failed to start", ErrorKind::InternalServer),
         (422, "body.timeout: Input should be greater than or equal to 5", ErrorKind::UnprocessableEntity),
     ] {
-        let body = format!("{{\"detail\":{}}}", Value::String(detail.into()).to_json());
+        let body = format!("{{\"detail\":{}}}", serde_json::to_string(&detail).unwrap());
         let (k, m, _) = msg(status, &body);
         assert_eq!(k, kind, "{status}");
         assert!(m.contains(detail), "{m}");

@@ -10,23 +10,17 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use super::convert::{get, parse_success, to_value};
 use super::env::{until_abort, JsEnv};
 use super::errors::to_js;
+use super::value::{get, parse_success};
 use crate::config::{CallOptions, Config};
 use crate::error::Error;
-use crate::json::Value;
 use crate::plan::{self, Plan};
 use crate::session::{self, Open};
 use crate::transport::Env;
 
 /// Makes a `BrowserSessionHandle` from an opened session's JSON text.
 pub(crate) type MakeHandle = fn(Rc<Config>, &str, CallOptions) -> Result<JsValue, Error>;
-
-/// Reads an optional JavaScript argument into the core's value.
-pub(crate) fn opt(v: &Option<JsValue>) -> Option<Value> {
-    v.as_ref().map(to_value)
-}
 
 /// The abort signal in `options.abortSignal`; an error when it is not an `AbortSignal`.
 pub(crate) fn signal_of(options: &JsValue, path: &str) -> Result<Option<AbortSignal>, Error> {
@@ -39,6 +33,17 @@ pub(crate) fn signal_of(options: &JsValue, path: &str) -> Result<Option<AbortSig
         field.push_str(".abortSignal");
         Error::invalid(&field, "must be an AbortSignal")
     })
+}
+
+/// The callback in `options.onStatus`; an error when it is given and not a function.
+fn callback_of(options: &JsValue, path: &str) -> Result<Option<Function>, Error> {
+    let f = get(options, "onStatus");
+    if f.is_undefined() || f.is_null() {
+        return Ok(None);
+    }
+    f.dyn_into::<Function>()
+        .map(Some)
+        .map_err(|_| Error::invalid(&format!("{path}.onStatus"), "must be a function"))
 }
 
 /// A call's environment and options, validated.
@@ -54,14 +59,14 @@ pub(crate) fn prepare(
     extra: Option<(&JsValue, &str)>,
 ) -> Result<Prepared, Error> {
     let ro = request_options.clone().unwrap_or(JsValue::UNDEFINED);
-    let options = CallOptions::from_value(opt(request_options).as_ref())?;
+    let options = CallOptions::from_value(request_options.as_ref())?;
     let mut signal = signal_of(&ro, "requestOptions")?;
     let mut on_status = None;
     if let Some((extra, path)) = extra {
         if signal.is_none() {
             signal = signal_of(extra, path)?;
         }
-        on_status = get(extra, "onStatus").dyn_into::<Function>().ok();
+        on_status = callback_of(extra, path)?;
     }
     Ok(Prepared {
         env: JsEnv::new(signal, on_status),
@@ -169,13 +174,7 @@ async fn execute(config: Rc<Config>, job: Job) -> Result<JsValue, JsValue> {
             let Some(callback) = callback else {
                 return make_handle(config, &text, open.options).map_err(|e| to_js(&e));
             };
-            let id = Value::parse(&text)
-                .and_then(|v| {
-                    v.field("browser_session_id")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                })
-                .unwrap_or_default();
+            let id = session::id_of(&text).unwrap_or_default();
             let session_obj = parse_success(&text).map_err(|e| to_js(&e))?;
             let outcome = match callback.call1(&JsValue::UNDEFINED, &session_obj) {
                 Ok(v) => JsFuture::from(until_abort(&v, &env.signal_value())).await,

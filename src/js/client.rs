@@ -5,8 +5,7 @@ use std::rc::Rc;
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 
-use super::call::{opt, prepare, reject, signal_of, spawn, Job, Out};
-use super::convert::to_value;
+use super::call::{prepare, reject, signal_of, spawn, Job, Out};
 use super::env::in_browser;
 use super::env::JsEnv;
 use super::errors::to_js;
@@ -14,7 +13,6 @@ use super::handle::BrowserSessionHandle;
 use crate::api::{profiles, runs, sessions};
 use crate::config::Config;
 use crate::error::Error;
-use crate::json::Value;
 use crate::session;
 
 /// A Skyvern API client. Methods return Promises; request and response fields
@@ -52,8 +50,8 @@ impl SkyvernClient {
     fn call(
         &self,
         m: M,
-        a: Option<Value>,
-        b: Option<Value>,
+        a: Option<JsValue>,
+        b: Option<JsValue>,
         extra: Option<(&JsValue, &str)>,
         request_options: &Option<JsValue>,
     ) -> Promise {
@@ -86,12 +84,12 @@ impl SkyvernClient {
     #[inline(never)]
     fn open(
         &self,
-        request: Option<Value>,
+        request: Option<JsValue>,
         options: Option<JsValue>,
         callback: Option<Function>,
     ) -> Promise {
         let o = options.clone().unwrap_or(JsValue::UNDEFINED);
-        let job = session::open_plan(request.as_ref(), opt(&options).as_ref()).and_then(|open| {
+        let job = session::open_plan(request.as_ref(), options.as_ref()).and_then(|open| {
             Ok(Job::Open {
                 open,
                 env: JsEnv::new(signal_of(&o, "options")?, None),
@@ -116,8 +114,7 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Result<SkyvernClient, JsValue> {
-        let config =
-            Config::from_options(opt(&options).as_ref(), in_browser()).map_err(|e| to_js(&e))?;
+        let config = Config::from_options(options.as_ref(), in_browser()).map_err(|e| to_js(&e))?;
         Ok(SkyvernClient {
             config: Rc::new(config),
         })
@@ -135,7 +132,7 @@ impl SkyvernClient {
     ) -> Promise {
         self.call(
             M::CreateSession,
-            opt(&request),
+            request.clone(),
             None,
             None,
             &request_options,
@@ -151,7 +148,7 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let id = Some(to_value(&browser_session_id));
+        let id = Some(browser_session_id.clone());
         self.call(M::GetSession, id, None, None, &request_options)
     }
 
@@ -175,7 +172,7 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let id = Some(to_value(&browser_session_id));
+        let id = Some(browser_session_id.clone());
         self.call(M::CloseSession, id, None, None, &request_options)
     }
 
@@ -189,10 +186,7 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let (id, request) = (
-            Some(to_value(&browser_session_id)),
-            Some(to_value(&request)),
-        );
+        let (id, request) = (Some(browser_session_id.clone()), Some(request.clone()));
         self.call(M::UpdateSession, id, request, None, &request_options)
     }
 
@@ -206,10 +200,7 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let (id, request) = (
-            Some(to_value(&browser_session_id)),
-            Some(to_value(&request)),
-        );
+        let (id, request) = (Some(browser_session_id.clone()), Some(request.clone()));
         self.call(M::ExtendSession, id, request, None, &request_options)
     }
 
@@ -225,9 +216,9 @@ impl SkyvernClient {
         >,
     ) -> Promise {
         let o = options.clone().unwrap_or(JsValue::UNDEFINED);
-        let id = Some(to_value(&browser_session_id));
+        let id = Some(browser_session_id.clone());
         let extra = Some((&o, "options"));
-        self.call(M::WaitSession, id, opt(&options), extra, &request_options)
+        self.call(M::WaitSession, id, options.clone(), extra, &request_options)
     }
 
     /// Runs a task, optionally waiting for it to finish.
@@ -239,7 +230,7 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let value = Some(to_value(&request));
+        let value = Some(request.clone());
         self.call(
             M::RunTask,
             value,
@@ -258,7 +249,7 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let value = Some(to_value(&request));
+        let value = Some(request.clone());
         self.call(
             M::RunWorkflow,
             value,
@@ -279,7 +270,7 @@ impl SkyvernClient {
     ) -> Promise {
         self.call(
             M::GetRun,
-            Some(to_value(&run_id)),
+            Some(run_id.clone()),
             None,
             None,
             &request_options,
@@ -297,7 +288,7 @@ impl SkyvernClient {
     ) -> Promise {
         self.call(
             M::CancelRun,
-            Some(to_value(&run_id)),
+            Some(run_id.clone()),
             None,
             None,
             &request_options,
@@ -317,9 +308,9 @@ impl SkyvernClient {
         >,
     ) -> Promise {
         let o = options.clone().unwrap_or(JsValue::UNDEFINED);
-        let id = Some(to_value(&run_id));
+        let id = Some(run_id.clone());
         let extra = Some((&o, "options"));
-        self.call(M::WaitRun, id, opt(&options), extra, &request_options)
+        self.call(M::WaitRun, id, options.clone(), extra, &request_options)
     }
 
     /// Creates a browser profile.
@@ -331,7 +322,7 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let value = Some(to_value(&request));
+        let value = Some(request.clone());
         self.call(M::CreateProfile, value, None, None, &request_options)
     }
 
@@ -355,7 +346,7 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let id = Some(to_value(&profile_id));
+        let id = Some(profile_id.clone());
         self.call(M::GetProfile, id, None, None, &request_options)
     }
 
@@ -368,7 +359,7 @@ impl SkyvernClient {
             JsValue,
         >,
     ) -> Promise {
-        let id = Some(to_value(&profile_id));
+        let id = Some(profile_id.clone());
         self.call(M::DeleteProfile, id, None, None, &request_options)
     }
 
@@ -381,7 +372,7 @@ impl SkyvernClient {
         #[wasm_bindgen(unchecked_optional_param_type = "OpenBrowserSessionOptions")]
         options: Option<JsValue>,
     ) -> Promise {
-        self.open(opt(&request), options, None)
+        self.open(request.clone(), options, None)
     }
 
     /// Runs a callback with a ready session and closes the session afterwards.
@@ -395,6 +386,6 @@ impl SkyvernClient {
         let Ok(callback) = callback.dyn_into::<Function>() else {
             return reject(Error::invalid("callback", "must be a function"));
         };
-        self.open(Some(to_value(&request)), options, Some(callback))
+        self.open(Some(request.clone()), options, Some(callback))
     }
 }

@@ -113,5 +113,5 @@ impl Env for JsEnv {
 
 /// Is the client running in a web page (a global `document`)?
 pub fn in_browser() -> bool {
-    !super::convert::get(&js_sys::global(), "document").is_undefined()
+    !super::value::get(&js_sys::global(), "document").is_undefined()
 }

@@ -9,12 +9,11 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use super::call::{prepare, spawn, Job, Out};
-use super::convert::{parse_success, to_value};
 use super::env::JsEnv;
+use super::value::parse_success;
 use crate::api::{runs, sessions};
 use crate::config::{CallOptions, Config};
 use crate::error::Error;
-use crate::json::Value;
 
 struct State {
     config: Rc<Config>,
@@ -46,16 +45,10 @@ impl BrowserSessionHandle {
         text: &str,
         options: CallOptions,
     ) -> Result<BrowserSessionHandle, Error> {
-        let id = Value::parse(text)
-            .and_then(|v| {
-                v.field("browser_session_id")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            })
-            .ok_or_else(|| Error::InvalidResponse {
-                status: 200,
-                body: text.to_string(),
-            })?;
+        let id = crate::session::id_of(text).ok_or_else(|| Error::InvalidResponse {
+            status: 200,
+            body: text.to_string(),
+        })?;
         let session = parse_success(text)?;
         Ok(BrowserSessionHandle {
             state: Rc::new(State {
@@ -99,7 +92,7 @@ impl BrowserSessionHandle {
             JsValue,
         >,
     ) -> Promise {
-        let plan = sessions::get(Some(&Value::String(self.state.id.clone())));
+        let plan = Ok(sessions::get_id(&self.state.id));
         let out = Out::Store(self.state.session.clone());
         spawn(
             &self.state.config,
@@ -116,27 +109,7 @@ impl BrowserSessionHandle {
             JsValue,
         >,
     ) -> Promise {
-        let mut value = to_value(&request);
-        if let Value::Object(members) = &mut value {
-            match members.iter().find(|(k, _)| k == "browser_session_id") {
-                Some((_, Value::String(s))) if *s != self.state.id => {
-                    let e = Error::invalid(
-                        "request.browser_session_id",
-                        "differs from this handle's session",
-                    );
-                    return spawn(&self.state.config, Err(e));
-                }
-                Some((_, Value::String(_))) => {}
-                _ => {
-                    members.retain(|(k, _)| k != "browser_session_id");
-                    members.push((
-                        "browser_session_id".into(),
-                        Value::String(self.state.id.clone()),
-                    ));
-                }
-            }
-        }
-        let plan = runs::run_task(Some(&value));
+        let plan = runs::run_task_in_session(Some(&request), &self.state.id);
         let prepared = prepare(&request_options, Some((&request, "request")));
         spawn(&self.state.config, Job::plan(plan, prepared, Out::Json))
     }
@@ -146,13 +119,12 @@ impl BrowserSessionHandle {
         if let Some(p) = self.state.closing.borrow().as_ref() {
             return p.clone();
         }
-        let job =
-            sessions::close(Some(&Value::String(self.state.id.clone()))).map(|plan| Job::Plan {
-                plan,
-                env: JsEnv::default(),
-                options: self.state.options.clone(),
-                out: Out::Nothing,
-            });
+        let job = Ok(Job::Plan {
+            plan: sessions::close_id(&self.state.id),
+            env: JsEnv::default(),
+            options: self.state.options.clone(),
+            out: Out::Nothing,
+        });
         let promise = spawn(&self.state.config, job);
         *self.state.closing.borrow_mut() = Some(promise.clone());
         promise

@@ -5,8 +5,6 @@
 mod call;
 #[cfg(feature = "client")]
 pub mod client;
-#[cfg(any(feature = "client", feature = "proxy"))]
-mod convert;
 #[cfg(feature = "client")]
 mod env;
 mod errors;
@@ -18,6 +16,8 @@ mod live;
 mod proxy;
 #[cfg(feature = "client")]
 mod types;
+#[cfg(any(feature = "client", feature = "proxy"))]
+mod value;
 #[cfg(feature = "webhooks")]
 mod webhook;
 

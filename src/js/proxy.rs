@@ -4,8 +4,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{get, to_value};
 use super::errors::to_js;
+use super::value::get;
 use crate::proxy::headers::{keep_request, keep_response};
 use crate::proxy::{Incoming, ProxyConfig};
 
@@ -151,7 +151,7 @@ impl ProxyCore {
 pub fn create_proxy_handler(
     #[wasm_bindgen(unchecked_param_type = "ProxyOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let cfg = ProxyConfig::from_options(Some(&to_value(&options))).map_err(|e| to_js(&e))?;
+    let cfg = ProxyConfig::from_options(Some(&options.clone())).map_err(|e| to_js(&e))?;
     let key = get(&options, "apiKey").as_string().unwrap_or_default();
     let max_body = cfg.max_body;
     Ok(make_proxy_handler(

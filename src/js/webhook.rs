@@ -7,8 +7,8 @@ use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::get;
 use super::errors::to_js;
+use super::value::get;
 use crate::error::Error;
 use crate::webhook::{Reason, Verifier};
 

@@ -12,7 +12,6 @@ use std::fmt;
 
 use crate::endpoints::ENDPOINTS;
 use crate::error::Error;
-use crate::json::write_string;
 use crate::request::Method;
 use routes::{bit, Op};
 use ticket::Grant;
@@ -334,17 +333,7 @@ impl Decision {
 
     /// The decision as a JSON object for the adapter.
     pub fn to_json(&self) -> String {
-        let mut out = String::from("{");
-        let mut field = |name: &str, value: Option<&str>| {
-            if let Some(v) = value {
-                if out.len() > 1 {
-                    out.push(',');
-                }
-                write_string(&mut out, name);
-                out.push(':');
-                write_string(&mut out, v);
-            }
-        };
+        let mut out = DecisionFields::default();
         match self {
             Decision::Answer {
                 status,
@@ -352,29 +341,45 @@ impl Decision {
                 allow,
                 cors,
             } => {
-                field("status", Some(&crate::text::int(i64::from(*status))));
-                field("detail", Some(detail));
-                field("allow", allow.as_deref());
-                field("origin", cors.as_deref());
+                out.status = Some(status.to_string());
+                out.detail = Some(detail);
+                out.allow = allow.as_deref();
+                out.origin = cors.as_deref();
             }
             Decision::Preflight { origin, methods } => {
-                field("methods", Some(methods));
-                field("origin", Some(origin));
+                out.methods = Some(methods);
+                out.origin = Some(origin);
             }
             Decision::Forward(f) => {
-                field("op", Some(f.op.name()));
-                field("url", Some(&f.url));
-                field("id", f.id.as_deref());
-                field("origin", f.cors.as_deref());
-                field("socket", f.socket.then_some("1"));
-                field("body", f.body.then_some("1"));
-                field("mint", f.mint.map(|g| g.op().name()));
+                out.op = Some(f.op.name());
+                out.url = Some(&f.url);
+                out.id = f.id.as_deref();
+                out.origin = f.cors.as_deref();
+                out.socket = f.socket.then_some("1");
+                out.body = f.body.then_some("1");
+                out.mint = f.mint.map(|g| g.op().name());
             }
         }
-        out.push('}');
-        out
+        crate::codec::to_text(&out).unwrap_or_default()
     }
 }
 
-#[cfg(test)]
+/// A decision as the adapter reads it; absent fields are left out.
+#[serde_with::skip_serializing_none]
+#[derive(Default, serde::Serialize)]
+struct DecisionFields<'a> {
+    status: Option<String>,
+    detail: Option<&'a str>,
+    allow: Option<&'a str>,
+    methods: Option<&'a str>,
+    op: Option<&'static str>,
+    url: Option<&'a str>,
+    id: Option<&'a str>,
+    origin: Option<&'a str>,
+    socket: Option<&'static str>,
+    body: Option<&'static str>,
+    mint: Option<&'static str>,
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

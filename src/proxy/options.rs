@@ -5,28 +5,24 @@ use super::routes::{bit, Op, DEFAULT_OPS};
 use super::{
     ProxyConfig, Secret, DEFAULT_MAX_BODY, DEFAULT_TICKET_TTL, DEFAULT_UPSTREAM, MIN_SECRET_BYTES,
 };
+use crate::codec::{self, Input};
 use crate::error::Error;
-use crate::json::Value;
+use crate::models::fields::{Int, Local, NonEmpty, StrList};
 use crate::request::valid_header_value;
-use crate::validate::{local, object, Ty};
 
-const OPTIONS: &[crate::validate::Field] = &[
-    local("apiKey", Ty::Str),
-    local("upstream", Ty::NonEmpty),
-    local("allow", Ty::StrList),
-    local("allowedOrigins", Ty::StrList),
-    local("pathPrefix", Ty::Str),
-    local("authorize", Ty::Func),
-    local("maxBodyBytes", Ty::Int(0.0, 1e9)),
-    local("ticketSecret", Ty::Str),
-    local("ticketTtlSeconds", Ty::Int(1.0, 86_400.0)),
-];
-
-fn strings(v: Option<&Value>) -> Vec<&str> {
-    match v {
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
+/// `createProxyHandler(options)`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProxyOptions {
+    api_key: Option<String>,
+    upstream: Option<NonEmpty>,
+    allow: Option<StrList>,
+    allowed_origins: Option<StrList>,
+    path_prefix: Option<String>,
+    authorize: Option<Local>,
+    max_body_bytes: Option<Int<0, 1_000_000_000>>,
+    ticket_secret: Option<String>,
+    ticket_ttl_seconds: Option<Int<1, 86_400>>,
 }
 
 fn invalid(field: &str, problem: &str) -> Error {
@@ -55,14 +51,9 @@ fn valid_url(url: &str, path_allowed: bool) -> bool {
 
 impl ProxyConfig {
     /// Validates the options object of `createProxyHandler`.
-    pub fn from_options(options: Option<&Value>) -> Result<ProxyConfig, Error> {
-        object("options", options, OPTIONS)?;
-        let empty = Value::Object(Vec::new());
-        let o = match options {
-            Some(v @ Value::Object(_)) => v,
-            _ => &empty,
-        };
-        match o.field("apiKey").and_then(Value::as_str) {
+    pub fn from_options(options: Option<&Input>) -> Result<ProxyConfig, Error> {
+        let o: ProxyOptions = codec::object("options", options)?;
+        match o.api_key.as_deref() {
             None => {
                 return Err(invalid(
                     "options.apiKey",
@@ -84,7 +75,7 @@ impl ProxyConfig {
             }
             Some(_) => {}
         }
-        let upstream = match o.field("upstream").and_then(Value::as_str) {
+        let upstream = match o.upstream.as_ref().map(|u| u.0.as_str()) {
             None => DEFAULT_UPSTREAM.to_string(),
             Some(u) if valid_url(u, true) => u.trim_end_matches('/').to_string(),
             Some(_) => {
@@ -94,7 +85,7 @@ impl ProxyConfig {
                 ))
             }
         };
-        let prefix = match o.field("pathPrefix").and_then(Value::as_str) {
+        let prefix = match o.path_prefix.as_deref() {
             None => String::new(),
             Some(p) => {
                 let t = p.trim_end_matches('/');
@@ -120,7 +111,7 @@ impl ProxyConfig {
             }
         };
         let mut origins = Vec::new();
-        for origin in strings(o.field("allowedOrigins")) {
+        for origin in o.allowed_origins.iter().flat_map(|l| l.0.iter()) {
             if !valid_url(origin, false) {
                 return Err(invalid(
                     "options.allowedOrigins",
@@ -130,7 +121,7 @@ impl ProxyConfig {
             origins.push(origin.to_string());
         }
         let secret =
-            match o.field("ticketSecret").and_then(Value::as_str) {
+            match o.ticket_secret.as_deref() {
                 None => None,
                 Some(s) if s.len() < MIN_SECRET_BYTES => return Err(invalid(
                     "options.ticketSecret",
@@ -138,18 +129,14 @@ impl ProxyConfig {
                 )),
                 Some(s) => Some(Secret(s.as_bytes().to_vec())),
             };
-        let allow = match o.field("allow") {
-            Some(Value::Array(_)) => {
+        let allow = match &o.allow {
+            Some(names) => {
                 let mut bits = 0;
-                for name in strings(o.field("allow")) {
+                for name in &names.0 {
                     let Some(op) = Op::from_name(name) else {
                         return Err(Error::invalid(
                             "options.allow",
-                            crate::text::cat(&[
-                                "\"",
-                                name,
-                                "\" is not a known operation (see ProxyOperation)",
-                            ]),
+                            format!("\"{name}\" is not a known operation (see ProxyOperation)"),
                         ));
                     };
                     if op.is_live() && secret.is_none() {
@@ -162,7 +149,7 @@ impl ProxyConfig {
                 }
                 bits
             }
-            _ => {
+            None => {
                 let mut bits = DEFAULT_OPS.iter().fold(0, |b, &op| b | bit(op));
                 if secret.is_some() {
                     bits |= bit(Op::LiveView) | bit(Op::LiveControl);
@@ -175,15 +162,11 @@ impl ProxyConfig {
             prefix,
             allow,
             origins,
-            max_body: o
-                .field("maxBodyBytes")
-                .and_then(Value::as_f64)
-                .unwrap_or(DEFAULT_MAX_BODY),
+            max_body: o.max_body_bytes.map_or(DEFAULT_MAX_BODY, |n| n.0 as f64),
             secret,
             ticket_ttl: o
-                .field("ticketTtlSeconds")
-                .and_then(Value::as_f64)
-                .map_or(DEFAULT_TICKET_TTL, |n| n as u64),
+                .ticket_ttl_seconds
+                .map_or(DEFAULT_TICKET_TTL, |n| n.0 as u64),
         })
     }
 }

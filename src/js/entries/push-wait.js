@@ -93,10 +93,10 @@ function pushWait(client, poll, runId, options, requestOptions) {
   });
 }
 
-/** Makes `SkyvernClient.prototype.waitForRun` take `webhooks`. Anything it cannot
- * use as given (no source, a bad signal or callback) goes to the client's own
- * wait, which validates it and rejects naming the option. */
-export function installPushWait(proto) {
+/** Makes `SkyvernClient.prototype.waitForRun` take `webhooks`. A `webhooks` that
+ * is not a source rejects naming it; anything else it cannot use as given (a bad
+ * id, signal or callback) goes to the client's own wait, which rejects naming it. */
+export function installPushWait(proto, SkyvernError) {
   const poll = proto.waitForRun;
   Object.defineProperty(proto, "waitForRun", {
     value: function waitForRun(runId, options, requestOptions) {
@@ -109,6 +109,11 @@ export function installPushWait(proto) {
         plain(requestOptions) &&
         (outer === undefined || (outer instanceof AbortSignal && !outer.aborted)) &&
         (options.onStatus === undefined || typeof options.onStatus === "function");
+      const given = plain(options) && options?.webhooks != null;
+      if (given && !isSource(options.webhooks)) {
+        const message = "options.webhooks: must be an async iterable or a subscribe function (listener) => unsubscribe";
+        return Promise.reject(new SkyvernError(message, { code: "invalid_argument" }));
+      }
       if (!usable) return poll.call(this, runId, options, requestOptions);
       return pushWait(this, poll, runId, options, requestOptions);
     },

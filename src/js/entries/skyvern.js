@@ -69,6 +69,6 @@ export function installApi() {
       configurable: true,
     });
   }
-  installPushWait(SkyvernClient.prototype);
+  installPushWait(SkyvernClient.prototype, SkyvernError);
   installed = true;
 }

@@ -1,0 +1,108 @@
+//! The wasm side of the codec: arguments are JavaScript values read through
+//! serde-wasm-bindgen, and JSON text is `JSON.parse` / `JSON.stringify`.
+
+use js_sys::{Array, Object, JSON};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::paths::to_error;
+use crate::error::Error;
+
+/// A caller's argument, as JavaScript passed it.
+pub type Input = JsValue;
+
+pub(super) fn nullish(v: &Input) -> bool {
+    v.is_null() || v.is_undefined()
+}
+
+pub(super) fn empty_object() -> Input {
+    Object::new().into()
+}
+
+pub(super) fn undefined() -> Input {
+    JsValue::UNDEFINED
+}
+
+/// The own enumerable keys of a plain object (not an array or a function).
+pub(super) fn keys(v: &Input) -> Option<Vec<String>> {
+    if !v.is_object() || Array::is_array(v) {
+        return None;
+    }
+    let keys = Object::keys(v.unchecked_ref::<Object>());
+    Some(keys.iter().filter_map(|k| k.as_string()).collect())
+}
+
+pub(super) fn describe(v: &Input) -> String {
+    if let Some(s) = v.as_string() {
+        return if s.chars().count() <= 40 {
+            format!("\"{s}\"")
+        } else {
+            "a long string".into()
+        };
+    }
+    if let Some(n) = v.as_f64() {
+        return match n {
+            n if n.is_nan() => "NaN".into(),
+            n if n.is_infinite() && n > 0.0 => "Infinity".into(),
+            n if n.is_infinite() => "-Infinity".into(),
+            _ => String::from(JSON::stringify(v).unwrap_or_else(|_| "a number".into())),
+        };
+    }
+    if let Some(b) = v.as_bool() {
+        return if b { "true" } else { "false" }.into();
+    }
+    let kind = match v.js_typeof().as_string().as_deref() {
+        Some("function") => "a function",
+        Some("symbol") => "a symbol",
+        Some("bigint") => "a bigint",
+        Some("undefined") => "undefined",
+        _ if v.is_null() => "null",
+        _ if Array::is_array(v) => "an array",
+        _ => "an object",
+    };
+    kind.to_string()
+}
+
+pub(super) fn deserialize<T: DeserializeOwned>(path: &str, v: &Input) -> Result<T, Error> {
+    let d = serde_wasm_bindgen::Deserializer::from(v.clone());
+    serde_path_to_error::deserialize(d).map_err(|e| {
+        let message = named_value(e.inner().to_string());
+        to_error(path, &e.path().to_string(), &message)
+    })
+}
+
+/// serde-wasm-bindgen shows a value it cannot read (a function, a symbol) as
+/// its `Debug` text, which may be a whole function's source: name its kind instead.
+fn named_value(message: String) -> String {
+    const SHOWN: &str = "JsValue(";
+    let Some(start) = message.find(SHOWN) else {
+        return message;
+    };
+    let shown = &message[start + SHOWN.len()..];
+    let kind = if shown.starts_with("function") || shown.starts_with("class") {
+        "a function"
+    } else if shown.starts_with("Symbol") {
+        "a symbol"
+    } else if shown.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+        "a bigint"
+    } else {
+        "an unsupported value"
+    };
+    let end = message.rfind(", expected ").unwrap_or(message.len());
+    format!("{}{kind}{}", &message[..start], &message[end.max(start)..])
+}
+
+/// Parses JSON text (with `JSON.parse`) into a model; `None` when it is not
+/// JSON or not that shape.
+pub fn from_text<T: DeserializeOwned>(text: &str) -> Option<T> {
+    let value = JSON::parse(text).ok()?;
+    serde_wasm_bindgen::from_value(value).ok()
+}
+
+/// A model as JSON text (with `JSON.stringify`).
+pub fn to_text<T: Serialize>(value: &T) -> Option<String> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let js = value.serialize(&serializer).ok()?;
+    JSON::stringify(&js).ok().map(String::from)
+}

@@ -1,0 +1,70 @@
+//! Values in and out of the core. A caller's argument (a JavaScript value in
+//! the wasm, a `serde_json::Value` in host tests) is read into a typed model
+//! through serde; JSON text is made and read by the JavaScript engine in the
+//! wasm (`js.rs`) and by `serde_json` on the host (`native.rs`).
+//!
+//! Every failure names the field: `request.timeout: must be an integer ≥ 5 (got 3)`.
+
+#[cfg(target_arch = "wasm32")]
+mod js;
+#[cfg(not(target_arch = "wasm32"))]
+mod native;
+mod paths;
+
+#[cfg(target_arch = "wasm32")]
+pub use js::{from_text, to_text, Input};
+#[cfg(not(target_arch = "wasm32"))]
+pub use native::{from_text, to_text, Input};
+
+#[cfg(target_arch = "wasm32")]
+use js as host;
+#[cfg(not(target_arch = "wasm32"))]
+use native as host;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+pub use paths::{fields_of, join};
+
+/// Reads an options object or request body: absent, `undefined` and `null` count
+/// as `{}`; keys the model does not have are refused, naming the closest known one.
+pub fn object<T: DeserializeOwned>(path: &str, v: Option<&Input>) -> Result<T, Error> {
+    let v = match v {
+        Some(v) if !host::nullish(v) => v,
+        _ => return host::deserialize(path, &host::empty_object()),
+    };
+    let Some(keys) = host::keys(v) else {
+        return Err(Error::invalid(
+            path,
+            format!("must be an object (got {})", host::describe(v)),
+        ));
+    };
+    paths::check_keys(path, &keys, fields_of::<T>())?;
+    host::deserialize(path, v)
+}
+
+/// Reads one argument (an id, a list of ids); absent counts as `undefined`.
+pub fn value<T: DeserializeOwned>(path: &str, v: Option<&Input>) -> Result<T, Error> {
+    match v {
+        Some(v) => host::deserialize(path, v),
+        None => host::deserialize(path, &host::undefined()),
+    }
+}
+
+/// A response body as a JSON value; `None` when it is not JSON (or nested
+/// more than 128 deep).
+pub fn parse_body(text: &str) -> Option<serde_json::Value> {
+    from_text::<crate::models::fields::Received>(text).map(|r| r.0)
+}
+
+/// A short description of a JSON value's type, for messages.
+pub fn type_name(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}

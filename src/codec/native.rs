@@ -1,0 +1,54 @@
+//! The host side of the codec: arguments are `serde_json::Value`s (as tests
+//! build them) and JSON text is `serde_json`'s.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::paths::to_error;
+use crate::error::Error;
+
+/// A caller's argument, as host tests give it.
+pub type Input = serde_json::Value;
+
+pub(super) fn nullish(v: &Input) -> bool {
+    v.is_null()
+}
+
+pub(super) fn empty_object() -> Input {
+    Input::Object(serde_json::Map::new())
+}
+
+pub(super) fn undefined() -> Input {
+    Input::Null
+}
+
+pub(super) fn keys(v: &Input) -> Option<Vec<String>> {
+    v.as_object().map(|m| m.keys().cloned().collect())
+}
+
+pub(super) fn describe(v: &Input) -> String {
+    match v {
+        Input::String(s) if s.chars().count() <= 40 => format!("\"{s}\""),
+        Input::Number(n) => n.to_string(),
+        Input::Bool(b) => b.to_string(),
+        Input::Null => "null".into(),
+        Input::String(_) => "a long string".into(),
+        Input::Array(_) => "an array".into(),
+        Input::Object(_) => "an object".into(),
+    }
+}
+
+pub(super) fn deserialize<T: DeserializeOwned>(path: &str, v: &Input) -> Result<T, Error> {
+    serde_path_to_error::deserialize(v)
+        .map_err(|e| to_error(path, &e.path().to_string(), &e.inner().to_string()))
+}
+
+/// Parses JSON text into a model; `None` when it is not JSON or not that shape.
+pub fn from_text<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_str(text).ok()
+}
+
+/// A model as JSON text.
+pub fn to_text<T: Serialize>(value: &T) -> Option<String> {
+    serde_json::to_string(value).ok()
+}

@@ -21,6 +21,7 @@ import { concurrencySection, memorySection } from "./load.mjs";
 import { sizeSection } from "./size.mjs";
 import { haveTwiggy, twiggyTopText } from "./twiggy.mjs";
 import { waitSection } from "./wait.mjs";
+import { pushWaitSection } from "./push-wait.mjs";
 
 const ENTRY = pathToFileURL(join(PKG, "node.js")).href;
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",")) : null;
@@ -53,6 +54,7 @@ await run("call", () => nodeCallSection(client, emu));
 await run("runtimes", () => runtimeCallSection());
 await run("concurrency", () => concurrencySection(client));
 await run("wait", () => waitSection(SkyvernClient, emu));
+await run("push-wait", () => pushWaitSection(SkyvernClient, emu));
 await run("memory", () => memorySection(ENTRY, emu));
 emu.stop();
 

@@ -74,7 +74,7 @@ export async function sizeSection() {
 
 /**
  * What each part costs: the crate rebuilt with one cargo feature at a time (`client`,
- * `live-view` = the page's `.wasm`, `proxy` = the server entry's), through the same
+ * `live-view` = the page's `.wasm`, `webhooks` (with `proxy`) = the server entry's), through the same
  * wasm-bindgen and wasm-opt steps, into its own target dir.
  */
 function partsTable() {
@@ -93,7 +93,7 @@ function partsTable() {
   try {
     const client = build("client");
     const page = build("live-view");
-    const server = build("proxy");
+    const server = build("webhooks");
     const shipped = (name) => sizes(readFileSync(join(PKG, name))).gzip.toLocaleString("en");
     const diff = (a, b) => ({ raw: a.raw - b.raw, gzip: a.gzip - b.gzip, brotli: a.brotli - b.brotli });
     const rows = [
@@ -101,7 +101,7 @@ function partsTable() {
       ["+ the live view's policy (`live-view`)", fmtSizes(diff(page.wasm, client.wasm)), fmtSizes(diff(page.glue, client.glue))],
       // Builds in another target dir order functions differently: a few hundred bytes apart.
       [`= the page's .wasm (shipped: ${shipped("skyvern_wasm_bg.wasm")} B gzip)`, fmtSizes(page.wasm), fmtSizes(page.glue)],
-      [`the server entry's .wasm, the proxy alone (\`proxy\`; shipped: ${shipped("skyvern_server_bg.wasm")} B gzip)`, fmtSizes(server.wasm), fmtSizes(server.glue)],
+      [`the server entry's .wasm: the proxy and the webhook check (\`webhooks\`; shipped: ${shipped("skyvern_server_bg.wasm")} B gzip)`, fmtSizes(server.wasm), fmtSizes(server.glue)],
     ];
     return `\n\nWhat each part costs: the crate rebuilt with one cargo feature at a time, each build through the same wasm-bindgen and wasm-opt steps. The glue column is wasm-bindgen's generated JS for that build, before bundling.\n\n${table(["part", ".wasm raw / gzip / brotli", "generated glue raw / gzip / brotli"], rows)}`;
   } catch (e) {

@@ -30,6 +30,8 @@ pub enum Op {
     GetRun,
     /// Cancels a run.
     CancelRun,
+    /// Sends a finished run's webhook again (to its `webhook_url`, or the one given).
+    RetryRunWebhook,
     /// Saves a browser profile.
     CreateBrowserProfile,
     /// Lists the browser profiles.
@@ -45,7 +47,7 @@ pub enum Op {
 }
 
 /// Every operation, in table order.
-pub const ALL_OPS: [Op; 16] = [
+pub const ALL_OPS: [Op; 17] = [
     Op::CreateBrowserSession,
     Op::GetBrowserSessions,
     Op::GetBrowserSession,
@@ -56,6 +58,7 @@ pub const ALL_OPS: [Op; 16] = [
     Op::RunWorkflow,
     Op::GetRun,
     Op::CancelRun,
+    Op::RetryRunWebhook,
     Op::CreateBrowserProfile,
     Op::GetBrowserProfiles,
     Op::GetBrowserProfile,
@@ -78,6 +81,7 @@ impl Op {
             Op::RunWorkflow => "runWorkflow",
             Op::GetRun => "getRun",
             Op::CancelRun => "cancelRun",
+            Op::RetryRunWebhook => "retryRunWebhook",
             Op::CreateBrowserProfile => "createBrowserProfile",
             Op::GetBrowserProfiles => "getBrowserProfiles",
             Op::GetBrowserProfile => "getBrowserProfile",
@@ -216,6 +220,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     row(Op::RunWorkflow, Post, &[Lit("v1"), Lit("run"), Lit("workflows")], Create, RUN_ID),
     row(Op::GetRun, Get, &[Lit("v1"), Lit("runs"), Run], Idempotent, RUN_ID),
     row(Op::CancelRun, Post, &[Lit("v1"), Lit("runs"), Run, Lit("cancel")], Idempotent, NullOrObject),
+    row(Op::RetryRunWebhook, Post, &[Lit("v1"), Lit("runs"), Run, Lit("retry_webhook")], Create, RUN_ID),
     row(Op::CreateBrowserProfile, Post, PROFILES, Create, PROFILE_ID),
     row(Op::GetBrowserProfiles, Get, PROFILES, Idempotent, List),
     row(Op::GetBrowserProfile, Get, PROFILE, Idempotent, PROFILE_ID),

@@ -29,6 +29,8 @@ pub mod session;
 pub mod transport;
 #[cfg(feature = "client")]
 pub mod wait;
+#[cfg(feature = "webhooks")]
+pub mod webhook;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;

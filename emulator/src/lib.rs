@@ -18,6 +18,7 @@ mod server;
 mod site;
 mod userdata;
 mod util;
+mod webhooks;
 
 use std::io;
 use std::net::SocketAddr;

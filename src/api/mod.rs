@@ -41,6 +41,9 @@ pub(crate) fn id(path: &str, v: Option<&Input>) -> Result<String, Error> {
     codec::value::<Id>(path, v).map(|id| id.0)
 }
 
+/// The safety-net poll interval of a wait that also listens for the run's webhook.
+pub const PUSH_POLL_MS: f64 = 30_000.0;
+
 /// `waitForRun` / `waitForBrowserSession` options.
 pub(crate) fn wait_plan(
     target: Target,
@@ -49,13 +52,19 @@ pub(crate) fn wait_plan(
     default_ms: f64,
 ) -> Result<Plan, Error> {
     let o: WaitOptions = codec::object("options", options)?;
+    if target == Target::Session && o.webhooks.is_some() {
+        return Err(Error::invalid("options.webhooks", "is for waitForRun only"));
+    }
+    // With webhooks the JavaScript layer resolves on the run's event; polling is the safety net.
+    let poll_ms = o.poll_interval_ms.map(|p| p.0);
+    let poll_ms = poll_ms.or(o.webhooks.map(|_| PUSH_POLL_MS));
     Ok(Plan {
         call: None,
         wait: Some(spec(
             target,
             Some(id),
             o.timeout.map(|t| t.0),
-            o.poll_interval_ms.map(|p| p.0),
+            poll_ms,
             default_ms,
         )),
     })
@@ -74,5 +83,41 @@ pub(crate) fn spec(
         id,
         timeout_ms: timeout_seconds.map_or(default_ms, |s| s * 1000.0),
         poll_ms,
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn poll_ms(target: Target, o: &str) -> Result<Option<f64>, Error> {
+        let input: Input =
+            serde_json::from_str(o).map_err(|_| Error::invalid("test", "bad JSON"))?;
+        let plan = wait_plan(target, "tsk_1".into(), Some(&input), 1000.0)?;
+        Ok(plan.wait.and_then(|w| w.poll_ms))
+    }
+
+    #[test]
+    fn webhooks_slow_the_run_poll_to_a_safety_net() {
+        // The JavaScript layer checks the source itself; here it is any value.
+        assert_eq!(
+            poll_ms(Target::Run, r#"{"webhooks":{}}"#),
+            Ok(Some(PUSH_POLL_MS))
+        );
+        // An explicit interval wins.
+        assert_eq!(
+            poll_ms(Target::Run, r#"{"webhooks":{},"pollIntervalMs":700}"#),
+            Ok(Some(700.0))
+        );
+        assert_eq!(poll_ms(Target::Run, r#"{}"#), Ok(None));
+    }
+
+    #[test]
+    fn webhooks_are_for_run_waits_only() {
+        let Err(e) = poll_ms(Target::Session, r#"{"webhooks":{}}"#) else {
+            panic!("a session wait took webhooks");
+        };
+        assert!(e.message().contains("options.webhooks"), "{}", e.message());
+        assert!(e.message().contains("waitForRun"), "{}", e.message());
     }
 }

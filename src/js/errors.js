@@ -35,11 +35,19 @@ export class SkyvernTimeoutError extends SkyvernError {
   }
 }
 export class SkyvernConnectionError extends SkyvernError {}
+/** A webhook delivery refused by `verifyWebhook` (the server entry). */
+export class WebhookVerificationError extends SkyvernError {
+  constructor(message, options = {}) {
+    super(message, { ...options, code: "webhook_verification_failed" });
+    /** Why: `missing_signature`, `bad_signature`, `stale` or `malformed_body`. */
+    this.reason = options.reason;
+  }
+}
 
 const CLASSES = {
   SkyvernError, BadRequestError, ForbiddenError, NotFoundError, ConflictError, GoneError,
   UnprocessableEntityError, TooManyRequestsError, InternalServerError, SkyvernTimeoutError,
-  SkyvernConnectionError,
+  SkyvernConnectionError, WebhookVerificationError,
 };
 
 export function errorClasses() {

@@ -18,6 +18,8 @@ mod proxy;
 mod types;
 #[cfg(any(feature = "client", feature = "proxy"))]
 mod value;
+#[cfg(feature = "webhooks")]
+mod webhook;
 
 /// The module's allocator: Talc is a drop-in for the standard library's dlmalloc
 /// that takes a fraction of its code size in the `.wasm` (and is faster).

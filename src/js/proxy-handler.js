@@ -11,7 +11,7 @@ const EXPOSE = "retry-after, x-skyvern-live-ticket";
 const RELAY = Symbol.for("skyvern-wasm.proxy.relay");
 
 /** The body's bytes, or null (and the stream cancelled) once more than `max` arrive. */
-async function readLimited(stream, max) {
+export async function readLimited(stream, max) {
   const reader = stream.getReader();
   const parts = [];
   let n = 0;

@@ -27,6 +27,7 @@ const TYPES: &'static str = r#"
 export type ProxyOperation =
   | "createBrowserSession" | "getBrowserSessions" | "getBrowserSession" | "updateBrowserSession"
   | "closeBrowserSession" | "extendBrowserSession" | "runTask" | "runWorkflow" | "getRun" | "cancelRun"
+  | "retryRunWebhook"
   | "createBrowserProfile" | "getBrowserProfiles" | "getBrowserProfile" | "deleteBrowserProfile"
   | "liveView" | "liveControl";
 export interface ProxyOptions {

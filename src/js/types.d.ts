@@ -205,6 +205,21 @@ export interface ErrorClasses {
   SkyvernConnectionError: typeof SkyvernConnectionError;
 }
 
+/** Where verified webhook events come from (`verifyWebhook` in `skyvern-wasm/server`):
+ * an async iterable (read by one wait only, and closed when it ends), or a subscribe
+ * function that calls `listener` with each event and returns how to unsubscribe
+ * (fits a Node `EventEmitter`, a `BroadcastChannel`, a Durable Object). */
+export type WebhookSource<T = Run> =
+  | AsyncIterable<T>
+  | ((listener: (event: T) => void) => (() => void) | Promise<() => void> | void);
+
+export interface WaitForRunOptions extends WaitOptions<Run> {
+  /** Resolve as soon as this run's terminal webhook event arrives (matched by
+   * `run_id`, `task_id` or `workflow_run_id`); polling slows to every 30 s as a
+   * safety net (unless `pollIntervalMs` is given). */
+  webhooks?: WebhookSource<Run>;
+}
+
 export interface SkyvernClient {
   /** Creates a browser session (`POST /v1/browser_sessions`). Never retried unless the server said nothing was created. */
   createBrowserSession(request?: CreateBrowserSessionRequest, request_options?: RequestOptions): Promise<BrowserSession>;
@@ -228,8 +243,8 @@ export interface SkyvernClient {
   getRun(run_id: string, request_options?: RequestOptions): Promise<Run>;
   /** Cancels a run (idempotent). */
   cancelRun(run_id: string, request_options?: RequestOptions): Promise<unknown>;
-  /** Polls a run until its status is terminal (`paused` is not). A timeout rejects with `SkyvernTimeoutError` carrying `lastSeen` and does not cancel the run. */
-  waitForRun(run_id: string, options?: WaitOptions<Run>, request_options?: RequestOptions): Promise<Run>;
+  /** Polls a run until its status is terminal (`paused` is not). A timeout rejects with `SkyvernTimeoutError` carrying `lastSeen` and does not cancel the run. With `webhooks`, resolves as soon as the run's webhook event arrives. */
+  waitForRun(run_id: string, options?: WaitForRunOptions, request_options?: RequestOptions): Promise<Run>;
   /** Creates a browser profile. */
   createBrowserProfile(request: CreateBrowserProfileRequest, request_options?: RequestOptions): Promise<BrowserProfile>;
   /** Lists browser profiles. */

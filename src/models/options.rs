@@ -69,6 +69,10 @@ pub struct WaitOptions {
     pub on_status: Option<Local>,
     /// Aborts the wait.
     pub abort_signal: Option<Local>,
+    /// `waitForRun` only: verified webhook events (an async iterable or a
+    /// subscribe function, checked by the JavaScript layer, which resolves on
+    /// the run's event; the poll becomes a 30 s safety net).
+    pub webhooks: Option<Local>,
 }
 
 /// `openBrowserSession` / `withBrowserSession` options: the request options

@@ -6,7 +6,8 @@ pub use crate::endpoints::{Op, Seg, ALL_OPS};
 use Seg::{Lit, Profile, Run, Session};
 
 /// Allowed when `allow` is not given: browser sessions and runs (the live
-/// sockets too when a ticket secret is configured).
+/// sockets too when a ticket secret is configured). `retryRunWebhook` is not:
+/// it can send the signed run to any URL.
 pub const DEFAULT_OPS: [Op; 10] = [
     Op::CreateBrowserSession,
     Op::GetBrowserSessions,

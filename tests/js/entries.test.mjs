@@ -31,10 +31,15 @@ test('index.d.ts declares the client, the handle, the errors and the live view, 
   assert.ok(!declared.includes('createProxyHandler'), 'the proxy belongs to skyvern-wasm/server');
 });
 
-const serverDeclared = exportClause(read('server.d.ts'));
+// The proxy is re-exported from the glue's types; the webhook API is declared in place.
+const serverSource = read('server.d.ts');
+const serverDeclared = [
+  ...exportClause(serverSource),
+  ...[...serverSource.matchAll(/export declare (?:function|class) (\w+)/g)].map((m) => m[1]),
+].sort();
 
-test('server.d.ts declares the proxy', () => {
-  assert.deepEqual(serverDeclared, ['createProxyHandler']);
+test('server.d.ts declares the proxy and the webhook API', () => {
+  assert.deepEqual(serverDeclared, ['WebhookVerificationError', 'createProxyHandler', 'createWebhookHandler', 'verifyWebhook']);
 });
 
 test('the Node server entry exports exactly what server.d.ts declares, and its errors are the client\'s classes', async () => {
@@ -42,6 +47,7 @@ test('the Node server entry exports exactly what server.d.ts declares, and its e
   assert.deepEqual(Object.keys(server).sort(), serverDeclared);
   const { SkyvernError } = await import(new URL('node.js', pkg));
   assert.throws(() => server.createProxyHandler({}), (e) => e instanceof SkyvernError && /apiKey/.test(e.message));
+  assert.ok(new server.WebhookVerificationError("x", { reason: "stale" }) instanceof SkyvernError, 'one SkyvernError for both entries');
 });
 
 for (const entry of ['server-web.js', 'server-workerd.js']) {

@@ -81,7 +81,7 @@ test("Node ESM project: `skyvern-wasm/server` is the server entry; its proxy for
   });
   const out = JSON.parse(stdout);
   assert.equal(out.resolved, pathToFileURL(join(project.installed, "server-node.js")).href, "the `node` condition picks server-node.js");
-  assert.deepEqual(out.exports, ["createProxyHandler"]);
+  assert.deepEqual(out.exports, ["WebhookVerificationError", "createProxyHandler", "createWebhookHandler", "verifyWebhook"]);
   assert.equal(out.status, 200, "the proxy added the key: the emulator answered");
   assert.equal(out.isList, true);
   assert.equal(out.mainHasProxy, false, "the client entry does not carry the proxy");

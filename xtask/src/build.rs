@@ -26,7 +26,10 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
 /// the server entry's (`skyvern-wasm/server`: the edge proxy), and what a web page
 /// loads (the client and the live view). The page's is built last, so the release
 /// artifact the bench names with twiggy is the page's.
-const MODULES: [(&str, &str); 2] = [("skyvern_server", "proxy"), ("skyvern_wasm", "live-view")];
+const MODULES: [(&str, &str); 2] = [
+    ("skyvern_server", "proxy,webhooks"),
+    ("skyvern_wasm", "live-view"),
+];
 
 /// Builds the npm package into `pkg/` (`dev`: debug build, no minifying, no wasm-opt).
 pub fn build_package(dev: bool) -> Result<(), String> {

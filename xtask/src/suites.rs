@@ -79,7 +79,7 @@ fn clippy_suite(r: &mut Runner) {
 
 /// The library compiles for wasm32 with each subset of its optional parts.
 fn check_features() -> Result<(), String> {
-    for features in ["client", "live-view", "proxy"] {
+    for features in ["client", "live-view", "proxy", "webhooks"] {
         util::run(&mut cargo_for_wasm("check", features))?;
     }
     Ok(())

@@ -4,6 +4,7 @@ mod profiles;
 mod runs;
 mod sessions;
 pub mod validate;
+mod webhooks;
 use std::time::Instant;
 
 use serde_json::{Map, Value};
@@ -41,7 +42,7 @@ fn match_path(pattern: &[Seg], segs: &[&str]) -> Option<Option<String>> {
 
 /// Routes by the endpoint table (`skyvern_wasm::endpoints`), in its order: the
 /// first row whose path matches decides the `allow` header of a 405, as in Starlette.
-pub fn handle(app: &App, req: &Req) -> Resp {
+pub async fn handle(app: &App, req: &Req) -> Resp {
     // Every route also answers with one trailing slash.
     let path = match req.path.strip_suffix('/') {
         Some(p) if !p.is_empty() => p,
@@ -64,7 +65,7 @@ pub fn handle(app: &App, req: &Req) -> Resp {
         };
         let method = endpoint.method.as_str();
         if allows(method) {
-            return dispatch(app, req, endpoint.op, param.unwrap_or_default());
+            return dispatch(app, req, endpoint.op, param.unwrap_or_default()).await;
         }
         partial.get_or_insert(method);
     }
@@ -87,7 +88,7 @@ fn heartbeat() -> Resp {
     }
 }
 
-fn dispatch(app: &App, req: &Req, op: Op, id: String) -> Resp {
+async fn dispatch(app: &App, req: &Req, op: Op, id: String) -> Resp {
     // FastAPI decodes a JSON body before it checks the key.
     let body_route = matches!(
         op,
@@ -97,6 +98,7 @@ fn dispatch(app: &App, req: &Req, op: Op, id: String) -> Resp {
             | Op::RunTask
             | Op::RunWorkflow
             | Op::CreateBrowserProfile
+            | Op::RetryRunWebhook
     );
     let body = if body_route {
         match validate::read_body(req.header("content-type"), &req.body) {
@@ -121,6 +123,7 @@ fn dispatch(app: &App, req: &Req, op: Op, id: String) -> Resp {
         Op::RunWorkflow => run_workflow(app, body),
         Op::GetRun => get_run(app, &id),
         Op::CancelRun => cancel_run(app, &id),
+        Op::RetryRunWebhook => webhooks::retry_webhook(app, &id, body).await,
         Op::CreateBrowserProfile => create_profile(app, body),
         Op::GetBrowserProfiles => list_profiles(app, req),
         Op::GetBrowserProfile => get_profile(app, &id),
@@ -144,7 +147,7 @@ fn auth(app: &App, req: &Req) -> Option<Resp> {
     }
 }
 
-pub(super) fn render<'a>(app: &'a App, store: &'a Store, now: Instant) -> Render<'a> {
+pub(crate) fn render<'a>(app: &'a App, store: &'a Store, now: Instant) -> Render<'a> {
     Render {
         clock: &app.clock,
         base_url: &app.base_url,

@@ -335,7 +335,13 @@ fn create_run(
         crate::agent::start_agent(app, &mut run, &sid);
     }
     let out = render(app, &store, now).run(&run);
+    let webhook = out["run_request"]["webhook_url"].is_string();
+    let id = run.id.clone();
     store.runs.push(run);
+    drop(store);
+    if webhook {
+        crate::webhooks::watch(app, id);
+    }
     Resp::json(200, &out)
 }
 

@@ -34,6 +34,10 @@ pub struct Controls {
     pub(crate) next_fault_id: u64,
     pub(crate) log: Vec<Value>,
     pub(crate) seq: u64,
+    /// Spoilers for the next webhook deliveries, first first.
+    pub(crate) webhook_tampers: Vec<crate::webhooks::Tamper>,
+    /// Webhook deliveries, oldest first.
+    pub(crate) webhooks: Vec<Value>,
 }
 
 impl Controls {
@@ -133,7 +137,14 @@ impl Controls {
         Some(action)
     }
 
+    /// The spoiler for the next webhook delivery, if one is queued.
+    pub fn take_webhook_tamper(&mut self) -> Option<crate::webhooks::Tamper> {
+        (!self.webhook_tampers.is_empty()).then(|| self.webhook_tampers.remove(0))
+    }
+
     pub fn reset(&mut self) {
+        self.webhook_tampers.clear();
+        self.webhooks.clear();
         self.faults.clear();
         self.log.clear();
         self.seq = 0;

@@ -1,7 +1,8 @@
 //! Test controls under `/_emulator/` (only with `--test-controls`): queued
-//! faults, the request log and reset.
+//! faults, the request log, webhook deliveries and reset.
 
 mod fault_spec;
+mod webhooks;
 
 use serde_json::{json, Value};
 
@@ -31,6 +32,16 @@ pub fn handle(app: &App, req: &Req) -> Resp {
             app.controls().log.clear();
             Resp::json(200, &json!({"cleared": true}))
         }
+        ("POST", "/_emulator/webhooks/tamper") => webhooks::add_tamper(app, req),
+        ("GET", "/_emulator/webhooks") => {
+            Resp::json(200, &Value::Array(app.controls().webhooks.clone()))
+        }
+        ("DELETE", "/_emulator/webhooks") => {
+            let mut c = app.controls();
+            c.webhooks.clear();
+            c.webhook_tampers.clear();
+            Resp::json(200, &json!({"cleared": true}))
+        }
         ("POST", "/_emulator/reset") => {
             app.controls().reset();
             app.store.lock().unwrap_or_else(|e| e.into_inner()).clear();
@@ -39,9 +50,14 @@ pub fn handle(app: &App, req: &Req) -> Resp {
             }
             Resp::json(200, &json!({"reset": true}))
         }
-        (_, "/_emulator/faults" | "/_emulator/requests" | "/_emulator/reset") => {
-            Resp::detail(405, "Method Not Allowed")
-        }
+        (
+            _,
+            "/_emulator/faults"
+            | "/_emulator/requests"
+            | "/_emulator/reset"
+            | "/_emulator/webhooks"
+            | "/_emulator/webhooks/tamper",
+        ) => Resp::detail(405, "Method Not Allowed"),
         _ => Resp::not_found(),
     }
 }

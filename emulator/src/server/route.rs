@@ -228,10 +228,10 @@ async fn route(app: &App, req: &Req) -> Resp {
             return proxy::forward(app, up, req).await;
         }
         crate::userdata::settle_profile_source(app, req).await;
-        return with_security_headers(api::handle(app, req));
+        return with_security_headers(api::handle(app, req).await);
     }
     if path == "/api" || path.starts_with("/api/") {
-        return with_security_headers(api::handle(app, req));
+        return with_security_headers(api::handle(app, req).await);
     }
     if let Some(resp) = live::handle(app, req) {
         return resp;

@@ -16,6 +16,7 @@ import {
   liveKey,
 } from "./skyvern_wasm.js";
 import { clientOf, installSessionRuns } from "./session-runs.js";
+import { installPushWait } from "./push-wait.js";
 
 export { SkyvernClient, BrowserSessionHandle };
 
@@ -35,7 +36,8 @@ export let mountLiveView;
 
 let installed = false;
 
-/** Binds the error classes and makes handles work with `await using`. Idempotent. */
+/** Binds the error classes, makes handles work with `await using` and lets
+ * `waitForRun` take `webhooks` (push-wait.js). Idempotent. */
 export function installApi() {
   if (installed) return;
   ({
@@ -73,5 +75,6 @@ export function installApi() {
       configurable: true,
     });
   }
+  installPushWait(SkyvernClient.prototype, SkyvernError);
   installed = true;
 }

@@ -1,13 +1,10 @@
 //! The wasm side of the codec: arguments are JavaScript values read through
 //! serde-wasm-bindgen, and JSON text is `JSON.parse` / `JSON.stringify`.
 
-use js_sys::{Array, Object, JSON};
+use js_sys::{Array, Object, Reflect, JSON};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
-
-use super::paths::to_error;
-use crate::error::Error;
 
 /// A caller's argument, as JavaScript passed it.
 pub type Input = JsValue;
@@ -64,12 +61,20 @@ pub(super) fn describe(v: &Input) -> String {
     kind.to_string()
 }
 
-pub(super) fn deserialize<T: DeserializeOwned>(path: &str, v: &Input) -> Result<T, Error> {
+/// Reads a model; the error's message when it does not read.
+pub(super) fn read<T: DeserializeOwned>(v: &Input) -> Result<T, String> {
     let d = serde_wasm_bindgen::Deserializer::from(v.clone());
-    serde_path_to_error::deserialize(d).map_err(|e| {
-        let message = named_value(e.inner().to_string());
-        to_error(path, &e.path().to_string(), &message)
-    })
+    T::deserialize(d).map_err(|e| named_value(e.to_string()))
+}
+
+/// An object with only the member `key` of `v`.
+pub(super) fn only(v: &Input, key: &str) -> Input {
+    let one = Object::new();
+    let key = JsValue::from_str(key);
+    // Reading and setting a string key on plain objects cannot fail.
+    let value = Reflect::get(v, &key).unwrap_or(JsValue::UNDEFINED);
+    let _ = Reflect::set(&one, &key, &value);
+    one.into()
 }
 
 /// serde-wasm-bindgen shows a value it cannot read (a function, a symbol) as

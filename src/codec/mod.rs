@@ -10,6 +10,8 @@ mod js;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
 mod paths;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
 
 #[cfg(target_arch = "wasm32")]
 pub use js::{from_text, from_text_seed, to_text, Input};
@@ -24,14 +26,14 @@ use native as host;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
-pub use paths::{fields_of, join};
+pub use paths::{fields_of, join, within};
 
 /// Reads an options object or request body: absent, `undefined` and `null` count
 /// as `{}`; keys the model does not have are refused, naming the closest known one.
 pub fn object<T: DeserializeOwned>(path: &str, v: Option<&Input>) -> Result<T, Error> {
     let v = match v {
         Some(v) if !host::nullish(v) => v,
-        _ => return host::deserialize(path, &host::empty_object()),
+        _ => return host::read(&host::empty_object()).map_err(|m| paths::to_error(path, &m)),
     };
     let Some(keys) = host::keys(v) else {
         return Err(Error::invalid(
@@ -40,15 +42,29 @@ pub fn object<T: DeserializeOwned>(path: &str, v: Option<&Input>) -> Result<T, E
         ));
     };
     paths::check_keys(path, &keys, fields_of::<T>())?;
-    host::deserialize(path, v)
+    host::read(v).map_err(|message| locate::<T>(path, v, &keys, &message))
+}
+
+/// The member at fault when a model did not read: the first key whose value,
+/// read alone, fails for a reason other than a missing field.
+fn locate<T: DeserializeOwned>(path: &str, v: &Input, keys: &[String], message: &str) -> Error {
+    for key in keys {
+        if let Err(alone) = host::read::<T>(&host::only(v, key)) {
+            if !paths::is_missing_field(&alone) {
+                return paths::to_error(&join(path, key), &alone);
+            }
+        }
+    }
+    paths::to_error(path, message)
 }
 
 /// Reads one argument (an id, a list of ids); absent counts as `undefined`.
 pub fn value<T: DeserializeOwned>(path: &str, v: Option<&Input>) -> Result<T, Error> {
-    match v {
-        Some(v) => host::deserialize(path, v),
-        None => host::deserialize(path, &host::undefined()),
-    }
+    let read = match v {
+        Some(v) => host::read(v),
+        None => host::read(&host::undefined()),
+    };
+    read.map_err(|message| paths::to_error(path, &message))
 }
 
 /// A response body as a JSON value; `None` when it is not JSON (or nested

@@ -4,9 +4,6 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::paths::to_error;
-use crate::error::Error;
-
 /// A caller's argument, as host tests give it.
 pub type Input = serde_json::Value;
 
@@ -38,9 +35,18 @@ pub(super) fn describe(v: &Input) -> String {
     }
 }
 
-pub(super) fn deserialize<T: DeserializeOwned>(path: &str, v: &Input) -> Result<T, Error> {
-    serde_path_to_error::deserialize(v)
-        .map_err(|e| to_error(path, &e.path().to_string(), &e.inner().to_string()))
+/// Reads a model; the error's message when it does not read.
+pub(super) fn read<T: DeserializeOwned>(v: &Input) -> Result<T, String> {
+    T::deserialize(v).map_err(|e| e.to_string())
+}
+
+/// An object with only the member `key` of `v`.
+pub(super) fn only(v: &Input, key: &str) -> Input {
+    let mut one = serde_json::Map::new();
+    if let Some(value) = v.get(key) {
+        one.insert(key.to_string(), value.clone());
+    }
+    Input::Object(one)
 }
 
 /// Parses JSON text into a model; `None` when it is not JSON or not that shape.

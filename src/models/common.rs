@@ -6,6 +6,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Unexpected, Visitor}
 use serde::Serialize;
 
 use super::fields::NonEmpty;
+use crate::codec::within;
 
 /// The longest id accepted (Skyvern's ids are about 20 characters).
 pub const MAX_ID_LEN: usize = 256;
@@ -105,7 +106,7 @@ impl<'de> Deserialize<'de> for ProxyLocation {
                 let geo = GeoTarget::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 match (&geo.country, geo.url.clone()) {
                     (None, Some(url)) => Ok(ProxyLocation::Custom { url }),
-                    (None, None) => Err(de::Error::missing_field("country")),
+                    (None, None) => Err(within("country", de::Error::custom("is required"))),
                     (Some(_), _) => Ok(ProxyLocation::Geo(geo)),
                 }
             }

@@ -9,6 +9,8 @@ use serde::de::{IgnoredAny, Unexpected, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Number, Value};
 
+use crate::codec::within;
+
 /// The largest integer JavaScript holds exactly.
 pub const MAX_SAFE: i64 = 9_007_199_254_740_991;
 /// How deep caller-given JSON may nest (a circular object stops here).
@@ -156,7 +158,8 @@ impl<'de> Deserialize<'de> for StrMap {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StrMap, A::Error> {
                 let mut out = Vec::new();
                 while let Some(key) = map.next_key::<String>()? {
-                    if let Some(value) = map.next_value::<Option<String>>()? {
+                    let value = map.next_value::<Option<String>>();
+                    if let Some(value) = value.map_err(|e| within(&key, e))? {
                         out.retain(|(k, _)| *k != key);
                         out.push((key, value));
                     }
@@ -183,10 +186,14 @@ impl<'de> Deserialize<'de> for StrList {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StrList, A::Error> {
                 let mut out = Vec::new();
-                while let Some(item) = seq.next_element::<String>()? {
-                    out.push(item);
+                loop {
+                    let index = format!("[{}]", out.len());
+                    match seq.next_element::<String>() {
+                        Ok(Some(item)) => out.push(item),
+                        Ok(None) => return Ok(StrList(out)),
+                        Err(e) => return Err(within(&index, e)),
+                    }
                 }
-                Ok(StrList(out))
             }
         }
         d.deserialize_any(Items)
@@ -292,16 +299,19 @@ impl<'de> Visitor<'de> for JsonSeed {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let inner = self.nested::<A::Error>()?;
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(inner)? {
-            items.push(item);
+        loop {
+            match seq.next_element_seed(inner) {
+                Ok(Some(item)) => items.push(item),
+                Ok(None) => return Ok(Value::Array(items)),
+                Err(e) => return Err(within(&format!("[{}]", items.len()), e)),
+            }
         }
-        Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let inner = self.nested::<A::Error>()?;
         let mut members = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(inner)?;
+            let value = map.next_value_seed(inner).map_err(|e| within(&key, e))?;
             members.insert(key, value);
         }
         Ok(Value::Object(members))

@@ -121,3 +121,11 @@ pub fn to_text<T: Serialize>(value: &T) -> Option<String> {
     let js = value.serialize(&serializer).ok()?;
     JSON::stringify(&js).ok().map(String::from)
 }
+
+/// A finite number as JavaScript writes it (`3`, `60.5`, `1e+21`).
+pub fn number(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}

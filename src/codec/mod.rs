@@ -14,9 +14,9 @@ mod paths;
 mod tests;
 
 #[cfg(target_arch = "wasm32")]
-pub use js::{from_text, from_text_seed, to_text, Input};
+pub use js::{from_text, from_text_seed, number, to_text, Input};
 #[cfg(not(target_arch = "wasm32"))]
-pub use native::{from_text, from_text_seed, to_text, Input};
+pub use native::{from_text, from_text_seed, number, to_text, Input};
 
 #[cfg(target_arch = "wasm32")]
 use js as host;

@@ -69,3 +69,8 @@ where
 pub fn to_text<T: Serialize>(value: &T) -> Option<String> {
     serde_json::to_string(value).ok()
 }
+
+/// A finite number as text (`3`, `60.5`).
+pub fn number(n: f64) -> String {
+    format!("{n}")
+}

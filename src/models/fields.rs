@@ -24,7 +24,7 @@ pub fn number_text(n: f64) -> String {
         n if n.is_nan() => "NaN".into(),
         n if n.is_infinite() && n > 0.0 => "Infinity".into(),
         n if n.is_infinite() => "-Infinity".into(),
-        n => format!("{n}"),
+        n => crate::codec::number(n),
     }
 }
 

@@ -98,9 +98,7 @@ pub fn build(cfg: &Config, opts: &CallOptions, call: &Call) -> HttpRequest {
         (Some(Body::Json(text)), Some(extra)) => Some(Body::Json(
             codec::merge_object(text, extra).unwrap_or_else(|| text.clone()),
         )),
-        (None, Some(extra)) if call.method != Method::Get => {
-            codec::to_text(extra).map(Body::Json)
-        }
+        (None, Some(extra)) if call.method != Method::Get => codec::to_text(extra).map(Body::Json),
         (body, _) => body.clone(),
     };
     if let Some(Body::Json(_)) = body {

@@ -147,7 +147,13 @@ impl Op {
         match self {
             Op::GetRuns => &["page", "page_size", "status", "search_key", "run_type"],
             Op::GetRunArtifacts => &["artifact_type"],
-            Op::ListBrowserProfiles => &["page", "page_size", "include_deleted", "search_key", "managed"],
+            Op::ListBrowserProfiles => &[
+                "page",
+                "page_size",
+                "include_deleted",
+                "search_key",
+                "managed",
+            ],
             Op::RunWorkflow => &["template"],
             _ => &[],
         }

@@ -39,7 +39,10 @@ pub fn download_files(request: Option<&Input>) -> Result<Plan, Error> {
         timeout: r.timeout.map(|t| t.0),
         poll_interval_ms: r.poll_interval_ms.map(|p| p.0),
     };
-    extras.apply(path, then_wait(call(Op::DownloadFiles, "", body(&r)?), wait))
+    extras.apply(
+        path,
+        then_wait(call(Op::DownloadFiles, "", body(&r)?), wait),
+    )
 }
 
 /// `POST /v1/credentials/totp`.

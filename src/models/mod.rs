@@ -11,9 +11,9 @@ pub mod options;
 #[cfg(feature = "client")]
 pub mod profiles;
 #[cfg(feature = "client")]
-pub mod runs;
-#[cfg(feature = "client")]
 pub mod query;
+#[cfg(feature = "client")]
+pub mod runs;
 #[cfg(feature = "client")]
 pub mod sessions;
 #[cfg(feature = "client")]

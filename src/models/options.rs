@@ -62,7 +62,10 @@ pub struct RequestOptions {
     pub api_key: Option<NonEmpty>,
     /// Extra query parameters; an array repeats its key. They win over the
     /// method's own parameters of the same name.
-    #[tsify(optional, type = "Record<string, string | number | boolean | Array<string | number | boolean> | null | undefined>")]
+    #[tsify(
+        optional,
+        type = "Record<string, string | number | boolean | Array<string | number | boolean> | null | undefined>"
+    )]
     pub query_params: Option<QueryParams>,
     /// Members merged into the JSON body unchecked, for fields newer than this package.
     #[tsify(optional, type = "{ [key: string]: JsonValue }")]

@@ -147,14 +147,21 @@ mod tests {
         let pairs: Vec<(&str, &str)> = q.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(
             pairs,
-            [("a", "x"), ("n", "2"), ("b", "true"), ("l", "p"), ("l", "3")]
+            [
+                ("a", "x"),
+                ("n", "2"),
+                ("b", "true"),
+                ("l", "p"),
+                ("l", "3")
+            ]
         );
         assert!(serde_json::from_value::<QueryParams>(serde_json::json!({"o": {"x": 1}})).is_err());
     }
 
     #[test]
     fn one_or_many() {
-        let one: OneOrMany = serde_json::from_value(serde_json::json!("failed")).unwrap_or_default();
+        let one: OneOrMany =
+            serde_json::from_value(serde_json::json!("failed")).unwrap_or_default();
         assert_eq!(one.0, ["failed"]);
         let many: OneOrMany =
             serde_json::from_value(serde_json::json!(["failed", "canceled"])).unwrap_or_default();

@@ -97,7 +97,7 @@ pub struct LoginRequest {
     pub poll_interval_ms: Option<Positive<MAX_POLL_MS>>,
     /// Called with the run whenever its status changes.
     #[serde(rename = "onStatus", skip_serializing_if = "client_side")]
-    #[tsify(optional, type = "(run: TaskRun) => void")]
+    #[tsify(optional, type = "(run: WorkflowRun) => void")]
     pub on_status: Option<Local>,
 }
 
@@ -169,7 +169,7 @@ pub struct DownloadFilesRequest {
     pub poll_interval_ms: Option<Positive<MAX_POLL_MS>>,
     /// Called with the run whenever its status changes.
     #[serde(rename = "onStatus", skip_serializing_if = "client_side")]
-    #[tsify(optional, type = "(run: TaskRun) => void")]
+    #[tsify(optional, type = "(run: WorkflowRun) => void")]
     pub on_status: Option<Local>,
 }
 

@@ -217,7 +217,11 @@ fn every_route_forwards_to_the_same_upstream_path() {
         ("POST", "/v1/run/tasks/download_files", Op::DownloadFiles),
         ("POST", "/v1/upload_file", Op::UploadFile),
         ("POST", "/v1/credentials/totp", Op::SendTotpCode),
-        ("PATCH", "/v1/browser_profiles/bp_1", Op::UpdateBrowserProfile),
+        (
+            "PATCH",
+            "/v1/browser_profiles/bp_1",
+            Op::UpdateBrowserProfile,
+        ),
         ("POST", "/v1/browser_profiles", Op::CreateBrowserProfile),
         ("GET", "/v1/browser_profiles", Op::ListBrowserProfiles),
         ("GET", "/v1/browser_profiles/bp_1", Op::GetBrowserProfile),

@@ -86,7 +86,7 @@ async function encodeForm(form) {
  */
 export function nodeSend(url, method, h, body, ms, caller, describe, binary) {
   if (caller && caller.aborted) return Promise.resolve(ABORTED);
-  if (body !== undefined && typeof body !== "string") {
+  if (typeof FormData !== "undefined" && body instanceof FormData) {
     return encodeForm(body).then(
       ({ type, bytes }) => {
         h["content-type"] = type;

@@ -151,7 +151,7 @@ pub async fn send<E: Env>(
         let (err, retry_after) = match env.send(&request, limit).await {
             Ok(resp) if (200..300).contains(&resp.status) => return Ok(resp),
             Ok(resp) => (
-                error::from_response(resp.status, &resp.body),
+                error::from_response(resp.status, &resp.body).with_headers(&resp.headers),
                 resp.retry_after,
             ),
             Err(SendError::Aborted) => return Err(Error::Aborted),

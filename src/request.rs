@@ -123,6 +123,9 @@ pub struct HttpResponse {
     pub status: u16,
     /// The `Retry-After` header, when the server sent one (and the runtime may read it).
     pub retry_after: Option<String>,
+    /// An error response's headers (lower-case names) as far as the runtime may
+    /// read them; empty for a success.
+    pub headers: Vec<(String, String)>,
     /// The response body as text (empty when it was read as `bytes`).
     pub body: String,
     /// The `Content-Type` header of a response read as bytes.

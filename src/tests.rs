@@ -68,6 +68,7 @@ fn status(status: u16, body: &str) -> Reply {
     Ok(HttpResponse {
         status,
         retry_after: None,
+        headers: vec![("content-type".into(), "application/json".into())],
         body: body.into(),
         ..HttpResponse::default()
     })
@@ -76,6 +77,7 @@ fn with_retry_after(s: u16, ra: &str) -> Reply {
     Ok(HttpResponse {
         status: s,
         retry_after: Some(ra.into()),
+        headers: vec![("retry-after".into(), ra.into())],
         body: r#"{"detail":"busy"}"#.into(),
         ..HttpResponse::default()
     })

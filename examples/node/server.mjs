@@ -6,6 +6,9 @@
 //                           `proxy.upgrade` with a ticket
 //   /app/live-ticket/{id}   this app's ticket route: after the app's own check,
 //                           a short-lived ticket for one session and one socket
+//   /webhooks/skyvern       Skyvern's signed callbacks (a run's `webhook_url`),
+//                           checked by createWebhookHandler; each verified run is
+//                           printed as `webhook: run ID STATUS` (hand it to a queue)
 //   everything else         the page (--www, default: the repository's demo page)
 //                           and the package for the browser at /pkg/
 //
@@ -27,11 +30,12 @@ import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-// In your app: import { createProxyHandler } from "skyvern-wasm/server";
-import { createProxyHandler } from "../../pkg/server-node.js";
+// In your app: import { createProxyHandler, createWebhookHandler } from "skyvern-wasm/server";
+import { createProxyHandler, createWebhookHandler } from "../../pkg/server-node.js";
 
 const PREFIX = "/api/skyvern";
 const TICKETS = "/app/live-ticket/";
+const WEBHOOKS = "/webhooks/skyvern";
 const COOKIE = "skyvern-demo";
 const here = fileURLToPath(new URL(".", import.meta.url));
 
@@ -84,6 +88,14 @@ try {
   console.error(`server: ${e.message}`);
   process.exit(2);
 }
+
+// ---- Skyvern's callbacks ----------------------------------------------------
+// 401 for a bad signature, 400 for a body that is not JSON, 405 for anything
+// but POST, 204 once onEvent resolved (500 when it throws, so Skyvern retries).
+const webhooks = createWebhookHandler({
+  apiKey,
+  onEvent: (run) => console.log(`webhook: run ${run.run_id} ${run.status}`),
+});
 
 function toRequest(req, base) {
   const headers = new Headers();
@@ -162,6 +174,7 @@ const server = createServer(async (req, res) => {
     const url = new URL(req.url, base);
     if (url.pathname === PREFIX || url.pathname.startsWith(`${PREFIX}/`)) await send(res, await proxy(toRequest(req, base)));
     else if (url.pathname.startsWith(TICKETS)) ticket(req, res, url);
+    else if (url.pathname === WEBHOOKS) await send(res, await webhooks(toRequest(req, base)));
     else await file(req, res, url);
   } catch {
     if (!res.headersSent) json(res, 500, { detail: "Server error" });

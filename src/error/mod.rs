@@ -99,6 +99,8 @@ pub enum Error {
         body: String,
         /// Whether repeating the request may succeed.
         retryable: bool,
+        /// The response's headers, as far as the runtime may read them.
+        headers: Vec<(String, String)>,
     },
     /// The server answered with a success status but a body that is not JSON.
     #[error("HTTP {status}: the response body is not valid JSON")]
@@ -185,6 +187,22 @@ impl Error {
             Error::Connection { .. } => ErrorKind::Connection,
             _ => ErrorKind::Skyvern,
         }
+    }
+
+    /// The response's headers (an API error's, as far as the runtime may read them).
+    pub fn headers(&self) -> &[(String, String)] {
+        match self {
+            Error::Api { headers, .. } => headers,
+            _ => &[],
+        }
+    }
+
+    /// The same error with the response's headers attached (API errors only).
+    pub fn with_headers(mut self, from: &[(String, String)]) -> Error {
+        if let Error::Api { headers, .. } = &mut self {
+            headers.extend_from_slice(from);
+        }
+        self
     }
 
     /// The HTTP status, when a response came.

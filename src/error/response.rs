@@ -42,6 +42,7 @@ pub fn from_response(status: u16, body: &str) -> Error {
         message,
         body: body.to_string(),
         retryable,
+        headers: Vec::new(),
     }
 }
 

@@ -16,6 +16,8 @@ export class SkyvernError extends Error {
     this.retryable = options.retryable === true;
     /** A stable code to branch on (`not_found`, `attempt_timeout`, `invalid_argument`, …). */
     this.code = options.code;
+    /** The error response's headers (lower-case names), as far as the runtime may read them. */
+    this.headers = options.headers;
   }
 }
 
@@ -63,7 +65,7 @@ function parseBody(text) {
   }
 }
 
-export function makeError(name, code, message, statusCode, bodyText, retryable, lastSeenText) {
+export function makeError(name, code, message, statusCode, bodyText, retryable, lastSeenText, headers) {
   const Class = CLASSES[name] || SkyvernError;
   return new Class(message, {
     code,
@@ -71,5 +73,6 @@ export function makeError(name, code, message, statusCode, bodyText, retryable, 
     body: parseBody(bodyText),
     retryable,
     lastSeen: parseBody(lastSeenText),
+    headers: headers ?? undefined,
   });
 }

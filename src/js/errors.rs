@@ -17,6 +17,7 @@ extern "C" {
         body: Option<String>,
         retryable: bool,
         last_seen: Option<String>,
+        headers: JsValue,
     ) -> JsValue;
     #[wasm_bindgen(js_name = errorClasses)]
     pub fn error_classes() -> JsValue;
@@ -32,7 +33,21 @@ pub fn to_js(e: &Error) -> JsValue {
         e.body().map(str::to_string),
         e.retryable(),
         e.last_seen().map(str::to_string),
+        headers_object(e.headers()),
     )
+}
+
+/// An error response's headers as a plain object; `undefined` without any.
+fn headers_object(headers: &[(String, String)]) -> JsValue {
+    if headers.is_empty() {
+        return JsValue::UNDEFINED;
+    }
+    let out = js_sys::Object::new();
+    for (name, value) in headers {
+        // Setting a string key on a plain object cannot fail.
+        let _ = js_sys::Reflect::set(&out, &name.into(), &value.into());
+    }
+    out.into()
 }
 
 /// Returns the error classes (`SkyvernError` and its subclasses).

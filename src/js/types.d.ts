@@ -264,6 +264,7 @@ export interface SkyvernErrorOptions {
   body?: unknown;
   retryable?: boolean;
   cause?: unknown;
+  headers?: Record<string, string>;
 }
 /** Base class of every error the client rejects with (except aborts, which reject with the signal's reason). */
 export declare class SkyvernError extends Error {
@@ -276,6 +277,8 @@ export declare class SkyvernError extends Error {
   readonly retryable: boolean;
   /** A stable code to branch on; undefined for an error built without one. */
   readonly code: SkyvernErrorCode | undefined;
+  /** An error response's headers (lower-case names), as far as the runtime may read them (CORS limits what a page sees). */
+  readonly headers: Record<string, string> | undefined;
 }
 /** 400 */
 export declare class BadRequestError extends SkyvernError {}

@@ -117,7 +117,8 @@ async fn fetch_once(
     };
     let response = built.send().await?;
     let status = response.status();
-    let retry_after = (status >= 400)
+    let failed = status >= 400;
+    let retry_after = failed
         .then(|| response.headers().get("retry-after"))
         .flatten();
     if request.binary && (200..300).contains(&status) {
@@ -129,10 +130,15 @@ async fn fetch_once(
             ..HttpResponse::default()
         });
     }
+    let headers = match failed {
+        true => response.headers().entries().collect(),
+        false => Vec::new(),
+    };
     let body = response.text().await?;
     Ok(HttpResponse {
         status,
         retry_after,
+        headers,
         body,
         ..HttpResponse::default()
     })
@@ -208,6 +214,20 @@ async fn send_with(
     read_outcome(&outcome)
 }
 
+/// The string members of a plain object (a transport's `headers`).
+fn string_members(v: &JsValue) -> Vec<(String, String)> {
+    if !v.is_object() {
+        return Vec::new();
+    }
+    Object::entries(v.unchecked_ref::<Object>())
+        .iter()
+        .filter_map(|pair| {
+            let pair: Array = pair.unchecked_into();
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
 /// Reads what the runtime transport resolved with.
 fn read_outcome(outcome: &JsValue) -> Result<HttpResponse, SendError> {
     let field = |name: &str| Reflect::get(outcome, &name.into()).unwrap_or(JsValue::UNDEFINED);
@@ -231,6 +251,7 @@ fn read_outcome(outcome: &JsValue) -> Result<HttpResponse, SendError> {
     Ok(HttpResponse {
         status: status as u16,
         retry_after: field("retryAfter").as_string(),
+        headers: string_members(&field("headers")),
         body: field("body").as_string().unwrap_or_default(),
         content_type: field("contentType").as_string(),
         bytes,

@@ -70,7 +70,19 @@ test('every error class is a real Error subclass with instanceof', async () => {
     if (body.startsWith('{')) assert.deepEqual(e.body, JSON.parse(body));
     else assert.equal(e.body, body);
     assert.ok(typeof e.stack === 'string');
+    assert.equal(e.headers?.['content-length'], String(Buffer.byteLength(body)), `${status}: headers ${JSON.stringify(e.headers)}`);
   }
+
+  // The error response's headers, as sent.
+  const limited = `/v1/browser_sessions/pbs_limited_${Math.random().toString(36).slice(2)}`;
+  await emulator('POST', '/_emulator/faults', {
+    method: 'GET', path: limited, times: 1, status: 429,
+    headers: { 'retry-after': '7', 'x-ratelimit-remaining': '0' }, body: '{"detail":"Rate limit exceeded"}',
+  });
+  const r = await client.getBrowserSession(limited.split('/').pop(), { maxRetries: 0 }).catch((e) => e);
+  assert.ok(r instanceof TooManyRequestsError, String(r));
+  assert.equal(r.headers['retry-after'], '7');
+  assert.equal(r.headers['x-ratelimit-remaining'], '0');
 
   // A timeout, a connection error and an invalid argument.
   const path = `/v1/browser_sessions/pbs_hang_${Math.random().toString(36).slice(2)}`;

@@ -7,6 +7,8 @@ import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
 import { EventEmitter, on } from "node:events";
 import { Readable } from "node:stream";
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { emulator, packageNotBuilt } from "../runtimes/helpers.mjs";
 
 const notBuilt = packageNotBuilt();
@@ -244,4 +246,37 @@ test("waitForRun({ webhooks }): the poll is the safety net, aborts still win, ba
   assert.ok(e instanceof SkyvernError);
   assert.match(e.message, /options\.webhooks/);
   await assert.rejects(client.waitForBrowserSession("pbs_1", { webhooks: silent }), /waitForRun only/);
+});
+
+test("examples/node/server.mjs: /webhooks/skyvern accepts the emulator's callback and refuses a tampered one", async () => {
+  const child = spawn(process.execPath, ["examples/node/server.mjs", "--port", "0", "--upstream", emu.url], {
+    cwd: new URL("../..", import.meta.url),
+    env: { ...process.env, SKYVERN_API_KEY: emu.apiKey },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const waiting = [];
+  const seen = [];
+  lines.on("line", (line) => (waiting.shift() ?? ((l) => seen.push(l)))(line));
+  const nextLine = () =>
+    new Promise((ok, fail) => {
+      if (seen.length) return ok(seen.shift());
+      const t = setTimeout(() => fail(new Error("no line from the example server within 10 s")), 10_000);
+      waiting.push((l) => (clearTimeout(t), ok(l)));
+    });
+  try {
+    const base = (await nextLine()).match(/^listening on (http:\/\/\S+)$/)?.[1];
+    assert.ok(base, "the server printed its address");
+    const run = await runTask("[steps=1]", `${base}/webhooks/skyvern`);
+    assert.match(await nextLine(), new RegExp(`^webhook: run ${run.run_id} (completed|failed)$`));
+    const forged = await fetch(`${base}/webhooks/skyvern`, {
+      method: "POST",
+      headers: { "x-skyvern-signature": "0".repeat(64), "x-skyvern-timestamp": String(Math.floor(Date.now() / 1000)) },
+      body: JSON.stringify({ run_id: run.run_id, status: "completed" }),
+    });
+    assert.equal(forged.status, 401);
+    assert.equal((await fetch(`${base}/webhooks/skyvern`)).status, 405);
+  } finally {
+    child.kill();
+  }
 });

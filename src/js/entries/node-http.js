@@ -148,8 +148,9 @@ export function nodeSend(url, method, h, body, ms, caller, describe, binary) {
             }
             let text = chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString();
             if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-            const retryAfter = status >= 400 ? res.headers["retry-after"] : undefined;
-            finish({ status, retryAfter, body: text });
+            const failed = status >= 400;
+            const retryAfter = failed ? res.headers["retry-after"] : undefined;
+            finish({ status, retryAfter, headers: failed ? flatHeaders(res.headers) : undefined, body: text });
           });
           res.on("error", fail);
           res.on("close", () => {
@@ -165,4 +166,13 @@ export function nodeSend(url, method, h, body, ms, caller, describe, binary) {
     };
     send(url, method, body, 0);
   });
+}
+
+/** node:http's headers as `name: value` strings (repeated headers joined with ", "). */
+function flatHeaders(headers) {
+  const out = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : String(value);
+  }
+  return out;
 }

@@ -250,9 +250,9 @@ pub(super) fn update_profile(app: &App, id: &str, body: Body) -> Resp {
         Err(r) => return r,
     };
     let mut errs = Errors::new();
-    let mut text = |k: &str| match obj.get(k) {
-        None => None,
-        Some(v) => Some(validate::string(&mut errs, k, v, true).flatten()),
+    let mut text = |k: &str| {
+        obj.get(k)
+            .map(|v| validate::string(&mut errs, k, v, true).flatten())
     };
     let name = text("name");
     let description = text("description");

@@ -634,7 +634,7 @@ function createRunCard(prompt, url) {
         facts.push(`${run.screenshot_urls.length} screenshot${run.screenshot_urls.length === 1 ? "" : "s"}`);
       }
       if (facts.length) meta.textContent = `${meta.textContent} · ${facts.join(" · ")}`;
-      if (typeof run.run_id === "string") showRecords(run.run_id, result);
+      if (typeof run.run_id === "string") showRecords(run, result);
     },
     fail(err) {
       badge.textContent = "error";
@@ -649,14 +649,18 @@ function createRunCard(prompt, url) {
 
 /** A finished run's timeline (`getRunTimeline`) and its screenshots
  * (`getRunArtifacts` + `getArtifactContent`), under its result. */
-async function showRecords(runId, into) {
+async function showRecords(run, into) {
   const client = state.client;
   if (!client) return;
+  const runId = run.run_id;
   const box = el("div", "run-records");
   into.append(box);
   const timeline = el("div", "run-record-timeline");
   box.append(el("p", "result-label", "Timeline"), timeline);
-  try {
+  // Skyvern keeps timelines for workflow and task v2 runs only (a task v1 answers 400).
+  const hasTimeline = run.run_type === "workflow_run" || run.run_type === "task_v2";
+  if (!hasTimeline) timeline.append(el("p", "muted small", `No timeline for a ${run.run_type} run: Skyvern keeps timelines for workflow and task v2 runs.`));
+  else try {
     const entries = await client.getRunTimeline(runId);
     const list = el("ol", "small");
     for (const entry of entries) {
@@ -666,7 +670,6 @@ async function showRecords(runId, into) {
     }
     timeline.append(entries.length ? list : el("p", "muted small", "No timeline entries."));
   } catch (err) {
-    // Skyvern keeps timelines for workflow and task v2 runs only.
     timeline.append(el("p", "muted small", toText(err?.message ?? String(err), 300)));
   }
   const shots = el("div", "run-screenshots");

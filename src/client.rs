@@ -5,7 +5,7 @@ use crate::config::{CallOptions, Config};
 pub use crate::endpoints::Expect;
 use crate::error::{self, Error};
 use crate::models::views::{Shape, ShapeOf};
-use crate::request::{HttpRequest, HttpResponse, Method};
+use crate::request::{query_string, Body, HttpRequest, HttpResponse, Method};
 use crate::retry::{delay_ms, should_retry, Retry};
 use crate::transport::{Env, SendError};
 
@@ -16,8 +16,14 @@ pub struct Call {
     pub method: Method,
     /// Path with encoded segments, e.g. `/v1/browser_sessions/pbs_1`.
     pub path: String,
-    /// The JSON body, when the call sends one.
-    pub body: Option<String>,
+    /// Query parameters, not yet encoded; a list is its key repeated.
+    pub query: Vec<(String, String)>,
+    /// Headers the request itself carries (`x-user-agent`), lower-case names.
+    pub headers: Vec<(String, String)>,
+    /// The body, when the call sends one.
+    pub body: Option<Body>,
+    /// Read the successful response as bytes (artifact content).
+    pub binary: bool,
     /// Whether a failed attempt may be repeated.
     pub retry: Retry,
     /// What the body of a successful response must be.
@@ -78,27 +84,43 @@ pub fn check_body(expect: Expect, status: u16, body: &str) -> Result<(), Error> 
     unexpected(format!("expected {wanted} (got {got})"))
 }
 
-/// Builds the HTTP request for `call`. The API key is added here and nowhere else.
+/// Builds the HTTP request for `call`. The API key is added here and nowhere else:
+/// the call's own key (`requestOptions.apiKey`) or the client's.
 pub fn build(cfg: &Config, opts: &CallOptions, call: &Call) -> HttpRequest {
     let mut headers: Vec<(String, String)> = cfg.headers.clone();
-    for (k, v) in &opts.headers {
+    for (k, v) in call.headers.iter().chain(&opts.headers) {
         headers.retain(|(name, _)| name != k);
         headers.push((k.clone(), v.clone()));
     }
-    if call.body.is_some() {
-        headers.retain(|(name, _)| name != "content-type");
+    // A JSON body is typed here; a file's `FormData` sets its own type and boundary.
+    headers.retain(|(name, _)| name != "content-type");
+    let body = match (&call.body, &opts.extra_body) {
+        (Some(Body::Json(text)), Some(extra)) => Some(Body::Json(
+            codec::merge_object(text, extra).unwrap_or_else(|| text.clone()),
+        )),
+        (None, Some(extra)) if call.method != Method::Get => codec::to_text(extra).map(Body::Json),
+        (body, _) => body.clone(),
+    };
+    if let Some(Body::Json(_)) = body {
         headers.push(("content-type".into(), "application/json".into()));
-    } else {
-        headers.retain(|(name, _)| name != "content-type");
     }
-    if let Some(key) = &cfg.api_key {
+    if let Some(key) = opts.api_key.as_ref().or(cfg.api_key.as_ref()) {
         headers.push(("x-api-key".into(), key.expose().to_string()));
     }
+    // `requestOptions.queryParams` wins over the method's own parameter of the same name.
+    let mut query: Vec<(String, String)> = call
+        .query
+        .iter()
+        .filter(|(k, _)| !opts.query.iter().any(|(o, _)| o == k))
+        .cloned()
+        .collect();
+    query.extend(opts.query.iter().cloned());
     HttpRequest {
         method: call.method,
-        url: format!("{}{}", cfg.base_url, call.path),
+        url: format!("{}{}{}", cfg.base_url, call.path, query_string(&query)),
         headers,
-        body: call.body.clone(),
+        body,
+        binary: call.binary,
     }
 }
 

@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::codec::{self, Input};
 use crate::error::Error;
-use crate::models::fields::StrMap;
+use crate::models::fields::{JsonObject, StrMap};
 use crate::models::options::{RequestOptions, SkyvernClientOptions};
 use crate::request::{valid_header_name, valid_header_value};
 
@@ -51,6 +51,9 @@ pub struct Config {
     pub headers: Vec<(String, String)>,
     /// Running in a web page (a `document` exists): shapes connection-error messages.
     pub in_browser: bool,
+    /// An API key may be used in this web page (`dangerouslyAllowBrowser: true`,
+    /// or not a web page): also decides whether `requestOptions.apiKey` is accepted.
+    pub key_allowed: bool,
 }
 
 impl Config {
@@ -90,6 +93,7 @@ impl Config {
             max_retries: o.max_retries.map_or(DEFAULT_MAX_RETRIES, |n| n.0 as u32),
             headers: headers("options.headers", o.headers)?,
             in_browser,
+            key_allowed: !in_browser || o.dangerously_allow_browser == Some(true),
         })
     }
 }
@@ -174,16 +178,34 @@ pub struct CallOptions {
     pub max_retries: Option<u32>,
     /// Extra headers for this call (lower-case names).
     pub headers: Vec<(String, String)>,
+    /// This call's API key, replacing the client's.
+    pub api_key: Option<ApiKey>,
+    /// Extra query parameters (`requestOptions.queryParams`).
+    pub query: Vec<(String, String)>,
+    /// Members merged into the JSON body (`requestOptions.extraBody`).
+    pub extra_body: Option<JsonObject>,
 }
 
 impl CallOptions {
     /// Validates a `requestOptions` object.
     pub fn from_value(v: Option<&Input>) -> Result<CallOptions, Error> {
         let o: RequestOptions = codec::object("requestOptions", v)?;
+        let api_key = match o.api_key {
+            Some(k) if !valid_header_value(&k.0) => {
+                return Err(Error::invalid(
+                    "requestOptions.apiKey",
+                    "contains characters that cannot be sent in a header",
+                ))
+            }
+            k => k.map(|k| ApiKey(k.0)),
+        };
         Ok(CallOptions {
             timeout_ms: o.timeout_in_seconds.map(|s| s.0 * 1000.0),
             max_retries: o.max_retries.map(|n| n.0 as u32),
             headers: headers("requestOptions.headers", o.headers)?,
+            api_key,
+            query: o.query_params.map(|q| q.0).unwrap_or_default(),
+            extra_body: o.extra_body,
         })
     }
 }

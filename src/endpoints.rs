@@ -32,12 +32,32 @@ pub enum Op {
     CancelRun,
     /// Sends a finished run's webhook again (to its `webhook_url`, or the one given).
     RetryRunWebhook,
+    /// Lists the runs, newest first (`getRunsV2`, alias `getRuns`).
+    GetRuns,
+    /// Cancels several runs.
+    BulkCancelRuns,
+    /// A run's timeline (blocks and thoughts).
+    GetRunTimeline,
+    /// A run's artifacts (screenshots, recordings, logs).
+    GetRunArtifacts,
+    /// One artifact's content.
+    GetArtifactContent,
+    /// Starts a login run with a stored credential.
+    Login,
+    /// Starts a run that downloads files.
+    DownloadFiles,
+    /// Uploads a file for runs to use.
+    UploadFile,
+    /// Hands Skyvern a TOTP code (or the message holding it).
+    SendTotpCode,
     /// Saves a browser profile.
     CreateBrowserProfile,
-    /// Lists the browser profiles.
-    GetBrowserProfiles,
+    /// Lists the browser profiles (`listBrowserProfiles`, formerly `getBrowserProfiles`).
+    ListBrowserProfiles,
     /// Reads one browser profile.
     GetBrowserProfile,
+    /// Renames a browser profile or changes its proxy identity.
+    UpdateBrowserProfile,
     /// Deletes a browser profile.
     DeleteBrowserProfile,
     /// The screencast socket (`/v1/stream/browser_sessions/{id}`).
@@ -47,7 +67,7 @@ pub enum Op {
 }
 
 /// Every operation, in table order.
-pub const ALL_OPS: [Op; 17] = [
+pub const ALL_OPS: [Op; 27] = [
     Op::CreateBrowserSession,
     Op::GetBrowserSessions,
     Op::GetBrowserSession,
@@ -59,9 +79,19 @@ pub const ALL_OPS: [Op; 17] = [
     Op::GetRun,
     Op::CancelRun,
     Op::RetryRunWebhook,
+    Op::GetRuns,
+    Op::BulkCancelRuns,
+    Op::GetRunTimeline,
+    Op::GetRunArtifacts,
+    Op::GetArtifactContent,
+    Op::Login,
+    Op::DownloadFiles,
+    Op::UploadFile,
+    Op::SendTotpCode,
     Op::CreateBrowserProfile,
-    Op::GetBrowserProfiles,
+    Op::ListBrowserProfiles,
     Op::GetBrowserProfile,
+    Op::UpdateBrowserProfile,
     Op::DeleteBrowserProfile,
     Op::LiveView,
     Op::LiveControl,
@@ -82,18 +112,51 @@ impl Op {
             Op::GetRun => "getRun",
             Op::CancelRun => "cancelRun",
             Op::RetryRunWebhook => "retryRunWebhook",
+            Op::GetRuns => "getRunsV2",
+            Op::BulkCancelRuns => "bulkCancelRuns",
+            Op::GetRunTimeline => "getRunTimeline",
+            Op::GetRunArtifacts => "getRunArtifacts",
+            Op::GetArtifactContent => "getArtifactContent",
+            Op::Login => "login",
+            Op::DownloadFiles => "downloadFiles",
+            Op::UploadFile => "uploadFile",
+            Op::SendTotpCode => "sendTotpCode",
             Op::CreateBrowserProfile => "createBrowserProfile",
-            Op::GetBrowserProfiles => "getBrowserProfiles",
+            Op::ListBrowserProfiles => "listBrowserProfiles",
             Op::GetBrowserProfile => "getBrowserProfile",
+            Op::UpdateBrowserProfile => "updateBrowserProfile",
             Op::DeleteBrowserProfile => "deleteBrowserProfile",
             Op::LiveView => "liveView",
             Op::LiveControl => "liveControl",
         }
     }
 
-    /// The operation named `name`.
+    /// The operation named `name` (or by a method's other name: `getRuns`,
+    /// `getBrowserProfiles`).
     pub fn from_name(name: &str) -> Option<Op> {
-        ALL_OPS.into_iter().find(|op| op.name() == name)
+        match name {
+            "getRuns" => Some(Op::GetRuns),
+            "getBrowserProfiles" => Some(Op::ListBrowserProfiles),
+            _ => ALL_OPS.into_iter().find(|op| op.name() == name),
+        }
+    }
+
+    /// The query parameters the operation takes (the edge proxy forwards these
+    /// and no others).
+    pub fn query_keys(self) -> &'static [&'static str] {
+        match self {
+            Op::GetRuns => &["page", "page_size", "status", "search_key", "run_type"],
+            Op::GetRunArtifacts => &["artifact_type"],
+            Op::ListBrowserProfiles => &[
+                "page",
+                "page_size",
+                "include_deleted",
+                "search_key",
+                "managed",
+            ],
+            Op::RunWorkflow => &["template"],
+            _ => &[],
+        }
     }
 
     /// Is this one of the live-view sockets?
@@ -123,6 +186,8 @@ pub enum Seg {
     Run,
     /// `bp_…`
     Profile,
+    /// `a_…`
+    Artifact,
 }
 
 /// The shape a successful response body must have. Anything else (an empty
@@ -178,7 +243,7 @@ impl Endpoint {
 use Expect::{AnyObject, Anything, List, NullOrObject, Object};
 use Method::{Delete, Get, Patch, Post};
 use Retry::{Create, Idempotent};
-use Seg::{Lit, Profile, Run, Session};
+use Seg::{Artifact, Lit, Profile, Run, Session};
 
 const fn row(
     op: Op,
@@ -221,9 +286,19 @@ pub const ENDPOINTS: &[Endpoint] = &[
     row(Op::GetRun, Get, &[Lit("v1"), Lit("runs"), Run], Idempotent, RUN_ID),
     row(Op::CancelRun, Post, &[Lit("v1"), Lit("runs"), Run, Lit("cancel")], Idempotent, NullOrObject),
     row(Op::RetryRunWebhook, Post, &[Lit("v1"), Lit("runs"), Run, Lit("retry_webhook")], Create, RUN_ID),
+    row(Op::GetRuns, Get, &[Lit("v1"), Lit("runs")], Idempotent, List),
+    row(Op::BulkCancelRuns, Post, &[Lit("v1"), Lit("runs"), Lit("cancel")], Create, AnyObject),
+    row(Op::GetRunTimeline, Get, &[Lit("v1"), Lit("runs"), Run, Lit("timeline")], Idempotent, List),
+    row(Op::GetRunArtifacts, Get, &[Lit("v1"), Lit("runs"), Run, Lit("artifacts")], Idempotent, List),
+    row(Op::GetArtifactContent, Get, &[Lit("v1"), Lit("artifacts"), Artifact, Lit("content")], Idempotent, Anything),
+    row(Op::Login, Post, &[Lit("v1"), Lit("run"), Lit("tasks"), Lit("login")], Create, RUN_ID),
+    row(Op::DownloadFiles, Post, &[Lit("v1"), Lit("run"), Lit("tasks"), Lit("download_files")], Create, RUN_ID),
+    row(Op::UploadFile, Post, &[Lit("v1"), Lit("upload_file")], Create, AnyObject),
+    row(Op::SendTotpCode, Post, &[Lit("v1"), Lit("credentials"), Lit("totp")], Create, AnyObject),
     row(Op::CreateBrowserProfile, Post, PROFILES, Create, PROFILE_ID),
-    row(Op::GetBrowserProfiles, Get, PROFILES, Idempotent, List),
+    row(Op::ListBrowserProfiles, Get, PROFILES, Idempotent, List),
     row(Op::GetBrowserProfile, Get, PROFILE, Idempotent, PROFILE_ID),
+    row(Op::UpdateBrowserProfile, Patch, PROFILE, Create, PROFILE_ID),
     row(Op::DeleteBrowserProfile, Delete, PROFILE, Idempotent, Anything),
     row(Op::LiveView, Get, &[Lit("v1"), Lit("stream"), Lit("browser_sessions"), Session], Idempotent, Anything),
     row(Op::LiveControl, Get, &[Lit("v1"), Lit("stream"), Lit("cdp_input"), Lit("browser_session"), Session], Idempotent, Anything),
@@ -240,6 +315,11 @@ mod tests {
             assert_eq!(Op::from_name(op.name()), Some(op));
         }
         assert_eq!(Op::from_name("credentials"), None);
+        assert_eq!(Op::from_name("getRuns"), Some(Op::GetRuns));
+        assert_eq!(
+            Op::from_name("getBrowserProfiles"),
+            Some(Op::ListBrowserProfiles)
+        );
     }
 
     #[test]

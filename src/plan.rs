@@ -4,6 +4,7 @@
 use crate::client::{check_body, send, Call};
 use crate::config::{CallOptions, Config};
 use crate::error::Error;
+use crate::request::HttpResponse;
 use crate::transport::Env;
 use crate::wait::{self, WaitSpec};
 
@@ -27,6 +28,27 @@ impl Plan {
     }
 }
 
+/// A per-call API key is refused where the client's would be (a web page
+/// without `dangerouslyAllowBrowser: true`).
+fn check_key(cfg: &Config, opts: &CallOptions) -> Result<(), Error> {
+    if opts.api_key.is_some() && !cfg.key_allowed {
+        return Err(Error::BrowserApiKey);
+    }
+    Ok(())
+}
+
+/// Sends one call and resolves with the response itself (a body read as bytes
+/// when the call asked for them).
+pub async fn fetch<E: Env>(
+    env: &E,
+    cfg: &Config,
+    opts: &CallOptions,
+    call: &Call,
+) -> Result<HttpResponse, Error> {
+    check_key(cfg, opts)?;
+    send(env, cfg, opts, call, None).await
+}
+
 /// Runs a plan; resolves with the final JSON text.
 pub async fn run<E: Env>(
     env: &E,
@@ -34,6 +56,7 @@ pub async fn run<E: Env>(
     opts: &CallOptions,
     plan: &Plan,
 ) -> Result<String, Error> {
+    check_key(cfg, opts)?;
     let mut first = None;
     if let Some(call) = &plan.call {
         let resp = send(env, cfg, opts, call, None).await?;

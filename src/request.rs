@@ -29,20 +29,64 @@ impl Method {
     }
 }
 
+/// A request body.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    /// JSON text, sent as `application/json`.
+    Json(String),
+    /// One file as a `multipart/form-data` part; the runtime's `FormData` writes
+    /// the body and its boundary.
+    File(FilePart),
+}
+
+/// A file sent as one part of a `multipart/form-data` body.
+#[derive(Clone, PartialEq)]
+pub struct FilePart {
+    /// The form field's name (`file`).
+    pub field: &'static str,
+    /// The part's file name.
+    pub filename: String,
+    /// The part's content type, when the caller's file has one.
+    pub content_type: Option<String>,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FilePart")
+            .field("field", &self.field)
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .field("size", &self.bytes.len())
+            .finish()
+    }
+}
+
 /// A request ready to send. Rebuilt from the same parts on every attempt.
 #[derive(Clone, PartialEq)]
 pub struct HttpRequest {
     /// The HTTP method to send.
     pub method: Method,
-    /// The full URL, base URL plus the endpoint's encoded path.
+    /// The full URL: base URL, the endpoint's encoded path and the encoded query.
     pub url: String,
     /// Lower-case names. Holds `x-api-key` when a key is configured.
     pub headers: Vec<(String, String)>,
-    /// The JSON body, when the endpoint takes one.
-    pub body: Option<String>,
+    /// The body, when the endpoint takes one.
+    pub body: Option<Body>,
+    /// Read a successful response's body as bytes (`HttpResponse::bytes`), not text.
+    pub binary: bool,
 }
 
 impl HttpRequest {
+    /// The JSON body's text, when the request has one.
+    pub fn json(&self) -> Option<&str> {
+        match &self.body {
+            Some(Body::Json(text)) => Some(text),
+            _ => None,
+        }
+    }
+
     /// The value of the header with this lower-case name, if present.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -67,12 +111,13 @@ impl fmt::Debug for HttpRequest {
             .field("url", &self.url)
             .field("headers", &headers)
             .field("body", &self.body)
+            .field("binary", &self.binary)
             .finish()
     }
 }
 
 /// What came back from one attempt.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HttpResponse {
     /// The HTTP status code.
     pub status: u16,
@@ -81,8 +126,12 @@ pub struct HttpResponse {
     /// An error response's headers (lower-case names) as far as the runtime may
     /// read them; empty for a success.
     pub headers: Vec<(String, String)>,
-    /// The response body as text.
+    /// The response body as text (empty when it was read as `bytes`).
     pub body: String,
+    /// The `Content-Type` header of a response read as bytes.
+    pub content_type: Option<String>,
+    /// A successful response's body, when the request asked for bytes.
+    pub bytes: Option<Vec<u8>>,
 }
 
 /// Everything but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`).
@@ -100,6 +149,19 @@ pub fn encode_segment(s: &str) -> String {
 /// Percent-encodes a query component.
 pub fn encode_query(s: &str) -> String {
     encode_segment(s)
+}
+
+/// `?k=v&k2=v2` for these pairs, percent-encoded in order (a repeated key is a
+/// list, as FastAPI reads one); empty when there are none.
+pub fn query_string(pairs: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (k, v) in pairs {
+        out.push(if out.is_empty() { '?' } else { '&' });
+        out.push_str(&encode_query(k));
+        out.push('=');
+        out.push_str(&encode_query(v));
+    }
+    out
 }
 
 /// Is `name` a valid HTTP header name (an RFC 9110 token)?
@@ -131,6 +193,32 @@ mod tests {
     }
 
     #[test]
+    fn queries_repeat_keys_for_lists() {
+        let pairs = [
+            ("status".to_string(), "failed".to_string()),
+            ("status".to_string(), "timed_out".to_string()),
+            ("search_key".to_string(), "a b&c=d".to_string()),
+        ];
+        assert_eq!(
+            query_string(&pairs),
+            "?status=failed&status=timed_out&search_key=a%20b%26c%3Dd"
+        );
+        assert_eq!(query_string(&[]), "");
+    }
+
+    #[test]
+    fn file_parts_debug_without_their_bytes() {
+        let part = FilePart {
+            field: "file",
+            filename: "a.txt".into(),
+            content_type: None,
+            bytes: b"secret-bytes".to_vec(),
+        };
+        let d = format!("{part:?}");
+        assert!(d.contains("size: 12") && !d.contains("secret"), "{d}");
+    }
+
+    #[test]
     fn header_rules() {
         assert!(valid_header_name("x-test-id"));
         assert!(!valid_header_name("bad name"));
@@ -147,6 +235,7 @@ mod tests {
             url: "http://x/v1".into(),
             headers: vec![("x-api-key".into(), "sk-secret".into())],
             body: None,
+            binary: false,
         };
         let d = format!("{r:?}");
         assert!(!d.contains("sk-secret"));

@@ -43,6 +43,7 @@ pub fn open_plan(request: Option<&Input>, options: Option<&Input>) -> Result<Ope
             timeout_ms: o.timeout_in_seconds.map(|s| s.0 * 1000.0),
             max_retries: o.max_retries.map(|n| n.0 as u32),
             headers: headers("options.headers", o.headers)?,
+            ..CallOptions::default()
         },
     })
 }

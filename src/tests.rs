@@ -70,6 +70,7 @@ fn status(status: u16, body: &str) -> Reply {
         retry_after: None,
         headers: vec![("content-type".into(), "application/json".into())],
         body: body.into(),
+        ..HttpResponse::default()
     })
 }
 fn with_retry_after(s: u16, ra: &str) -> Reply {
@@ -78,6 +79,7 @@ fn with_retry_after(s: u16, ra: &str) -> Reply {
         retry_after: Some(ra.into()),
         headers: vec![("retry-after".into(), ra.into())],
         body: r#"{"detail":"busy"}"#.into(),
+        ..HttpResponse::default()
     })
 }
 
@@ -233,7 +235,7 @@ fn builds_every_method() {
             "/v1/browser_profiles",
             Some(r#"{"name":"p","browser_session_id":"pbs_1","description":"d"}"#),
         ),
-        (profiles::list(), Method::Get, "/v1/browser_profiles", None),
+        (profiles::list(None).unwrap(), Method::Get, "/v1/browser_profiles", None),
         (
             profiles::get(Some(&v(r#""bp_1""#))).unwrap(),
             Method::Get,
@@ -251,7 +253,7 @@ fn builds_every_method() {
         let r = built(plan);
         assert_eq!(r.method, method, "{path}");
         assert_eq!(r.url, format!("http://127.0.0.1:9{path}"));
-        assert_eq!(r.body.as_deref(), body, "{path}");
+        assert_eq!(r.json(), body, "{path}");
         assert_eq!(r.header("x-api-key"), Some("sk-test"));
         assert_eq!(r.header("x-client"), Some("c"));
         assert_eq!(r.header("user-agent"), None);
@@ -306,7 +308,7 @@ fn invalid_arguments_name_the_field_and_send_nothing() {
         (runs::run_task(Some(&v(r#"{}"#))), "request.prompt"),
         (runs::run_task(None), "request.prompt"),
         (
-            runs::run_task(Some(&v(r#"{"prompt":"x","max_steps":0}"#))),
+            runs::run_task(Some(&v(r#"{"prompt":"x","max_steps":0.5}"#))),
             "request.max_steps",
         ),
         (
@@ -735,7 +737,7 @@ fn run_task_with_wait_polls_the_created_run() {
     assert!(body.contains("output"));
     assert_eq!(env.request(0).method, Method::Post);
     assert!(env.request(1).url.ends_with("/v1/runs/tsk_9"));
-    assert_eq!(env.request(0).body.as_deref(), Some(r#"{"prompt":"p"}"#));
+    assert_eq!(env.request(0).json(), Some(r#"{"prompt":"p"}"#));
     assert_eq!(*env.sleeps.borrow(), vec![250.0, 500.0]);
 }
 

@@ -273,8 +273,8 @@ fn cases() -> Vec<Case> {
         "request.max_steps",
     );
     add(
-        "runTask max_steps 0",
-        task(vec![("max_steps", json!(0.0))]),
+        "runTask max_steps 0.5",
+        task(vec![("max_steps", json!(0.5))]),
         "request.max_steps",
     );
     add(

@@ -150,9 +150,12 @@ pub async fn wait<E: Env>(
                 let call = Call {
                     method: poll.method,
                     path: poll.path_with(current),
+                    query: Vec::new(),
+                    headers: Vec::new(),
                     body: None,
                     retry: poll.retry,
                     expect: Expect::Anything,
+                    binary: false,
                 };
                 match send(env, cfg, opts, &call, Some(deadline)).await {
                     Ok(resp) => resp.body,

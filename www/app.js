@@ -634,6 +634,7 @@ function createRunCard(prompt, url) {
         facts.push(`${run.screenshot_urls.length} screenshot${run.screenshot_urls.length === 1 ? "" : "s"}`);
       }
       if (facts.length) meta.textContent = `${meta.textContent} · ${facts.join(" · ")}`;
+      if (typeof run.run_id === "string") showRecords(run, result);
     },
     fail(err) {
       badge.textContent = "error";
@@ -644,6 +645,50 @@ function createRunCard(prompt, url) {
       result.replaceChildren(box);
     },
   };
+}
+
+/** A finished run's timeline (`getRunTimeline`) and its screenshots
+ * (`getRunArtifacts` + `getArtifactContent`), under its result. */
+async function showRecords(run, into) {
+  const client = state.client;
+  if (!client) return;
+  const runId = run.run_id;
+  const box = el("div", "run-records");
+  into.append(box);
+  const timeline = el("div", "run-record-timeline");
+  box.append(el("p", "result-label", "Timeline"), timeline);
+  // Skyvern keeps timelines for workflow and task v2 runs only (a task v1 answers 400).
+  const hasTimeline = run.run_type === "workflow_run" || run.run_type === "task_v2";
+  if (!hasTimeline) timeline.append(el("p", "muted small", `No timeline for a ${run.run_type} run: Skyvern keeps timelines for workflow and task v2 runs.`));
+  else try {
+    const entries = await client.getRunTimeline(runId);
+    const list = el("ol", "small");
+    for (const entry of entries) {
+      const block = entry.block;
+      const text = block ? `${block.label ?? block.block_type}: ${block.status ?? ""}` : `thought: ${entry.thought?.thought ?? ""}`;
+      list.append(el("li", "", toText(text, 300)));
+    }
+    timeline.append(entries.length ? list : el("p", "muted small", "No timeline entries."));
+  } catch (err) {
+    timeline.append(el("p", "muted small", toText(err?.message ?? String(err), 300)));
+  }
+  const shots = el("div", "run-screenshots");
+  box.append(el("p", "result-label", "Screenshots"), shots);
+  try {
+    const artifacts = await client.getRunArtifacts(runId, { artifact_type: ["screenshot_action", "screenshot_final"] });
+    if (!artifacts.length) shots.append(el("p", "muted small", "No screenshots."));
+    for (const artifact of artifacts.slice(0, 12)) {
+      const content = await client.getArtifactContent(artifact.artifact_id);
+      if (!(content instanceof Blob)) continue;
+      const img = el("img", "run-screenshot");
+      img.src = URL.createObjectURL(content);
+      img.alt = `${artifact.artifact_type} ${artifact.artifact_id}`;
+      img.width = 240;
+      shots.append(img);
+    }
+  } catch (err) {
+    shots.append(el("p", "muted small", toText(err?.message ?? String(err), 300)));
+  }
 }
 
 /** One task at a time per session (a session holds one run at a time). */

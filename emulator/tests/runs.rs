@@ -163,8 +163,15 @@ async fn outcome_tags() {
                     json!({"error": "Unexpected error: TaskAlreadyTimeout"})
                 );
             }
-            // canceled (was paused): kept idempotent, a documented difference
-            _ => assert_eq!((r.status, r.text.as_str()), (200, "null")),
+            // canceled (was paused): 400, as the real server
+            _ => {
+                assert_eq!(r.status, 400);
+                assert!(
+                    r.text.contains("because task is already canceled"),
+                    "{}",
+                    r.text
+                );
+            }
         }
         assert_eq!(
             emu.get(&format!("/v1/runs/{rid}")).await.json()["status"],
@@ -220,11 +227,10 @@ async fn cancel_frees_the_session() {
     let s = emu.get(&format!("/v1/browser_sessions/{sid}")).await.json();
     assert_eq!(s["runnable_id"], Value::Null);
     assert_eq!(s["status"], "running");
-    // cancelling again is fine, and the status stays (the real server answers
-    // 400 "… because task is already canceled": a documented difference)
+    // cancelling again answers 400, as the real server does, and the status stays
     assert_eq!(
         emu.post(&format!("/v1/runs/{aid}/cancel"), "").await.status,
-        200
+        400
     );
     // the next run gets the session
     let b = emu.run_task(&task("next", &sid)).await;

@@ -187,7 +187,7 @@ async fn retry_webhook_sends_again_and_reports_the_delivery() {
     let r = e.post("/v1/runs/tsk_404/retry_webhook", "").await;
     assert_eq!(
         (r.status, r.json()["detail"].clone()),
-        (404, json!("Task tsk_404 not found"))
+        (404, json!("Run tsk_404 not found"))
     );
     let plain = e.run_task(r#"{"prompt":"[steps=1]"}"#).await;
     let r = e

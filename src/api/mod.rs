@@ -1,9 +1,12 @@
 //! One file per resource: each method's arguments read into their model, then
 //! into a [`Plan`].
 
+mod envelope;
+pub mod listing;
 pub mod profiles;
 pub mod runs;
 pub mod sessions;
+pub mod tasks;
 
 use serde::Serialize;
 
@@ -14,24 +17,33 @@ use crate::error::Error;
 use crate::models::common::Id;
 use crate::models::options::WaitOptions;
 use crate::plan::Plan;
+use crate::request::Body;
 use crate::wait::{Target, WaitSpec};
 
 /// The call of `op` (its row in the endpoint table) on the resource `id`.
-pub(crate) fn call(op: Op, id: &str, body: Option<String>) -> Plan {
+pub(crate) fn call(op: Op, id: &str, body: Option<Body>) -> Plan {
+    Plan::call(call_of(op, id, body))
+}
+
+/// The [`Call`] of `op` on the resource `id`, with no query or extra headers.
+pub(crate) fn call_of(op: Op, id: &str, body: Option<Body>) -> Call {
     let endpoint = op.endpoint();
-    Plan::call(Call {
+    Call {
         method: endpoint.method,
         path: endpoint.path_with(id),
+        query: Vec::new(),
+        headers: Vec::new(),
         body,
         retry: endpoint.retry,
         expect: endpoint.expect,
-    })
+        binary: false,
+    }
 }
 
 /// A model as the JSON body of a request.
-pub(crate) fn body<T: Serialize>(model: &T) -> Result<Option<String>, Error> {
+pub(crate) fn body<T: Serialize>(model: &T) -> Result<Option<Body>, Error> {
     match codec::to_text(model) {
-        Some(text) => Ok(Some(text)),
+        Some(text) => Ok(Some(Body::Json(text))),
         None => Err(Error::invalid("request", "cannot be sent as JSON")),
     }
 }

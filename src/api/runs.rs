@@ -1,5 +1,6 @@
 //! Runs: `/v1/run/tasks`, `/v1/run/agents`, `/v1/runs/{id}`.
 
+use super::envelope::{self, Extras};
 use super::{body, call, id, spec, wait_plan};
 use crate::codec::{self, Input};
 use crate::endpoints::Op;
@@ -10,13 +11,13 @@ use crate::plan::Plan;
 use crate::wait::{Target, DEFAULT_RUN_WAIT_MS};
 
 /// The wait options a run request carries.
-struct RunWait {
-    wait_for_completion: Option<bool>,
-    timeout: Option<f64>,
-    poll_interval_ms: Option<f64>,
+pub(crate) struct RunWait {
+    pub wait_for_completion: Option<bool>,
+    pub timeout: Option<f64>,
+    pub poll_interval_ms: Option<f64>,
 }
 
-fn then_wait(mut plan: Plan, w: RunWait) -> Plan {
+pub(crate) fn then_wait(mut plan: Plan, w: RunWait) -> Plan {
     if w.wait_for_completion == Some(true) {
         plan.wait = Some(spec(
             Target::Run,
@@ -29,23 +30,37 @@ fn then_wait(mut plan: Plan, w: RunWait) -> Plan {
     plan
 }
 
+/// The header key of `runTask`, `login` and `downloadFiles`.
+pub(crate) const USER_AGENT: &[&str] = &["x-user-agent"];
+
 /// `POST /v1/run/tasks`, optionally followed by a wait for a terminal status.
 pub fn run_task(request: Option<&Input>) -> Result<Plan, Error> {
-    task_plan(codec::object("request", request)?)
+    let (request, path, outer) = envelope::unwrap(request, USER_AGENT)?;
+    let mut r: RunTaskRequest = codec::object(path, request.as_ref())?;
+    let extras = outer.or(Extras {
+        x_user_agent: r.x_user_agent.take(),
+        ..Extras::default()
+    });
+    extras.apply(path, task_plan(r)?)
 }
 
 /// `runTask` in the session `session_id` (a session handle's `runTask`): the
 /// request's `browser_session_id` is filled in, and refused when it names another.
 pub fn run_task_in_session(request: Option<&Input>, session_id: &str) -> Result<Plan, Error> {
-    let mut r: RunTaskRequest = codec::object("request", request)?;
+    let (request, path, outer) = envelope::unwrap(request, USER_AGENT)?;
+    let mut r: RunTaskRequest = codec::object(path, request.as_ref())?;
+    let extras = outer.or(Extras {
+        x_user_agent: r.x_user_agent.take(),
+        ..Extras::default()
+    });
     match &r.browser_session_id {
         Some(given) if given.0 != session_id => Err(Error::invalid(
-            "request.browser_session_id",
+            &codec::join(path, "browser_session_id"),
             "differs from this handle's session",
         )),
         _ => {
             r.browser_session_id = Some(NonEmpty(session_id.to_string()));
-            task_plan(r)
+            extras.apply(path, task_plan(r)?)
         }
     }
 }
@@ -64,22 +79,30 @@ fn task_plan(r: RunTaskRequest) -> Result<Plan, Error> {
 
 /// `POST /v1/run/agents` (`workflow_id` or `agent_id` required).
 pub fn run_workflow(request: Option<&Input>) -> Result<Plan, Error> {
-    let r: RunWorkflowRequest = codec::object("request", request)?;
+    const KEYS: &[&str] = &["x-user-agent", "x-max-steps-override", "template"];
+    let (request, path, outer) = envelope::unwrap(request, KEYS)?;
+    let mut r: RunWorkflowRequest = codec::object(path, request.as_ref())?;
     if r.workflow_id.is_none() && r.agent_id.is_none() {
         return Err(Error::invalid(
-            "request.workflow_id",
-            "is required (or request.agent_id)",
+            &codec::join(path, "workflow_id"),
+            format!("is required (or {})", codec::join(path, "agent_id")),
         ));
     }
+    let extras = outer.or(Extras {
+        x_user_agent: r.x_user_agent.take(),
+        x_max_steps_override: r.x_max_steps_override.take(),
+        template: r.template.take(),
+    });
     let plan = call(Op::RunWorkflow, "", body(&r)?);
-    Ok(then_wait(
+    let plan = then_wait(
         plan,
         RunWait {
             wait_for_completion: r.wait_for_completion,
             timeout: r.timeout.map(|t| t.0),
             poll_interval_ms: r.poll_interval_ms.map(|p| p.0),
         },
-    ))
+    );
+    extras.apply(path, plan)
 }
 
 /// `GET /v1/runs/{id}`.

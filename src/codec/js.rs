@@ -30,6 +30,14 @@ pub(super) fn keys(v: &Input) -> Option<Vec<String>> {
     Some(keys.iter().filter_map(|k| k.as_string()).collect())
 }
 
+pub(super) fn member(v: &Input, key: &str) -> Option<Input> {
+    if !v.is_object() {
+        return None;
+    }
+    let found = js_sys::Reflect::get(v, &JsValue::from_str(key)).ok()?;
+    (!found.is_undefined()).then_some(found)
+}
+
 pub(super) fn describe(v: &Input) -> String {
     if let Some(s) = v.as_string() {
         return if s.chars().count() <= 40 {

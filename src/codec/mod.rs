@@ -26,7 +26,7 @@ use native as host;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
-pub use paths::{fields_of, join, within};
+pub use paths::{check_keys, fields_of, join, within};
 
 /// Reads an options object or request body: absent, `undefined` and `null` count
 /// as `{}`; keys the model does not have are refused, naming the closest known one.
@@ -65,6 +65,26 @@ pub fn value<T: DeserializeOwned>(path: &str, v: Option<&Input>) -> Result<T, Er
         None => host::read(&host::undefined()),
     };
     read.map_err(|message| paths::to_error(path, &message))
+}
+
+/// The member `key` of an object argument (not `undefined`), as given.
+pub fn member(v: Option<&Input>, key: &str) -> Option<Input> {
+    v.and_then(|v| host::member(v, key))
+}
+
+/// The keys of an object argument; `None` when it is not a plain object.
+pub fn keys(v: Option<&Input>) -> Option<Vec<String>> {
+    v.filter(|v| !host::nullish(v)).and_then(host::keys)
+}
+
+/// JSON object text with `extra`'s members set on it (`requestOptions.extraBody`);
+/// `None` when the text is not a JSON object.
+pub fn merge_object(text: &str, extra: &crate::models::fields::JsonObject) -> Option<String> {
+    let mut body: crate::models::fields::JsonObject = from_text(text)?;
+    for (k, v) in &extra.0 {
+        body.0.insert(k.clone(), v.clone());
+    }
+    to_text(&body)
 }
 
 /// A response body as a JSON value; `None` when it is not JSON (or nested

@@ -23,6 +23,10 @@ pub(super) fn keys(v: &Input) -> Option<Vec<String>> {
     v.as_object().map(|m| m.keys().cloned().collect())
 }
 
+pub(super) fn member(v: &Input, key: &str) -> Option<Input> {
+    v.as_object()?.get(key).cloned()
+}
+
 pub(super) fn describe(v: &Input) -> String {
     match v {
         Input::String(s) if s.chars().count() <= 40 => format!("\"{s}\""),

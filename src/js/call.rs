@@ -87,6 +87,8 @@ pub(crate) enum Out {
     Store(Rc<RefCell<JsValue>>),
     /// `undefined`.
     Nothing,
+    /// What the response's content type says: parsed JSON, text or a `Blob`.
+    Content,
 }
 
 /// One Promise-returning method as data, run by the shared driver [`spawn`].
@@ -97,6 +99,12 @@ pub(crate) enum Job {
         env: JsEnv,
         options: CallOptions,
         out: Out,
+    },
+    /// Read the caller's file, then send it as a multipart upload.
+    Upload {
+        source: super::content::Source,
+        env: JsEnv,
+        options: CallOptions,
     },
     /// Create a session and wait until it is ready, then resolve with a handle
     /// (`openBrowserSession`) or call `callback` and close it (`withBrowserSession`).
@@ -117,6 +125,16 @@ impl Job {
     ) -> Result<Job, Error> {
         let plan = plan?;
         let p = prepared?;
+        let sends_body = plan
+            .call
+            .as_ref()
+            .is_some_and(|c| c.method != crate::request::Method::Get);
+        if p.options.extra_body.is_some() && !sends_body {
+            return Err(Error::invalid(
+                "requestOptions.extraBody",
+                "is for methods that send a body",
+            ));
+        }
         Ok(Job::Plan {
             plan,
             env: p.env,
@@ -146,6 +164,12 @@ async fn execute(config: Rc<Config>, job: Job) -> Result<JsValue, JsValue> {
             if env.aborted() {
                 return Err(env.error(Error::Aborted));
             }
+            if let (Out::Content, Some(call)) = (&out, &plan.call) {
+                let resp = plan::fetch(&env, &config, &options, call)
+                    .await
+                    .map_err(|e| env.error(e))?;
+                return super::content::value(resp).map_err(|e| to_js(&e));
+            }
             let text = plan::run(&env, &config, &options, &plan)
                 .await
                 .map_err(|e| env.error(e))?;
@@ -157,6 +181,17 @@ async fn execute(config: Rc<Config>, job: Job) -> Result<JsValue, JsValue> {
                 *session.borrow_mut() = value.clone();
             }
             Ok(value)
+        }
+        Job::Upload {
+            source,
+            env,
+            options,
+        } => {
+            let plan = source.read().await.map_err(|e| env.error(e))?;
+            let text = plan::run(&env, &config, &options, &plan)
+                .await
+                .map_err(|e| env.error(e))?;
+            parse_success(&text).map_err(|e| to_js(&e))
         }
         Job::Open {
             open,

@@ -19,7 +19,7 @@ use crate::session;
 /// keep Skyvern's wire names.
 #[wasm_bindgen]
 pub struct SkyvernClient {
-    config: Rc<Config>,
+    pub(crate) config: Rc<Config>,
 }
 
 /// The client's plain methods, dispatched by [`SkyvernClient::call`].
@@ -70,7 +70,7 @@ impl SkyvernClient {
             M::CancelRun => runs::cancel(a),
             M::WaitRun => runs::wait(a, b),
             M::CreateProfile => profiles::create(a),
-            M::ListProfiles => Ok(profiles::list()),
+            M::ListProfiles => profiles::list(None),
             M::GetProfile => profiles::get(a),
             M::DeleteProfile => profiles::delete(a),
         };
@@ -326,7 +326,7 @@ impl SkyvernClient {
         self.call(M::CreateProfile, value, None, None, &request_options)
     }
 
-    /// Lists the browser profiles.
+    /// Lists the browser profiles (deprecated: `listBrowserProfiles`).
     #[wasm_bindgen(skip_typescript, skip_jsdoc, js_name = getBrowserProfiles, unchecked_return_type = "Promise<BrowserProfile[]>")]
     pub fn get_browser_profiles(
         &self,

@@ -6,6 +6,10 @@ mod call;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
+mod client_ops;
+#[cfg(feature = "client")]
+mod content;
+#[cfg(feature = "client")]
 mod env;
 mod errors;
 #[cfg(feature = "client")]

@@ -27,16 +27,21 @@ const TYPES: &'static str = r#"
 export type ProxyOperation =
   | "createBrowserSession" | "getBrowserSessions" | "getBrowserSession" | "updateBrowserSession"
   | "closeBrowserSession" | "extendBrowserSession" | "runTask" | "runWorkflow" | "getRun" | "cancelRun"
-  | "retryRunWebhook"
-  | "createBrowserProfile" | "getBrowserProfiles" | "getBrowserProfile" | "deleteBrowserProfile"
+  | "retryRunWebhook" | "getRunsV2" | "getRuns" | "bulkCancelRuns" | "getRunTimeline"
+  | "getRunArtifacts" | "getArtifactContent" | "login" | "downloadFiles" | "uploadFile" | "sendTotpCode"
+  | "createBrowserProfile" | "listBrowserProfiles" | "getBrowserProfiles" | "getBrowserProfile"
+  | "updateBrowserProfile" | "deleteBrowserProfile"
   | "liveView" | "liveControl";
 export interface ProxyOptions {
   /** The Skyvern API key the proxy adds upstream (in a Worker: a secret binding). Required. */
   apiKey: string;
   /** The Skyvern API. Default `https://api.skyvern.com`. */
   upstream?: string;
-  /** Operations to forward. Default: the browser-session and run operations, plus
-   * `liveView` and `liveControl` when `ticketSecret` is set. Anything else is 404. */
+  /** Operations to forward. Default: the browser-session and run operations (runs,
+   * their timelines and artifacts, `downloadFiles`, `uploadFile`), plus `liveView`
+   * and `liveControl` when `ticketSecret` is set. Not by default: `login` and
+   * `sendTotpCode` (credentials and one-time codes), `retryRunWebhook` and the
+   * browser profiles. Anything not allowed is 404. */
   allow?: ProxyOperation[];
   /** Exact origins (`https://app.example`) allowed to call the proxy from a page,
    * besides the proxy's own origin. Requests from other origins get 403. */

@@ -140,6 +140,117 @@ export interface BrowserProfile {
   [key: string]: unknown;
 }
 
+export type ArtifactType = OpenString<
+  | "recording" | "audio" | "session_replay" | "browser_console_log" | "skyvern_log" | "skyvern_log_raw"
+  | "screenshot" | "screenshot_llm" | "screenshot_action" | "screenshot_final" | "llm_prompt"
+  | "llm_request" | "llm_response" | "llm_response_parsed" | "llm_response_rendered"
+  | "visible_elements_id_css_map" | "visible_elements_id_frame_map" | "visible_elements_tree"
+  | "visible_elements_tree_trimmed" | "visible_elements_tree_in_prompt" | "hashed_href_map"
+  | "visible_elements_id_xpath_map" | "html" | "html_scrape" | "html_action" | "trace" | "har"
+  | "script_file" | "pdf" | "step_archive" | "task_archive" | "download">;
+
+/** One artifact of a run: a screenshot, recording, log, … (`getRunArtifacts`). */
+export interface Artifact {
+  artifact_id: string;
+  artifact_type: ArtifactType;
+  uri: string;
+  organization_id: string;
+  created_at: string;
+  modified_at: string;
+  /** A URL to download the content (when the server signs one); else use `getArtifactContent`. */
+  signed_url?: string | null;
+  checksum?: string | null;
+  file_size?: number | null;
+  task_id?: string | null;
+  step_id?: string | null;
+  workflow_run_id?: string | null;
+  workflow_run_block_id?: string | null;
+  run_id?: string | null;
+  browser_session_id?: string | null;
+  archived?: boolean;
+  [key: string]: unknown;
+}
+
+/** One entry of a run's timeline: a block (with its actions) or a thought, and its children. */
+export interface RunTimelineEntry {
+  type: OpenString<"thought" | "block">;
+  block?: { workflow_run_block_id: string; block_type: string; label?: string | null; status?: string | null; [key: string]: unknown } | null;
+  thought?: { thought_id: string; thought?: string | null; [key: string]: unknown } | null;
+  children?: RunTimelineEntry[];
+  created_at: string;
+  modified_at: string;
+  [key: string]: unknown;
+}
+
+/** One run in `getRunsV2`'s list. */
+export interface RunListItem {
+  task_run_id: string;
+  run_id: string;
+  task_run_type: RunType;
+  status: RunStatus;
+  title?: string | null;
+  started_at?: string | null;
+  finished_at?: string | null;
+  created_at: string;
+  workflow_permanent_id?: string | null;
+  [key: string]: unknown;
+}
+
+export interface BulkCancelRunsResponse {
+  /** Runs that were cancelled. */
+  cancelled: string[];
+  /** Runs that could not be cancelled (unknown, or already finished). */
+  failed: string[];
+  [key: string]: unknown;
+}
+
+export interface RunWebhookReplayResponse {
+  run_id: string;
+  run_type: string;
+  default_webhook_url?: string | null;
+  target_webhook_url?: string | null;
+  /** The JSON sent. */
+  payload: string;
+  headers: Record<string, string>;
+  status_code?: number | null;
+  latency_ms?: number | null;
+  response_body?: string | null;
+  error?: string | null;
+  [key: string]: unknown;
+}
+
+export interface UploadFileResponse {
+  /** Where the file was stored. */
+  s3_uri: string;
+  /** A URL to read the file (give it to a run as a `file_ids` entry or a URL). */
+  presigned_url: string;
+  [key: string]: unknown;
+}
+
+export interface TotpCode {
+  totp_code_id: string;
+  totp_identifier: string;
+  /** The code Skyvern extracted from `content`. */
+  code: string;
+  content: string;
+  organization_id: string;
+  task_id?: string | null;
+  workflow_id?: string | null;
+  workflow_run_id?: string | null;
+  source?: string | null;
+  expired_at?: string | null;
+  created_at: string;
+  modified_at: string;
+  [key: string]: unknown;
+}
+
+/** A file for `uploadFile`: a `Blob` or `File`, bytes, or bytes with a name and type. */
+export type Uploadable =
+  | Blob
+  | ArrayBuffer
+  | Uint8Array
+  | { data: Blob | ArrayBuffer | Uint8Array; filename?: string; contentType?: string };
+
 /** `error.code`: stable, unlike messages. */
 export type SkyvernErrorCode = OpenString<
   | "invalid_argument" | "browser_api_key" | "bad_request" | "forbidden" | "not_found" | "conflict"
@@ -225,37 +336,72 @@ export interface WaitForRunOptions extends WaitOptions<Run> {
 
 export interface SkyvernClient {
   /** Creates a browser session (`POST /v1/browser_sessions`). Never retried unless the server said nothing was created. */
-  createBrowserSession(request?: CreateBrowserSessionRequest, request_options?: RequestOptions): Promise<BrowserSession>;
+  createBrowserSession(request?: CreateBrowserSessionRequest, requestOptions?: RequestOptions): Promise<BrowserSession>;
   /** Gets a browser session. */
-  getBrowserSession(browser_session_id: string, request_options?: RequestOptions): Promise<BrowserSession>;
+  getBrowserSession(browserSessionId: string, requestOptions?: RequestOptions): Promise<BrowserSession>;
   /** Lists the active browser sessions. */
-  getBrowserSessions(request_options?: RequestOptions): Promise<BrowserSession[]>;
+  getBrowserSessions(requestOptions?: RequestOptions): Promise<BrowserSession[]>;
   /** Closes a browser session (idempotent). */
-  closeBrowserSession(browser_session_id: string, request_options?: RequestOptions): Promise<CloseBrowserSessionResponse>;
+  closeBrowserSession(browserSessionId: string, requestOptions?: RequestOptions): Promise<CloseBrowserSessionResponse>;
   /** Turns profile generation on or off for a session. */
-  updateBrowserSession(browser_session_id: string, request: UpdateBrowserSessionRequest, request_options?: RequestOptions): Promise<BrowserSession>;
+  updateBrowserSession(browserSessionId: string, request: UpdateBrowserSessionRequest, requestOptions?: RequestOptions): Promise<BrowserSession>;
   /** Extends a session's lifetime. A 202 (not confirmed) resolves with the body and its `warning`; read the session back with `getBrowserSession`. */
-  extendBrowserSession(browser_session_id: string, request: ExtendBrowserSessionRequest, request_options?: RequestOptions): Promise<BrowserSession>;
+  extendBrowserSession(browserSessionId: string, request: ExtendBrowserSessionRequest, requestOptions?: RequestOptions): Promise<BrowserSession>;
   /** Resolves with the session once it is running; rejects if it ends first or the wait times out (`SkyvernTimeoutError` with `lastSeen`). */
-  waitForBrowserSession(browser_session_id: string, options?: WaitOptions<BrowserSession>, request_options?: RequestOptions): Promise<BrowserSession>;
-  /** Runs a task (`POST /v1/run/tasks`); with `waitForCompletion` resolves with the run in a terminal status. */
-  runTask(request: RunTaskRequest, request_options?: RequestOptions): Promise<TaskRun>;
-  /** Runs a workflow (`POST /v1/run/agents`), with the same wait options as `runTask`. */
-  runWorkflow(request: RunWorkflowRequest, request_options?: RequestOptions): Promise<WorkflowRun>;
+  waitForBrowserSession(browserSessionId: string, options?: WaitOptions<BrowserSession>, requestOptions?: RequestOptions): Promise<BrowserSession>;
+  /** Runs a task (`POST /v1/run/tasks`); with `waitForCompletion` resolves with the run in a terminal status.
+   * `"x-user-agent"` is sent as a header; `{ body: {...}, "x-user-agent": … }` is accepted too. */
+  runTask(request: RunTaskRequest | { body: RunTaskRequest; "x-user-agent"?: string }, requestOptions?: RequestOptions): Promise<TaskRun>;
+  /** Runs a workflow (`POST /v1/run/agents`), with the same wait options as `runTask`. `"x-max-steps-override"`
+   * and `"x-user-agent"` are sent as headers, `template` as `?template=`; the `{ body, … }` form is accepted too. */
+  runWorkflow(
+    request: RunWorkflowRequest | { body: RunWorkflowRequest; "x-user-agent"?: string; "x-max-steps-override"?: number; template?: boolean },
+    requestOptions?: RequestOptions,
+  ): Promise<WorkflowRun>;
   /** Gets a run (task or workflow). */
-  getRun(run_id: string, request_options?: RequestOptions): Promise<Run>;
-  /** Cancels a run (idempotent). */
-  cancelRun(run_id: string, request_options?: RequestOptions): Promise<unknown>;
+  getRun(runId: string, requestOptions?: RequestOptions): Promise<Run>;
+  /** Cancels a run. Cancelling a task run that is already canceled or finished answers 400 (`BadRequestError`), as Skyvern does. */
+  cancelRun(runId: string, requestOptions?: RequestOptions): Promise<unknown>;
   /** Polls a run until its status is terminal (`paused` is not). A timeout rejects with `SkyvernTimeoutError` carrying `lastSeen` and does not cancel the run. With `webhooks`, resolves as soon as the run's webhook event arrives. */
-  waitForRun(run_id: string, options?: WaitForRunOptions, request_options?: RequestOptions): Promise<Run>;
+  waitForRun(runId: string, options?: WaitForRunOptions, requestOptions?: RequestOptions): Promise<Run>;
+  /** Lists runs, newest first (`GET /v1/runs`); `status` and `run_type` may be lists. */
+  getRunsV2(request?: GetRunsV2Request, requestOptions?: RequestOptions): Promise<RunListItem[]>;
+  /** The same as `getRunsV2`. */
+  getRuns(request?: GetRunsV2Request, requestOptions?: RequestOptions): Promise<RunListItem[]>;
+  /** Cancels up to 100 runs (`POST /v1/runs/cancel`). Never repeated after a timeout. */
+  bulkCancelRuns(request: BulkCancelRunsRequest, requestOptions?: RequestOptions): Promise<BulkCancelRunsResponse>;
+  /** A run's timeline: its blocks (with their actions) and thoughts (`GET /v1/runs/{run_id}/timeline`). */
+  getRunTimeline(runId: string, requestOptions?: RequestOptions): Promise<RunTimelineEntry[]>;
+  /** A run's artifacts (`GET /v1/runs/{run_id}/artifacts`), e.g. `{ artifact_type: "screenshot_final" }`. */
+  getRunArtifacts(runId: string, request?: GetRunArtifactsRequest, requestOptions?: RequestOptions): Promise<Artifact[]>;
+  /** An artifact's content (`GET /v1/artifacts/{artifact_id}/content`): parsed JSON for a JSON
+   * content type, a string for `text/*`, otherwise a `Blob` of the response's type. */
+  getArtifactContent(artifactId: string, requestOptions?: RequestOptions): Promise<JsonValue | string | Blob>;
+  /** Sends a finished run's webhook again, to its `webhook_url` or the one given (`POST /v1/runs/{run_id}/retry_webhook`). */
+  retryRunWebhook(runId: string, request?: RetryRunWebhookRequest, requestOptions?: RequestOptions): Promise<RunWebhookReplayResponse>;
+  /** Starts a login run with a stored credential (`POST /v1/run/tasks/login`); same wait options and
+   * one-run-per-session rule as `runTask`. Never repeated after a timeout. */
+  login(request: LoginRequest | { body: LoginRequest; "x-user-agent"?: string }, requestOptions?: RequestOptions): Promise<WorkflowRun>;
+  /** Starts a run that navigates and downloads files (`POST /v1/run/tasks/download_files`); same wait
+   * options as `runTask`. Never repeated after a timeout. */
+  downloadFiles(request: DownloadFilesRequest | { body: DownloadFilesRequest; "x-user-agent"?: string }, requestOptions?: RequestOptions): Promise<WorkflowRun>;
+  /** Uploads a file (`POST /v1/upload_file`, `multipart/form-data`, part `file`). Never repeated after a timeout. */
+  uploadFile(request: UploadFileRequest, requestOptions?: RequestOptions): Promise<UploadFileResponse>;
+  /** Hands Skyvern a TOTP code, or the email or SMS holding it (`POST /v1/credentials/totp`). Never repeated after a timeout. */
+  sendTotpCode(request: TotpCodeCreate, requestOptions?: RequestOptions): Promise<TotpCode>;
   /** Creates a browser profile. */
-  createBrowserProfile(request: CreateBrowserProfileRequest, request_options?: RequestOptions): Promise<BrowserProfile>;
-  /** Lists browser profiles. */
-  getBrowserProfiles(request_options?: RequestOptions): Promise<BrowserProfile[]>;
+  createBrowserProfile(request: CreateBrowserProfileRequest, requestOptions?: RequestOptions): Promise<BrowserProfile>;
+  /** Lists browser profiles (`GET /v1/browser_profiles`), with paging and search. */
+  listBrowserProfiles(request?: ListBrowserProfilesRequest, requestOptions?: RequestOptions): Promise<BrowserProfile[]>;
+  /** Lists browser profiles (the first page).
+   * @deprecated Use `listBrowserProfiles`, which also takes paging and search. */
+  getBrowserProfiles(requestOptions?: RequestOptions): Promise<BrowserProfile[]>;
   /** Gets a browser profile. */
-  getBrowserProfile(profile_id: string, request_options?: RequestOptions): Promise<BrowserProfile>;
+  getBrowserProfile(profileId: string, requestOptions?: RequestOptions): Promise<BrowserProfile>;
+  /** Renames a browser profile or changes its proxy identity (`PATCH /v1/browser_profiles/{profile_id}`). */
+  updateBrowserProfile(profileId: string, request: UpdateBrowserProfileRequest, requestOptions?: RequestOptions): Promise<BrowserProfile>;
   /** Deletes a browser profile. */
-  deleteBrowserProfile(profile_id: string, request_options?: RequestOptions): Promise<void>;
+  deleteBrowserProfile(profileId: string, requestOptions?: RequestOptions): Promise<void>;
   /** Creates a session, waits until it is ready (unless `waitUntilReady: false`) and resolves with a handle; `await using` closes it. If the wait fails the session is closed before the Promise rejects. */
   openBrowserSession(request?: CreateBrowserSessionRequest, options?: OpenBrowserSessionOptions): Promise<BrowserSessionHandle>;
   /** Creates a session, waits until it is ready, runs `callback` and always closes the session; resolves with the callback's value. */
@@ -272,11 +418,11 @@ export interface BrowserSessionHandle {
   /** The last session object seen (updated by `refresh()`). */
   readonly session: BrowserSession;
   /** Fetches the session again and updates `.session`. */
-  refresh(request_options?: RequestOptions): Promise<BrowserSession>;
+  refresh(requestOptions?: RequestOptions): Promise<BrowserSession>;
   /** Runs a task in this session (`browser_session_id` is filled in). Runs sent through a
    * handle go one at a time: each is sent once the previous one is terminal, and its
    * `abortSignal` takes it out of the queue before it is sent. */
-  runTask(request: Omit<RunTaskRequest, 'browser_session_id'>, request_options?: RequestOptions): Promise<TaskRun>;
+  runTask(request: Omit<RunTaskRequest, 'browser_session_id'>, requestOptions?: RequestOptions): Promise<TaskRun>;
   /** Closes the session. Calling it again returns the same Promise. */
   close(): Promise<void>;
   /** Closes the session (`await using`). */

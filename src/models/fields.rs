@@ -13,6 +13,8 @@ use crate::codec::within;
 
 /// The largest integer JavaScript holds exactly.
 pub const MAX_SAFE: i64 = 9_007_199_254_740_991;
+/// The smallest integer JavaScript holds exactly (a field with no minimum).
+pub const MIN_SAFE: i64 = -MAX_SAFE;
 /// How deep caller-given JSON may nest (a circular object stops here).
 const MAX_INPUT_DEPTH: u32 = 64;
 /// How deep a response body may nest (as `serde_json` allows).
@@ -66,7 +68,9 @@ struct IntVisitor<const MIN: i64, const MAX: i64>;
 impl<const MIN: i64, const MAX: i64> Visitor<'_> for IntVisitor<MIN, MAX> {
     type Value = Int<MIN, MAX>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        if MAX >= MAX_SAFE {
+        if MAX >= MAX_SAFE && MIN <= MIN_SAFE {
+            f.write_str("an integer")
+        } else if MAX >= MAX_SAFE {
             write!(f, "an integer ≥ {MIN}")
         } else {
             write!(f, "an integer from {MIN} to {MAX}")

@@ -5,11 +5,17 @@
 pub mod common;
 pub mod fields;
 #[cfg(feature = "client")]
+pub mod lists;
+#[cfg(feature = "client")]
 pub mod options;
 #[cfg(feature = "client")]
 pub mod profiles;
 #[cfg(feature = "client")]
+pub mod query;
+#[cfg(feature = "client")]
 pub mod runs;
 #[cfg(feature = "client")]
 pub mod sessions;
+#[cfg(feature = "client")]
+pub mod tasks;
 pub mod views;

@@ -3,7 +3,8 @@
 
 use serde::Deserialize;
 
-use super::fields::{Int, Local, NonEmpty, Positive, StrMap};
+use super::fields::{Int, JsonObject, Local, NonEmpty, Positive, StrMap};
+use super::query::QueryParams;
 
 /// Upper bound for wait timeouts and attempt timeouts: one day, in seconds.
 pub const MAX_WAIT_SECONDS: u64 = 86_400;
@@ -55,6 +56,20 @@ pub struct RequestOptions {
     /// Extra headers for this call.
     #[tsify(optional, type = "Record<string, string>")]
     pub headers: Option<StrMap>,
+    /// This call's API key, replacing the client's (refused in a web page
+    /// unless the client has `dangerouslyAllowBrowser: true`).
+    #[tsify(optional, type = "string")]
+    pub api_key: Option<NonEmpty>,
+    /// Extra query parameters; an array repeats its key. They win over the
+    /// method's own parameters of the same name.
+    #[tsify(
+        optional,
+        type = "Record<string, string | number | boolean | Array<string | number | boolean> | null | undefined>"
+    )]
+    pub query_params: Option<QueryParams>,
+    /// Members merged into the JSON body unchecked, for fields newer than this package.
+    #[tsify(optional, type = "{ [key: string]: JsonValue }")]
+    pub extra_body: Option<JsonObject>,
 }
 
 /// `waitForRun` / `waitForBrowserSession` options.

@@ -30,3 +30,24 @@ pub struct CreateBrowserProfileRequest {
     #[tsify(type = "string | null")]
     pub proxy_session_id: Option<String>,
 }
+
+/// `updateBrowserProfile`'s request: only the fields given change.
+#[skip_serializing_none]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, tsify::Tsify)]
+pub struct UpdateBrowserProfileRequest {
+    /// New name for the browser profile.
+    #[tsify(optional, type = "string | null")]
+    pub name: Option<NonEmpty>,
+    /// New description for the browser profile.
+    #[tsify(optional, type = "string | null")]
+    pub description: Option<String>,
+    /// Proxy location for this profile's pinned proxy identity.
+    #[tsify(optional, type = "ProxyLocation | null")]
+    pub proxy_location: Option<ProxyLocation>,
+    /// Skyvern-managed proxy sticky-session id.
+    #[tsify(optional, type = "string | null")]
+    pub proxy_session_id: Option<String>,
+    /// Rotate the Skyvern-managed proxy sticky-session id.
+    #[tsify(optional, type = "boolean | null")]
+    pub rotate_proxy_session_id: Option<bool>,
+}

@@ -6,6 +6,7 @@ use serde_with::skip_serializing_none;
 use super::common::ProxyLocation;
 use super::fields::{
     client_side, Int, Json, JsonObject, Local, NonEmpty, Positive, StrList, StrMap, MAX_SAFE,
+    MIN_SAFE,
 };
 use super::options::{MAX_POLL_MS, MAX_WAIT_SECONDS};
 
@@ -40,7 +41,7 @@ pub struct RunTaskRequest {
     pub error_code_mapping: Option<StrMap>,
     /// The most steps the agent may take.
     #[tsify(type = "number | null")]
-    pub max_steps: Option<Int<1, MAX_SAFE>>,
+    pub max_steps: Option<Int<MIN_SAFE, MAX_SAFE>>,
     /// Called by Skyvern when the run ends.
     #[tsify(type = "string | null")]
     pub webhook_url: Option<NonEmpty>,
@@ -64,7 +65,7 @@ pub struct RunTaskRequest {
     pub include_action_history_in_verification: Option<bool>,
     /// How many times to scroll for screenshots.
     #[tsify(type = "number | null")]
-    pub max_screenshot_scrolls: Option<Int<0, MAX_SAFE>>,
+    pub max_screenshot_scrolls: Option<Int<MIN_SAFE, MAX_SAFE>>,
     /// Connect to this browser (CDP address).
     #[tsify(type = "string | null")]
     pub browser_address: Option<NonEmpty>,
@@ -83,6 +84,10 @@ pub struct RunTaskRequest {
     /// Uploaded files the task may use.
     #[tsify(type = "string[] | null")]
     pub file_ids: Option<StrList>,
+    /// Sent as the `x-user-agent` header.
+    #[serde(rename = "x-user-agent", skip_serializing_if = "client_side")]
+    #[tsify(optional, type = "string")]
+    pub x_user_agent: Option<NonEmpty>,
     /// Resolve only when the run reaches a terminal status.
     #[serde(rename = "waitForCompletion", skip_serializing_if = "client_side")]
     #[tsify(optional, type = "boolean")]
@@ -138,7 +143,7 @@ pub struct RunWorkflowRequest {
     pub browser_profile_id: Option<NonEmpty>,
     /// How many times to scroll for screenshots.
     #[tsify(type = "number | null")]
-    pub max_screenshot_scrolls: Option<Int<0, MAX_SAFE>>,
+    pub max_screenshot_scrolls: Option<Int<MIN_SAFE, MAX_SAFE>>,
     /// Minutes the run may take, 1 to 480.
     #[tsify(type = "number | null")]
     pub max_elapsed_time_minutes: Option<Int<1, 480>>,
@@ -172,6 +177,18 @@ pub struct RunWorkflowRequest {
     /// Uploaded files the workflow may use.
     #[tsify(type = "string[] | null")]
     pub file_ids: Option<StrList>,
+    /// Sent as the `x-user-agent` header.
+    #[serde(rename = "x-user-agent", skip_serializing_if = "client_side")]
+    #[tsify(optional, type = "string")]
+    pub x_user_agent: Option<NonEmpty>,
+    /// Sent as the `x-max-steps-override` header: the most steps the run may take.
+    #[serde(rename = "x-max-steps-override", skip_serializing_if = "client_side")]
+    #[tsify(optional, type = "number")]
+    pub x_max_steps_override: Option<Int<MIN_SAFE, MAX_SAFE>>,
+    /// Sent as the `?template=` query parameter: run the workflow as a template.
+    #[serde(skip_serializing_if = "client_side")]
+    #[tsify(optional, type = "boolean")]
+    pub template: Option<bool>,
     /// Resolve only when the run reaches a terminal status.
     #[serde(rename = "waitForCompletion", skip_serializing_if = "client_side")]
     #[tsify(optional, type = "boolean")]

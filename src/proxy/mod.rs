@@ -192,6 +192,20 @@ impl ProxyConfig {
             url.push('/');
             url.push_str(seg);
         }
+        // The operation's own query parameters (`?page=2&status=failed`) go
+        // upstream as they came; any other key is dropped.
+        if !op.is_live() {
+            let keys = op.query_keys();
+            let mut sep = '?';
+            for pair in req.query.split('&') {
+                let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+                if keys.contains(&key) {
+                    url.push(sep);
+                    url.push_str(pair);
+                    sep = '&';
+                }
+            }
+        }
         if op.is_live() {
             if !req.upgrade {
                 return Decision::answer(426, "This route only accepts WebSocket upgrades", cors);

@@ -3,12 +3,14 @@
 
 use crate::endpoints::Endpoint;
 pub use crate::endpoints::{Op, Seg, ALL_OPS};
-use Seg::{Lit, Profile, Run, Session};
+use Seg::{Artifact, Lit, Profile, Run, Session};
 
-/// Allowed when `allow` is not given: browser sessions and runs (the live
-/// sockets too when a ticket secret is configured). `retryRunWebhook` is not:
-/// it can send the signed run to any URL.
-pub const DEFAULT_OPS: [Op; 10] = [
+/// Allowed when `allow` is not given: browser sessions, runs, their timelines
+/// and artifacts, and file uploads (the live sockets too when a ticket secret
+/// is configured). Not by default: `retryRunWebhook` (it can send the signed run
+/// to any URL), `login` and `sendTotpCode` (credentials and one-time codes), and
+/// the browser profiles.
+pub const DEFAULT_OPS: [Op; 17] = [
     Op::CreateBrowserSession,
     Op::GetBrowserSessions,
     Op::GetBrowserSession,
@@ -19,6 +21,13 @@ pub const DEFAULT_OPS: [Op; 10] = [
     Op::RunWorkflow,
     Op::GetRun,
     Op::CancelRun,
+    Op::GetRuns,
+    Op::BulkCancelRuns,
+    Op::GetRunTimeline,
+    Op::GetRunArtifacts,
+    Op::GetArtifactContent,
+    Op::DownloadFiles,
+    Op::UploadFile,
 ];
 
 /// The bit of `op` in an allowlist.
@@ -31,6 +40,7 @@ pub fn is_id(kind: Seg, s: &str) -> bool {
     let rest = match kind {
         Session => s.strip_prefix("pbs_"),
         Profile => s.strip_prefix("bp_"),
+        Artifact => s.strip_prefix("a_"),
         Run => s
             .strip_prefix("tsk_v2_")
             .or_else(|| s.strip_prefix("tsk_"))

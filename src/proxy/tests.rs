@@ -146,11 +146,12 @@ fn default_allowlist_is_sessions_and_runs() {
     let c = cfg(r#"{"apiKey":"k"}"#);
     for op in ALL_OPS {
         let profile = op.name().contains("Profile");
-        // A replay can send the signed run to any URL: only when listed.
-        let replay = op == Op::RetryRunWebhook;
+        // A replay can send the signed run to any URL, and credentials and
+        // one-time codes stay behind the server: only when listed.
+        let listed_only = matches!(op, Op::RetryRunWebhook | Op::Login | Op::SendTotpCode);
         assert_eq!(
             c.allows(op),
-            !profile && !replay && !op.is_live(),
+            !profile && !listed_only && !op.is_live(),
             "{}",
             op.name()
         );
@@ -206,8 +207,23 @@ fn every_route_forwards_to_the_same_upstream_path() {
         ("GET", "/v1/runs/tsk_v2_1", Op::GetRun),
         ("GET", "/v1/runs/wr_1", Op::GetRun),
         ("POST", "/v1/runs/wr_1/cancel", Op::CancelRun),
+        ("POST", "/v1/runs/tsk_1/retry_webhook", Op::RetryRunWebhook),
+        ("GET", "/v1/runs", Op::GetRuns),
+        ("POST", "/v1/runs/cancel", Op::BulkCancelRuns),
+        ("GET", "/v1/runs/wr_1/timeline", Op::GetRunTimeline),
+        ("GET", "/v1/runs/tsk_1/artifacts", Op::GetRunArtifacts),
+        ("GET", "/v1/artifacts/a_1/content", Op::GetArtifactContent),
+        ("POST", "/v1/run/tasks/login", Op::Login),
+        ("POST", "/v1/run/tasks/download_files", Op::DownloadFiles),
+        ("POST", "/v1/upload_file", Op::UploadFile),
+        ("POST", "/v1/credentials/totp", Op::SendTotpCode),
+        (
+            "PATCH",
+            "/v1/browser_profiles/bp_1",
+            Op::UpdateBrowserProfile,
+        ),
         ("POST", "/v1/browser_profiles", Op::CreateBrowserProfile),
-        ("GET", "/v1/browser_profiles", Op::GetBrowserProfiles),
+        ("GET", "/v1/browser_profiles", Op::ListBrowserProfiles),
         ("GET", "/v1/browser_profiles/bp_1", Op::GetBrowserProfile),
         (
             "DELETE",
@@ -243,7 +259,7 @@ fn every_route_forwards_to_the_same_upstream_path() {
         assert!(f.url.ends_with("apikey="), "{}", f.url);
         assert!(!f.url.contains("ticket"), "the ticket is not sent upstream");
     }
-    assert_eq!(ALL_OPS.len(), 17);
+    assert_eq!(ALL_OPS.len(), 27);
 }
 
 #[test]
@@ -289,7 +305,7 @@ fn traversal_in_every_encoding_reaches_nothing() {
         "/api/skyvern/v1/browser_sessions/pbs_1%00",
         "/api/skyvern/v1/browser_sessions/pbs_1%3Fx",
         "/api/skyvern/v1/credentials",
-        "/api/skyvern/v1/runs",
+        "/api/skyvern/v1/credentials/totp",
         "/api/skyvern/api/v1/browser_sessions",
     ];
     for p in paths {
@@ -375,7 +391,7 @@ fn disallowed_operations_look_unknown() {
 }
 
 #[test]
-fn query_is_never_forwarded_to_rest_routes() {
+fn only_an_operations_own_query_keys_are_forwarded() {
     let c = base();
     for q in [
         "apikey=evil",
@@ -391,8 +407,17 @@ fn query_is_never_forwarded_to_rest_routes() {
     }
     let c = cfg(r#"{"apiKey":"k","upstream":"http://u","allow":["getBrowserProfiles"]}"#);
     let mut r = req("GET", "/v1/browser_profiles");
-    r.query = "page=2&apikey=x&page_size=10";
-    assert_eq!(forward(c.decide(&r)).url, "http://u/v1/browser_profiles");
+    r.query = "page=2&apikey=x&page_size=10&%70age=3";
+    assert_eq!(
+        forward(c.decide(&r)).url,
+        "http://u/v1/browser_profiles?page=2&page_size=10"
+    );
+    let mut r = req("GET", "/api/skyvern/v1/runs");
+    r.query = "status=failed&token=t&status=canceled";
+    assert_eq!(
+        forward(base().decide(&r)).url,
+        "http://127.0.0.1:9/v1/runs?status=failed&status=canceled"
+    );
 }
 
 // ---- CORS ----

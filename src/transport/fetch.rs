@@ -13,9 +13,9 @@ use gloo_net::http::{Method as FetchMethod, RequestBuilder};
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal};
+use web_sys::{AbortController, AbortSignal, Blob, BlobPropertyBag, FormData};
 
-use crate::request::{HttpRequest, HttpResponse, Method};
+use crate::request::{Body, FilePart, HttpRequest, HttpResponse, Method};
 use crate::transport::SendError;
 
 #[wasm_bindgen(module = "/src/js/host.js")]
@@ -41,8 +41,10 @@ thread_local! {
 
 /// Installs a runtime entry's own transport in place of the Fetch API (the Node
 /// entry's node:http one). It is called as `(url, method, headers, body, ms,
-/// caller, describe)` and resolves with `{ status, retryAfter, body }`, or with
-/// `{ failure: "aborted" | "timeout" | "network", detail }` when no response came.
+/// caller, describe, binary)` (`body`: JSON text or a `FormData`) and resolves
+/// with `{ status, retryAfter, body }` (plus `bytes` and `contentType` for a 2xx
+/// when `binary`), or with `{ failure: "aborted" | "timeout" | "network", detail }`
+/// when no response came.
 #[wasm_bindgen(js_name = setTransport, skip_typescript)]
 pub fn set_transport(transport: Function) {
     RUNTIME_TRANSPORT.with(|t| *t.borrow_mut() = Some(transport));
@@ -108,7 +110,9 @@ async fn fetch_once(
         builder = builder.header(name, value);
     }
     let built = match &request.body {
-        Some(body) => builder.body(body.as_str())?,
+        Some(body) => {
+            builder.body(body_value(body).map_err(|e| gloo_net::Error::GlooError(describe(&e)))?)?
+        }
         None => builder.build()?,
     };
     let response = built.send().await?;
@@ -117,6 +121,15 @@ async fn fetch_once(
     let retry_after = failed
         .then(|| response.headers().get("retry-after"))
         .flatten();
+    if request.binary && (200..300).contains(&status) {
+        return Ok(HttpResponse {
+            status,
+            retry_after,
+            content_type: response.headers().get("content-type"),
+            bytes: Some(response.binary().await?),
+            ..HttpResponse::default()
+        });
+    }
     let headers = match failed {
         true => response.headers().entries().collect(),
         false => Vec::new(),
@@ -127,7 +140,31 @@ async fn fetch_once(
         retry_after,
         headers,
         body,
+        ..HttpResponse::default()
     })
+}
+
+/// A body as `fetch` takes it: JSON text, or a `FormData` holding the file
+/// (the runtime writes the multipart body and its boundary).
+fn body_value(body: &Body) -> Result<JsValue, JsValue> {
+    match body {
+        Body::Json(text) => Ok(JsValue::from_str(text)),
+        Body::File(part) => form(part).map(JsValue::from),
+    }
+}
+
+fn form(part: &FilePart) -> Result<FormData, JsValue> {
+    let bytes = js_sys::Uint8Array::from(part.bytes.as_slice());
+    let bag = BlobPropertyBag::new();
+    bag.set_type(
+        part.content_type
+            .as_deref()
+            .unwrap_or("application/octet-stream"),
+    );
+    let blob = Blob::new_with_u8_array_sequence_and_options(&Array::of1(&bytes), &bag)?;
+    let form = FormData::new()?;
+    form.append_with_blob_and_filename(part.field, &blob, &part.filename)?;
+    Ok(form)
 }
 
 fn describe_gloo(error: gloo_net::Error) -> String {
@@ -154,10 +191,10 @@ async fn send_with(
         // Setting a string key on a plain object cannot fail.
         let _ = Reflect::set(&headers, &name.into(), &value.into());
     }
-    let body = request
-        .body
-        .as_deref()
-        .map_or(JsValue::UNDEFINED, JsValue::from);
+    let body = match &request.body {
+        Some(b) => body_value(b).map_err(|e| SendError::Network(describe(&e)))?,
+        None => JsValue::UNDEFINED,
+    };
     let caller = caller.map_or(JsValue::UNDEFINED, JsValue::from);
     let args = Array::of5(
         &request.url.as_str().into(),
@@ -168,6 +205,7 @@ async fn send_with(
     );
     args.push(&caller);
     DESCRIBE.with(|describe| args.push(describe));
+    args.push(&JsValue::from_bool(request.binary));
     let outcome = match transport.apply(&JsValue::UNDEFINED, &args) {
         Ok(promise) => JsFuture::from(Promise::resolve(&promise)).await,
         Err(e) => Err(e),
@@ -206,10 +244,16 @@ fn read_outcome(outcome: &JsValue) -> Result<HttpResponse, SendError> {
             "the transport gave no status",
         )));
     }
+    let bytes = field("bytes")
+        .dyn_into::<js_sys::Uint8Array>()
+        .ok()
+        .map(|b| b.to_vec());
     Ok(HttpResponse {
         status: status as u16,
         retry_after: field("retryAfter").as_string(),
         headers: string_members(&field("headers")),
         body: field("body").as_string().unwrap_or_default(),
+        content_type: field("contentType").as_string(),
+        bytes,
     })
 }

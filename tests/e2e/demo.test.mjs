@@ -191,6 +191,14 @@ test("demo page: sessions, live view, tasks and readable errors against the emul
   assert.ok(output && Object.keys(output).length > 0, "the output is shown");
   assert.ok(!(await page.isVisible(`${firstRun} .run-failure`)));
   assert.ok(await page.isEnabled("#run-btn"), "the form is ready for the next task");
+  // Under the finished run: its screenshots (artifacts, read as images) and its timeline
+  // (a task run has none: the server's 400 is shown as text).
+  await page.waitForFunction(
+    (sel) => [...document.querySelectorAll(`${sel} img.run-screenshot`)].filter((i) => i.complete && i.naturalWidth > 0).length === 4,
+    firstRun,
+    { timeout: 15_000 },
+  );
+  assert.match(await page.textContent(`${firstRun} .run-record-timeline`), /task_v1/);
 
   // A second task reuses the same session; this one fails and shows why.
   await page.fill("#run-prompt", "Log in with the test account [fail] [steps=2]");

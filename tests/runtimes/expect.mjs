@@ -45,6 +45,7 @@ export async function assertFlow(out, { emuUrl, testId, browser }) {
   assert.equal(out.afterClose.status, "completed");
   assert.equal(out.afterClose.completedAtSet, true);
   assert.deepEqual(out.listedAfterClose, { containsId: false }, "a closed session is no longer listed");
+  assert.deepEqual(out.uploaded, { s3UriEndsWithName: true });
 
   assert.deepEqual(
     { ...out.notFound, name: undefined },
@@ -63,9 +64,14 @@ export async function assertFlow(out, { emuUrl, testId, browser }) {
       `POST /v1/browser_sessions/${id}/close`,
       `GET /v1/browser_sessions/${id}`,
       "GET /v1/browser_sessions",
+      "POST /v1/upload_file",
       seen.at(-1)?.path?.startsWith("/v1/browser_sessions/pbs_missing_") ? `GET ${seen.at(-1).path}` : "GET /v1/browser_sessions/pbs_missing_…",
     ],
   );
   assert.ok(seen.every((r) => r.api_key === "valid"), "every request carried the valid key");
   assert.deepEqual(JSON.parse(seen[0].body), { timeout: 15 });
+  const upload = seen.find((r) => r.path === "/v1/upload_file");
+  assert.match(upload.headers["content-type"], /^multipart\/form-data; boundary=/);
+  // Bun's Blob adds `;charset=utf-8` to a text type.
+  assert.match(upload.body, /name="file"; filename="flow\.txt"\r\nContent-Type: text\/plain(;charset=utf-8)?\r\n\r\nruntime upload\r\n/);
 }

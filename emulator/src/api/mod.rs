@@ -1,8 +1,11 @@
 //! The `/v1` API and `/api/v1/heartbeat`, answering like Skyvern 1.0.56.
 
+mod echo;
 mod profiles;
+mod records;
 mod runs;
 mod sessions;
+mod tasks;
 pub mod validate;
 mod webhooks;
 use std::time::Instant;
@@ -12,7 +15,7 @@ use serde_json::{Map, Value};
 use crate::app::store::{Render, Store};
 use crate::app::{App, Req, Resp};
 use crate::util::percent_decode;
-use profiles::{create_profile, delete_profile, get_profile, list_profiles};
+use profiles::{create_profile, delete_profile, get_profile, list_profiles, update_profile};
 use runs::{cancel_run, get_run, run_task, run_workflow};
 use sessions::{
     close_session, create_session, extend_session, get_session, list_sessions, update_session,
@@ -98,7 +101,12 @@ async fn dispatch(app: &App, req: &Req, op: Op, id: String) -> Resp {
             | Op::RunTask
             | Op::RunWorkflow
             | Op::CreateBrowserProfile
+            | Op::UpdateBrowserProfile
             | Op::RetryRunWebhook
+            | Op::BulkCancelRuns
+            | Op::Login
+            | Op::DownloadFiles
+            | Op::SendTotpCode
     );
     let body = if body_route {
         match validate::read_body(req.header("content-type"), &req.body) {
@@ -125,8 +133,18 @@ async fn dispatch(app: &App, req: &Req, op: Op, id: String) -> Resp {
         Op::CancelRun => cancel_run(app, &id),
         Op::RetryRunWebhook => webhooks::retry_webhook(app, &id, body).await,
         Op::CreateBrowserProfile => create_profile(app, body),
-        Op::GetBrowserProfiles => list_profiles(app, req),
+        Op::GetRuns => records::list_runs(app, req),
+        Op::BulkCancelRuns => records::bulk_cancel(app, body),
+        Op::GetRunTimeline => records::timeline(app, &id),
+        Op::GetRunArtifacts => records::artifacts(app, req, &id),
+        Op::GetArtifactContent => records::artifact_content(app, &id),
+        Op::Login => tasks::login(app, body),
+        Op::DownloadFiles => tasks::download_files(app, body),
+        Op::UploadFile => tasks::upload_file(app, req).await,
+        Op::SendTotpCode => tasks::send_totp(app, body),
+        Op::ListBrowserProfiles => list_profiles(app, req),
         Op::GetBrowserProfile => get_profile(app, &id),
+        Op::UpdateBrowserProfile => update_profile(app, &id, body),
         Op::DeleteBrowserProfile => delete_profile(app, &id),
         Op::LiveView | Op::LiveControl => Resp::not_found(),
     }

@@ -114,7 +114,7 @@ fn archive_ready(store: &Store, sid: &str) -> Result<(), Resp> {
     Err(Resp::detail(400, "Browser session does not have a persisted profile archive. Close the session and wait for upload before creating a browser profile."))
 }
 
-fn query_params(req: &Req) -> Vec<(String, String)> {
+pub(super) fn query_params(req: &Req) -> Vec<(String, String)> {
     req.query
         .as_deref()
         .unwrap_or("")
@@ -240,5 +240,78 @@ pub(super) fn delete_profile(app: &App, id: &str) -> Resp {
             }
         }
         None => profile_not_found(id, &store),
+    }
+}
+
+/// `PATCH /v1/browser_profiles/{id}`: the fields given change.
+pub(super) fn update_profile(app: &App, id: &str, body: Body) -> Resp {
+    let obj = match object_or_resp(body, true) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let mut errs = Errors::new();
+    let mut text = |k: &str| {
+        obj.get(k)
+            .map(|v| validate::string(&mut errs, k, v, true).flatten())
+    };
+    let name = text("name");
+    let description = text("description");
+    let proxy_session_id = text("proxy_session_id");
+    if let Some(Some(n)) = &name {
+        if n.is_empty() {
+            errs.push(
+                "string_too_short",
+                "name",
+                "String should have at least 1 character",
+                &json!(n),
+                Some(json!({"min_length": 1})),
+            );
+        }
+    }
+    if !errs.is_empty() {
+        return unprocessable(errs);
+    }
+    let (mut store, now) = app.store();
+    let taken = |store: &Store, n: &str| {
+        store
+            .profiles
+            .iter()
+            .any(|p| p.deleted.is_none() && p.name == n && p.id != id)
+    };
+    if let Some(Some(n)) = &name {
+        if taken(&store, n) {
+            return Resp::detail(
+                409,
+                &format!("Browser profile with name '{n}' already exists"),
+            );
+        }
+    }
+    let Some(p) = store
+        .profiles
+        .iter_mut()
+        .find(|p| p.id == id && p.deleted.is_none())
+    else {
+        return profile_not_found(id, &store);
+    };
+    if let Some(Some(n)) = name {
+        p.name = n;
+    }
+    if let Some(d) = description {
+        p.description = json!(d);
+    }
+    if let Some(v) = obj.get("proxy_location") {
+        p.proxy_location = v.clone();
+    }
+    if let Some(s) = proxy_session_id {
+        p.proxy_session_id = json!(s);
+    }
+    if obj.get("rotate_proxy_session_id") == Some(&json!(true)) {
+        p.proxy_session_id = json!(util::new_id("ps_"));
+    }
+    p.modified = now;
+    let store = &*store;
+    match store.profiles.iter().find(|p| p.id == id) {
+        Some(p) => Resp::json(200, &render(app, store, now).profile(p)),
+        None => profile_not_found(id, store),
     }
 }

@@ -2,9 +2,10 @@
 
 use std::time::Duration;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use super::validate::{self, Body, Errors};
+use super::echo::Echo;
+use super::validate::{self, Body};
 use super::{object_or_resp, render, unprocessable};
 use crate::app::store::{self as state, Forced, Outcome, Run};
 use crate::app::{App, Resp};
@@ -30,100 +31,6 @@ fn run_kind(engine: &str) -> (&'static str, &'static str) {
         "ui-tars" => ("ui_tars", "tsk_"),
         "yutori-navigator" => ("yutori_navigator", "tsk_"),
         _ => ("task_v1", "tsk_"),
-    }
-}
-
-/// Echoed fields of a run request: the given value or the default, with light checks.
-struct Echo<'a> {
-    obj: &'a Map<String, Value>,
-    errs: Errors,
-    out: Map<String, Value>,
-}
-
-impl<'a> Echo<'a> {
-    /// An empty echo of the request object `obj`.
-    fn new(obj: &'a Map<String, Value>) -> Echo<'a> {
-        Echo {
-            obj,
-            errs: Errors::new(),
-            out: Map::new(),
-        }
-    }
-
-    fn pass(&mut self, k: &str, default: Value) {
-        let v = self.obj.get(k).cloned().unwrap_or(default);
-        self.out.insert(k.into(), v);
-    }
-    fn string(&mut self, k: &str) {
-        let v = match self.obj.get(k) {
-            None => Value::Null,
-            Some(v) => validate::string(&mut self.errs, k, v, true)
-                .flatten()
-                .map(Value::String)
-                .unwrap_or(Value::Null),
-        };
-        self.out.insert(k.into(), v);
-    }
-    fn url(&mut self, k: &str) {
-        let v = match self.obj.get(k) {
-            None => Value::Null,
-            Some(v) => match validate::url(&mut self.errs, k, v) {
-                Some(Some(u)) => Value::String(u),
-                _ => Value::Null,
-            },
-        };
-        self.out.insert(k.into(), v);
-    }
-    fn int(&mut self, k: &str, min: Option<i64>, max: Option<i64>) {
-        let v = match self.obj.get(k) {
-            None => Value::Null,
-            Some(v) => match validate::int(&mut self.errs, k, v) {
-                Some(Some(n)) => {
-                    let lo = min.is_none_or(|m| validate::ge(&mut self.errs, k, n, m, v));
-                    let hi = match max {
-                        Some(m) if n > m => {
-                            self.errs.push(
-                                "less_than_equal",
-                                k,
-                                &format!("Input should be less than or equal to {m}"),
-                                v,
-                                Some(json!({ "le": m })),
-                            );
-                            false
-                        }
-                        _ => true,
-                    };
-                    if lo && hi {
-                        json!(n)
-                    } else {
-                        Value::Null
-                    }
-                }
-                _ => Value::Null,
-            },
-        };
-        self.out.insert(k.into(), v);
-    }
-    fn boolean(&mut self, k: &str, default: Value) {
-        let nullable = default.is_null();
-        let v = match self.obj.get(k) {
-            None => default,
-            Some(v) => match validate::boolean(&mut self.errs, k, v, nullable) {
-                Some(Some(b)) => json!(b),
-                _ => Value::Null,
-            },
-        };
-        self.out.insert(k.into(), v);
-    }
-    fn masked(&mut self, k: &str) {
-        let v = match self.obj.get(k) {
-            Some(Value::Object(m)) => {
-                Value::Object(m.iter().map(|(n, _)| (n.clone(), json!("****"))).collect())
-            }
-            Some(other) => other.clone(),
-            None => Value::Null,
-        };
-        self.out.insert(k.into(), v);
     }
 }
 
@@ -259,7 +166,7 @@ fn workflow_exists(id: &str) -> bool {
     id.len() > WORKFLOW_ID_PREFIX.len() && id.starts_with(WORKFLOW_ID_PREFIX)
 }
 
-fn create_run(
+pub(super) fn create_run(
     app: &App,
     request: Value,
     run_type: &str,
@@ -364,10 +271,12 @@ pub(super) fn cancel_run(app: &App, id: &str) -> Resp {
     let checks_transition = !run.workflow && run.run_type != "task_v2";
     if checks_transition && state::is_terminal(status) {
         match status {
-            // The real server answers 400 `Invalid task status transition to
-            // canceled for {id} because task is already canceled`; the emulator
-            // keeps a repeated cancel idempotent (see docs/emulator.md).
-            "canceled" => {}
+            "canceled" => {
+                return Resp::detail(
+                    400,
+                    &format!("Invalid task status transition to canceled for {id} because task is already canceled"),
+                )
+            }
             // TaskAlreadyTimeout is not an HTTP exception: the catch-all 500.
             "timed_out" => {
                 return Resp::json(

@@ -27,7 +27,7 @@ pub(super) async fn retry_webhook(app: &App, id: &str, body: Body) -> Resp {
         }
     };
     let delivery = match prepare(app, id, url) {
-        None => return Resp::detail(404, &format!("Task {id} not found")),
+        None => return Resp::detail(404, &format!("Run {id} not found")),
         Some(Err(msg)) => return Resp::detail(400, &msg),
         Some(Ok(d)) => d,
     };

@@ -167,6 +167,11 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
+/// A drawing of the emulated page at step `n` (also the run's screenshot artifacts).
+pub fn step_picture(r: &Run, n: u32) -> String {
+    screenshot(r, n)
+}
+
 /// A drawing of the emulated page at step `n`.
 fn screenshot(r: &Run, n: u32) -> String {
     let url = r.url.clone().unwrap_or_else(|| "about:blank".into());

@@ -70,12 +70,31 @@ const ABORTED = { failure: "aborted" };
 const TIMEOUT = { failure: "timeout" };
 
 /**
- * The transport the client calls (src/transport/fetch.rs): `h` is a fresh object this
- * attempt may change. Resolves with `{ status, retryAfter, body }`, or with
- * `{ failure: "aborted" | "timeout" | "network", detail }`.
+ * A `FormData` body as bytes and its content type (with the boundary), written by
+ * Node's own `Request`, as fetch would send it.
  */
-export function nodeSend(url, method, h, body, ms, caller, describe) {
+async function encodeForm(form) {
+  const r = new Request("http://localhost/", { method: "POST", body: form });
+  return { type: r.headers.get("content-type"), bytes: Buffer.from(await r.arrayBuffer()) };
+}
+
+/**
+ * The transport the client calls (src/transport/fetch.rs): `h` is a fresh object this
+ * attempt may change; `body` is JSON text or a `FormData` (a file upload). Resolves
+ * with `{ status, retryAfter, body }` (with `binary`, a 2xx brings `bytes` and
+ * `contentType` instead of `body`), or with `{ failure: "aborted" | "timeout" | "network", detail }`.
+ */
+export function nodeSend(url, method, h, body, ms, caller, describe, binary) {
   if (caller && caller.aborted) return Promise.resolve(ABORTED);
+  if (typeof FormData !== "undefined" && body instanceof FormData) {
+    return encodeForm(body).then(
+      ({ type, bytes }) => {
+        h["content-type"] = type;
+        return nodeSend(url, method, h, bytes, ms, caller, describe, binary);
+      },
+      (e) => ({ failure: "network", detail: describe(e) }),
+    );
+  }
   return new Promise((resolve) => {
     let done = false;
     let req;
@@ -122,6 +141,11 @@ export function nodeSend(url, method, h, body, ms, caller, describe) {
           const chunks = [];
           stream.on("data", (c) => chunks.push(c));
           stream.on("end", () => {
+            if (binary && status >= 200 && status < 300) {
+              const bytes = Buffer.concat(chunks);
+              const contentType = res.headers["content-type"];
+              return finish({ status, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), contentType });
+            }
             let text = chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString();
             if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
             const failed = status >= 400;

@@ -35,9 +35,10 @@ fn nested_members_are_named() {
         task(r#""file_ids":["f1",3]"#),
         "request.file_ids[1]: must be a string (got 3)"
     );
-    assert_eq!(
-        task(r#""max_steps":0"#),
-        "request.max_steps: must be an integer ≥ 1 (got 0)"
+    assert!(
+        task(r#""max_steps":"many""#).starts_with("request.max_steps: must be an integer"),
+        "{}",
+        task(r#""max_steps":"many""#)
     );
     assert_eq!(
         session(r#"{"proxy_location":{"city":"Paris"}}"#),

@@ -86,7 +86,9 @@ async function encodeForm(form) {
  */
 export function nodeSend(url, method, h, body, ms, caller, describe, binary) {
   if (caller && caller.aborted) return Promise.resolve(ABORTED);
-  if (typeof FormData !== "undefined" && body instanceof FormData) {
+  // Not `instanceof FormData`: reading Node's `FormData` global loads its fetch
+  // stack (undici), which this transport exists to keep out of a cold start.
+  if (body !== null && typeof body === "object" && Object.prototype.toString.call(body) === "[object FormData]") {
     return encodeForm(body).then(
       ({ type, bytes }) => {
         h["content-type"] = type;

@@ -1,11 +1,13 @@
 //! Values in and out of the core. A caller's argument (a JavaScript value in
 //! the wasm, a `serde_json::Value` in host tests) is read into a typed model
 //! through serde; JSON text is made and read by the JavaScript engine in the
-//! wasm (`js.rs`) and by `serde_json` on the host (`native.rs`).
+//! wasm (`src/js/codec.rs`) and by `serde_json` on the host (`native.rs`).
 //!
 //! Every failure names the field: `request.timeout: must be an integer ≥ 5 (got 3)`.
 
+// The wasm side names JavaScript types, so its file lives with the rest of them.
 #[cfg(target_arch = "wasm32")]
+#[path = "../js/codec.rs"]
 mod js;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;

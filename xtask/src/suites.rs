@@ -272,7 +272,6 @@ fn core_is_js_free() -> Result<(), String> {
                     .into_owned();
                 if rel.starts_with("src/js/")
                     || rel == "src/transport/fetch.rs"
-                    || rel == "src/codec/js.rs"
                     || rel == "src/lib.rs"
                 {
                     continue;

@@ -1,7 +1,6 @@
 //! Task shortcuts (`login`, `downloadFiles`), TOTP codes and file uploads.
 
-use super::envelope::{self, Extras};
-use super::runs::{then_wait, RunWait, USER_AGENT};
+use super::runs::{read_run, run_plan, USER_AGENT};
 use super::{body, call};
 use crate::codec::{self, Input};
 use crate::endpoints::Op;
@@ -12,37 +11,14 @@ use crate::request::{Body, FilePart};
 
 /// `POST /v1/run/tasks/login`, optionally followed by a wait for a terminal status.
 pub fn login(request: Option<&Input>) -> Result<Plan, Error> {
-    let (request, path, outer) = envelope::unwrap(request, USER_AGENT)?;
-    let mut r: LoginRequest = codec::object(path, request.as_ref())?;
-    let extras = outer.or(Extras {
-        x_user_agent: r.x_user_agent.take(),
-        ..Extras::default()
-    });
-    let wait = RunWait {
-        wait_for_completion: r.wait_for_completion,
-        timeout: r.timeout.map(|t| t.0),
-        poll_interval_ms: r.poll_interval_ms.map(|p| p.0),
-    };
-    extras.apply(path, then_wait(call(Op::Login, "", body(&r)?), wait))
+    let (r, path, extras) = read_run::<LoginRequest>(request, USER_AGENT)?;
+    extras.apply(path, run_plan(Op::Login, &r)?)
 }
 
 /// `POST /v1/run/tasks/download_files`, optionally followed by a wait.
 pub fn download_files(request: Option<&Input>) -> Result<Plan, Error> {
-    let (request, path, outer) = envelope::unwrap(request, USER_AGENT)?;
-    let mut r: DownloadFilesRequest = codec::object(path, request.as_ref())?;
-    let extras = outer.or(Extras {
-        x_user_agent: r.x_user_agent.take(),
-        ..Extras::default()
-    });
-    let wait = RunWait {
-        wait_for_completion: r.wait_for_completion,
-        timeout: r.timeout.map(|t| t.0),
-        poll_interval_ms: r.poll_interval_ms.map(|p| p.0),
-    };
-    extras.apply(
-        path,
-        then_wait(call(Op::DownloadFiles, "", body(&r)?), wait),
-    )
+    let (r, path, extras) = read_run::<DownloadFilesRequest>(request, USER_AGENT)?;
+    extras.apply(path, run_plan(Op::DownloadFiles, &r)?)
 }
 
 /// `POST /v1/credentials/totp`.

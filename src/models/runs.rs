@@ -206,3 +206,33 @@ pub struct RunWorkflowRequest {
     #[tsify(optional, type = "(run: WorkflowRun) => void")]
     pub on_status: Option<Local>,
 }
+
+/// What every run-starting request carries besides its body: the client's wait
+/// options and the header-valued `x-user-agent`.
+pub trait RunRequest {
+    /// `waitForCompletion`, `timeout` (seconds) and `pollIntervalMs`.
+    fn wait_options(&self) -> (Option<bool>, Option<f64>, Option<f64>);
+    /// Takes `x-user-agent` out of the request (it is sent as a header).
+    fn take_user_agent(&mut self) -> Option<NonEmpty>;
+}
+
+macro_rules! run_request {
+    ($($model:ty),*) => {$(
+        impl RunRequest for $model {
+            fn wait_options(&self) -> (Option<bool>, Option<f64>, Option<f64>) {
+                let timeout = self.timeout.map(|t| t.0);
+                (self.wait_for_completion, timeout, self.poll_interval_ms.map(|p| p.0))
+            }
+            fn take_user_agent(&mut self) -> Option<NonEmpty> {
+                self.x_user_agent.take()
+            }
+        }
+    )*};
+}
+
+run_request!(
+    RunTaskRequest,
+    RunWorkflowRequest,
+    super::tasks::LoginRequest,
+    super::tasks::DownloadFilesRequest
+);

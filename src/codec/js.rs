@@ -72,7 +72,13 @@ pub(super) fn describe(v: &Input) -> String {
 /// Reads a model; the error's message when it does not read.
 pub(super) fn read<T: DeserializeOwned>(v: &Input) -> Result<T, String> {
     let d = serde_wasm_bindgen::Deserializer::from(v.clone());
-    T::deserialize(d).map_err(|e| named_value(e.to_string()))
+    T::deserialize(d).map_err(|e| {
+        let message = named_value(e.to_string());
+        match message.strip_prefix("Error: ") {
+            Some(rest) => rest.to_string(),
+            None => message,
+        }
+    })
 }
 
 /// An object with only the member `key` of `v`.

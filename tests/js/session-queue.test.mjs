@@ -104,3 +104,29 @@ test('SkyvernClient.runTask with a browser_session_id is not queued', async () =
     await handle.close();
   }
 });
+
+test('login and downloadFiles on a handle run in its session, one after another', async () => {
+  const id = testId('queue-login');
+  const handle = await open(id);
+  const ro = { headers: { 'x-test-id': id } };
+  try {
+    const login = handle.login({ credential_type: 'skyvern', credential_id: 'cred_emulator_demo', url: 'https://example.com' }, ro);
+    const download = handle.downloadFiles({ body: { navigation_goal: 'download the report', url: 'https://example.com' } }, ro);
+    const [a, b] = await Promise.all([login, download]);
+    const log = await (await fetch(`${URL_}/_emulator/requests`)).json();
+    const sent = log.filter((r) => r.headers['x-test-id'] === id && r.method === 'POST' && r.path.startsWith('/v1/run/tasks/'));
+    assert.deepEqual(sent.map((r) => r.path), ['/v1/run/tasks/login', '/v1/run/tasks/download_files']);
+    for (const r of sent) {
+      const body = typeof r.body === 'string' ? JSON.parse(r.body) : r.body;
+      assert.equal(body.browser_session_id, handle.id);
+    }
+    const [first, second] = await Promise.all([client.waitForRun(a.run_id), client.waitForRun(b.run_id)]);
+    assert.ok(
+      naive(second.created_at) >= naive(first.finished_at),
+      `the download (${second.created_at}) was created before the login run finished (${first.finished_at})`,
+    );
+    await assert.rejects(handle.login({ credential_type: 'skyvern', browser_session_id: 'pbs_other' }, ro), /differs from this handle/);
+  } finally {
+    await handle.close();
+  }
+});

@@ -1,6 +1,6 @@
 // What the package adds to `BrowserSessionHandle` in JavaScript: one run at a
 // time (a session holds one run, and a second one sent too early fails with
-// "session is occupied"), `runWorkflow`, `handOff`, and the client that opened
+// "session is occupied"), `runWorkflow`, `login`, `downloadFiles`, `handOff`, and the client that opened
 // each handle (for the hand-off and the live view's keep-alive).
 //
 // `SkyvernClient.runTask` with a `browser_session_id` is not queued: it stays
@@ -68,8 +68,30 @@ function enqueue(handle, requestOptions, send) {
   );
 }
 
-/** Adds the queue, `runWorkflow`, `handOff` and the client registry to the classes. */
+/**
+ * `client[method]` in the handle's session (`browser_session_id` filled in, also
+ * inside the `{ body }` wrapper form), queued behind the handle's other runs.
+ */
+function inSession(handle, method, request, requestOptions) {
+  const client = clients.get(handle);
+  const wrapped = request !== null && typeof request === "object" && typeof request.body === "object" && request.body !== null;
+  const body = wrapped ? request.body : request;
+  const own = body?.browser_session_id;
+  if (!client || (own !== undefined && own !== null && own !== handle.id)) {
+    const why = client ? "request.browser_session_id differs from this handle's session" : "the handle was not opened by a SkyvernClient";
+    return Promise.reject(new ErrorClass(`${method}: ${why}`, { code: "invalid_argument" }));
+  }
+  const inThisSession = { ...body, browser_session_id: handle.id };
+  const sent = wrapped ? { ...request, body: inThisSession } : inThisSession;
+  return enqueue(handle, requestOptions, () => client[method](sent, requestOptions));
+}
+
+/** The error class for refusals made here (set by `installSessionRuns`). */
+let ErrorClass = Error;
+
+/** Adds the queue, `runWorkflow`, `login`, `downloadFiles`, `handOff` and the client registry to the classes. */
 export function installSessionRuns(SkyvernClient, BrowserSessionHandle, handOff, SkyvernError) {
+  ErrorClass = SkyvernError;
   const proto = BrowserSessionHandle.prototype;
   if (proto.runWorkflow) return;
   const open = SkyvernClient.prototype.openBrowserSession;
@@ -85,15 +107,13 @@ export function installSessionRuns(SkyvernClient, BrowserSessionHandle, handOff,
       return enqueue(this, requestOptions, () => runTask.call(this, request, requestOptions));
     },
     runWorkflow(request, requestOptions) {
-      const client = clients.get(this);
-      const own = request?.browser_session_id;
-      if (!client || (own !== undefined && own !== this.id)) {
-        const why = client ? "request.browser_session_id differs from this handle's session" : "the handle was not opened by a SkyvernClient";
-        return Promise.reject(new SkyvernError(`runWorkflow: ${why}`, { code: "invalid_argument" }));
-      }
-      return enqueue(this, requestOptions, () =>
-        client.runWorkflow({ ...request, browser_session_id: this.id }, requestOptions),
-      );
+      return inSession(this, "runWorkflow", request, requestOptions);
+    },
+    login(request, requestOptions) {
+      return inSession(this, "login", request, requestOptions);
+    },
+    downloadFiles(request, requestOptions) {
+      return inSession(this, "downloadFiles", request, requestOptions);
     },
     handOff(element, options) {
       return handOff(this, element, options);

@@ -1,6 +1,7 @@
 //! Run webhooks, sent as Skyvern 1.0.56 sends them: when a run with a
 //! `webhook_url` reaches a terminal status, its JSON (compact, as `GET
-//! /v1/runs/{id}` returns it, plus `task_id` or `workflow_run_id`) is POSTed
+//! /v1/runs/{id}` returns it without `run_request`, plus `task_id` or
+//! `workflow_run_id`) is POSTed
 //! there with `x-skyvern-signature` (lowercase hex HMAC-SHA-256 of the body,
 //! keyed with the emulator's API key) and `x-skyvern-timestamp` (Unix
 //! seconds). Test controls can spoil the next deliveries ([`Tamper`]).
@@ -120,6 +121,8 @@ pub fn prepare(app: &App, id: &str, url: Option<String>) -> Option<Result<Delive
             "task_id"
         };
         m.insert(key.into(), json!(id));
+        // The real server sends the run without its request (`exclude={"run_request"}`).
+        m.remove("run_request");
     }
     let tamper = app.controls().take_webhook_tamper();
     let mut payload = serde_json::to_vec(&body).unwrap_or_default();
@@ -143,7 +146,8 @@ pub fn prepare(app: &App, id: &str, url: Option<String>) -> Option<Result<Delive
     if tamper != Some(Tamper::MissingSignature) {
         headers.push(("x-skyvern-signature".to_string(), signature));
     }
-    headers.push(("content-type".to_string(), "application/json".to_string()));
+    // Spelled as the real server's replay answer reports it.
+    headers.push(("Content-Type".to_string(), "application/json".to_string()));
     Some(Ok(Delivery {
         run_id: id.to_string(),
         run_type,

@@ -83,9 +83,12 @@ test("verifyWebhook accepts the emulator's callback as bytes, text, ArrayBuffer 
   assert.deepEqual(await verifyWebhook({ body: ab, headers: new Headers(d.headers) }, key), event);
   const request = new Request(`http://127.0.0.1${d.url}`, { method: "POST", body: d.body, headers: d.headers });
   assert.deepEqual(await verifyWebhook(request, key), event);
-  // getRun reads the same run.
+  // getRun reads the same run (the callback leaves out run_request, as the real server does).
   const { task_id, timestamp, ...rest } = event;
-  assert.deepEqual(rest, await client.getRun(run.run_id));
+  const { run_request, ...fetched } = await client.getRun(run.run_id);
+  assert.equal(run_request.prompt, "Read it [steps=1] [fail]");
+  assert.ok(!("run_request" in event), "the callback has no run_request");
+  assert.deepEqual(rest, fetched);
 });
 
 test("verifyWebhook refuses a flipped byte, a wrong key, a missing header, a stale timestamp and a non-JSON body", async () => {

@@ -4,27 +4,17 @@
 // A difference fails its scenario unless parity-allowlist.json lists it with a reason.
 // Each scenario also checks the real server against the behaviour the emulator was built
 // from (skyvern-api/real-server.md), so a change of the real server shows up here too.
-import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
-import { diffBodies } from "./shape.mjs";
+import { parityTests, remember, validation } from "./parity-harness.mjs";
 import {
-  REAL,
-  EMULATOR,
   UNKNOWN_SESSION,
   UNKNOWN_RUN,
   TERMINAL_RUN_STATUSES,
   send,
   pollUntil,
-  closeQuietly,
   startLocalPage,
 } from "./targets.mjs";
 
-const ALLOW = JSON.parse(readFileSync(new URL("./parity-allowlist.json", import.meta.url), "utf8")).allow;
-const used = new Set();
-
-/** Headers compared on every response (when either side sends them). */
-const COMMON_HEADERS = ["content-type", "x-frame-options", "x-content-type-options", "content-security-policy"];
 const CORS_HEADERS = [
   "access-control-allow-origin",
   "access-control-allow-methods",
@@ -40,24 +30,10 @@ const CAPPED_WARNING =
   "Requested timeout of 241 minutes exceeds the maximum of 240 minutes (4 hours); this session was capped at 240 minutes. A running session can be extended up to 360 minutes (6 hours) with the extend endpoint. Longer browser durations are available on our enterprise plan, please contact sales@skyvern.com";
 
 const sessionPath = (id) => `/v1/browser_sessions/${id}`;
-const validation = (type, loc, msg, input, ctx) => ({ detail: [{ type, loc, msg, input, ...(ctx ? { ctx } : {}) }] });
 const ge5 = (input) =>
   validation("greater_than_equal", ["body", "timeout"], "Input should be greater than or equal to 5", input, { ge: 5 });
 
-// ---------------------------------------------------------------- per-server state
-
-/** Per server: the ids the scenarios share, and every session created (closed in `after`). */
-function stateFor(t) {
-  return { t, ids: {}, created: new Set() };
-}
-const states = [];
 let page;
-
-function remember(state, res) {
-  const id = res.json?.browser_session_id;
-  if (res.status === 200 && typeof id === "string") state.created.add(id);
-  return id;
-}
 
 async function createAndClose(state, res) {
   const id = remember(state, res);
@@ -65,13 +41,7 @@ async function createAndClose(state, res) {
 }
 
 // ---------------------------------------------------------------- the scenarios
-//
-// name     the row in the table
-// req      the request, or (ids) => request; `{session}` etc. come from ids
-// expect   what the real server answers (status, and `body` compared as a subset)
-// prepare  (state) => Promise, run against each server before the request
-// then     (state, res) => Promise, run after it (not compared)
-// headers  extra headers to compare
+// (their fields: see parity-harness.mjs)
 
 const scenarios = [
   // Health
@@ -627,178 +597,11 @@ function isArrayWith(idName) {
   };
 }
 
-// ---------------------------------------------------------------- comparison
-
-function headerValue(res, name) {
-  const v = res.headers[name];
-  return v === undefined ? "absent" : v.toLowerCase().replace(/\s*,\s*/g, ", ").replace(/\s*;\s*/g, "; ");
-}
-
-function compare(scenario, real, emu) {
-  const out = [];
-  if (real.status !== emu.status) out.push({ kind: "status", path: "status", real: real.status, emulator: emu.status });
-  for (const name of [...COMMON_HEADERS, ...(scenario.headers ?? [])]) {
-    const a = headerValue(real, name);
-    const b = headerValue(emu, name);
-    if (a !== b) out.push({ kind: "header", path: name, real: a, emulator: b });
-  }
-  if (real.status !== emu.status) {
-    // Different outcomes: field-by-field differences would only restate that.
-    out.push({ kind: "body", path: "$", real: real.text.slice(0, 200), emulator: emu.text.slice(0, 200) });
-  } else if (real.json !== undefined && emu.json !== undefined) diffBodies(real.json, emu.json, "$", null, out);
-  else if (real.text !== emu.text) {
-    out.push({ kind: "body", path: "$", real: real.text.slice(0, 120), emulator: emu.text.slice(0, 120) });
-  }
-  return out;
-}
-
-function allowed(scenario, d) {
-  const i = ALLOW.findIndex(
-    (a) =>
-      (a.scenario === "*" || a.scenario === scenario.name) &&
-      a.kind === d.kind &&
-      (a.path === d.path || (a.path.endsWith("*") && d.path.startsWith(a.path.slice(0, -1)))),
-  );
-  if (i >= 0) used.add(i);
-  return i >= 0 ? ALLOW[i] : null;
-}
-
-/** Asserts the documented real-server behaviour: status, and body fields as a subset. */
-function checkExpected(scenario, state, res) {
-  const { status, body } = scenario.expect;
-  assert.equal(res.status, status, `${state.t.name}: ${describe(scenario, state)} → ${res.status} ${res.text.slice(0, 400)}`);
-  for (const [k, v] of Object.entries(body ?? {})) {
-    assert.deepEqual(res.json?.[k], v, `${state.t.name}: field ${k} of ${res.text.slice(0, 400)}`);
-  }
-  scenario.check?.(res, state);
-  if (state.t === REAL) scenario.checkReal?.(res, state);
-}
-
-function request(scenario, state) {
-  return typeof scenario.req === "function" ? scenario.req(state.ids) : scenario.req;
-}
-
-function describe(scenario, state) {
-  const r = request(scenario, state);
-  const path = r.path.replace(/pbs_\d{18}/g, "{id}").replace(/tsk_\d{18}/g, "{run}").replace(/bp_\d{18}/g, "{profile}");
-  return `${r.method ?? "GET"} ${path}`;
-}
-
-// ---------------------------------------------------------------- the tests
-
-const rows = [];
-const skipAll = REAL ? false : "SKYVERN_REAL_URL / SKYVERN_REAL_API_KEY not set (run tests/real-server/run.sh)";
-
-before(async () => {
-  if (skipAll) return;
-  page = await startLocalPage();
-  states.push(stateFor(REAL));
-  if (EMULATOR) states.push(stateFor(EMULATOR));
+parityTests(scenarios, {
+  title: "Sessions, runs and profiles",
+  ownsWildcards: true,
+  setup: async () => {
+    page = await startLocalPage();
+  },
+  teardown: () => page?.close(),
 });
-
-after(async () => {
-  await Promise.all(states.map((s) => closeQuietly(s.t, s.created)));
-  await page?.close();
-  if (skipAll) return;
-  writeTable();
-});
-
-for (const scenario of scenarios) {
-  test(scenario.name, { skip: skipAll }, async () => {
-    const results = await Promise.all(
-      states.map(async (s) => {
-        try {
-          await scenario.prepare?.(s);
-          const req = request(scenario, s);
-          const res = await send(s.t, req);
-          // Whatever a scenario expected, a session that got created is closed in `after`.
-          if (req.method === "POST" && req.path === "/v1/browser_sessions") remember(s, res);
-          await scenario.then?.(s, res);
-          return { res };
-        } catch (error) {
-          return { error };
-        }
-      }),
-    );
-    const [real, emu] = results;
-    const row = { name: scenario.name, request: describe(scenario, states[0]), real, emu, diffs: [], allowedDiffs: [], failures: [] };
-    rows.push(row);
-    for (const [i, r] of results.entries()) {
-      if (r.error) row.failures.push(`${states[i].t.name}: ${r.error.message}`);
-      else {
-        try {
-          checkExpected(scenario, states[i], r.res);
-        } catch (e) {
-          row.failures.push(e.message);
-        }
-      }
-    }
-    if (real.res && emu?.res) {
-      for (const d of compare(scenario, real.res, emu.res)) {
-        const a = allowed(scenario, d);
-        (a ? row.allowedDiffs : row.diffs).push(a ? { ...d, reason: a.reason } : d);
-      }
-    }
-    const problems = [
-      ...row.failures,
-      ...row.diffs.map((d) => `${d.kind} ${d.path}: real ${fmt(d.real)} | emulator ${fmt(d.emulator)}`),
-    ];
-    assert.ok(problems.length === 0, `${scenario.name} (${row.request}):\n  ${problems.join("\n  ")}`);
-  });
-}
-
-test("parity: the emulator was compared", { skip: skipAll }, () => {
-  assert.ok(EMULATOR, "SKYVERN_EMULATOR_URL / SKYVERN_EMULATOR_API_KEY are not set: only the real server was checked");
-});
-
-function fmt(v) {
-  return typeof v === "string" ? v : JSON.stringify(v);
-}
-
-function cell(text) {
-  return String(text).replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
-
-function writeTable() {
-  const lines = [
-    "| scenario | request | real | emulator | result |",
-    "|---|---|---:|---:|---|",
-  ];
-  let same = 0;
-  for (const row of rows) {
-    const status = (r) => (r ? (r.error ? "error" : r.res.status) : "—");
-    let result;
-    if (row.diffs.length) {
-      result = `**DIFF** (real vs emulator): ${row.diffs.map((d) => `${d.kind} \`${d.path}\`: ${fmt(d.real)} vs ${fmt(d.emulator)}`).join("; ")}`;
-    } else if (row.failures.length) {
-      result = `**FAILED**: ${row.failures.join("; ")}`;
-    } else if (!row.emu) {
-      result = "real only (no emulator)";
-    } else if (row.allowedDiffs.length) {
-      result = `same (allowed: ${row.allowedDiffs.map((d) => `${d.kind} \`${d.path}\``).join(", ")})`;
-      same++;
-    } else {
-      result = "same";
-      same++;
-    }
-    lines.push(`| ${cell(row.name)} | \`${cell(row.request)}\` | ${status(row.real)} | ${status(row.emu)} | ${cell(result.slice(0, 900))} |`);
-  }
-  lines.push("");
-  lines.push(`${same} of ${rows.length} scenarios match${EMULATOR ? "" : " (emulator not configured)"}.`);
-  const stale = ALLOW.filter((_, i) => !used.has(i));
-  if (EMULATOR && stale.length) {
-    lines.push(`Allow-list entries that matched nothing (the emulator may have caught up): ${stale.map((a) => `${a.scenario}/${a.kind} ${a.path}`).join("; ")}.`);
-  }
-  const text = lines.join("\n") + "\n";
-  if (process.env.SKYVERN_PARITY_TABLE) writeFileSync(process.env.SKYVERN_PARITY_TABLE, text);
-  else console.log(text);
-  if (process.env.SKYVERN_PARITY_RECORD) {
-    const record = rows.map((r) => ({
-      name: r.name,
-      request: r.request,
-      real: r.real?.res ? { status: r.real.res.status, headers: r.real.res.headers, body: r.real.res.json ?? r.real.res.text, ms: r.real.res.ms } : String(r.real?.error),
-      emulator: r.emu?.res ? { status: r.emu.res.status, headers: r.emu.res.headers, body: r.emu.res.json ?? r.emu.res.text } : r.emu ? String(r.emu.error) : null,
-    }));
-    writeFileSync(process.env.SKYVERN_PARITY_RECORD, JSON.stringify(record, null, 1));
-  }
-}

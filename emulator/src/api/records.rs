@@ -22,6 +22,49 @@ const RUN_STATUSES: [&str; 9] = [
     "completed",
     "canceled",
 ];
+/// Skyvern 1.0.56's `ArtifactType`, in its order (the 422 lists them so).
+const ARTIFACT_TYPES: [&str; 40] = [
+    "recording",
+    "audio",
+    "session_replay",
+    "eval_score",
+    "eval_trajectory",
+    "eval_rubrics",
+    "browser_console_log",
+    "browser_session_action_log",
+    "skyvern_log",
+    "skyvern_log_raw",
+    "screenshot",
+    "screenshot_llm",
+    "screenshot_action",
+    "screenshot_final",
+    "screenshot_proxy",
+    "screenshot_pre_submit",
+    "llm_prompt",
+    "llm_request",
+    "llm_response",
+    "llm_response_parsed",
+    "llm_response_rendered",
+    "visible_elements_id_css_map",
+    "visible_elements_id_frame_map",
+    "visible_elements_tree",
+    "visible_elements_tree_trimmed",
+    "visible_elements_tree_in_prompt",
+    "hashed_href_map",
+    "visible_elements_id_xpath_map",
+    "html",
+    "html_scrape",
+    "html_action",
+    "html_pre_submit",
+    "trace",
+    "har",
+    "script_file",
+    "pdf",
+    "step_archive",
+    "task_archive",
+    "download",
+    "unknown",
+];
 const RUN_TYPES: [&str; 7] = [
     "task_v1",
     "task_v2",
@@ -310,14 +353,12 @@ fn artifact(app: &App, store: &Store, r: &Run, kind: &str, tag: &str, step: u32)
 
 /// `GET /v1/runs/{id}/artifacts?artifact_type=…` (an unknown run has none).
 pub(super) fn artifacts(app: &App, req: &Req, id: &str) -> Resp {
-    // Any type is taken as a filter (the real server refuses types it does not
-    // know with a 422; see docs/emulator.md).
     let params = query_params(req);
-    let wanted: Vec<String> = params
-        .iter()
-        .filter(|(n, _)| n == "artifact_type")
-        .map(|(_, v)| v.clone())
-        .collect();
+    let mut errs = Errors::new();
+    let wanted = enum_list(&mut errs, &params, "artifact_type", &ARTIFACT_TYPES);
+    if !errs.is_empty() {
+        return unprocessable(errs);
+    }
     let (store, now) = app.store();
     let list = match store.run(id) {
         Some(r) => run_artifacts(app, &store, r, now),

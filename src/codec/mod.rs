@@ -44,6 +44,9 @@ pub fn object<T: DeserializeOwned>(path: &str, v: Option<&Input>) -> Result<T, E
         ));
     };
     paths::check_keys(path, &keys, fields_of::<T>())?;
+    // A member set to `undefined` is absent, so that `null` can mean null.
+    let defined = host::without_undefined(v, &keys);
+    let v = defined.as_ref().unwrap_or(v);
     host::read(v).map_err(|message| locate::<T>(path, v, &keys, &message))
 }
 

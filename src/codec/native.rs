@@ -39,6 +39,11 @@ pub(super) fn describe(v: &Input) -> String {
     }
 }
 
+/// JSON has no `undefined`: nothing to leave out.
+pub(super) fn without_undefined(_: &Input, _: &[String]) -> Option<Input> {
+    None
+}
+
 /// Reads a model; the error's message when it does not read.
 pub(super) fn read<T: DeserializeOwned>(v: &Input) -> Result<T, String> {
     T::deserialize(v).map_err(|e| e.to_string())

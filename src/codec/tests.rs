@@ -71,3 +71,20 @@ fn unknown_keys_suggest_the_field_meant() {
         "request.browserSessionId: is not a known field; did you mean `browser_session_id`?"
     );
 }
+
+#[test]
+fn a_nullable_timeout_sends_null_and_an_absent_one_nothing() {
+    let body = |request: &str| match serde_json::from_str(request) {
+        Ok(v) => match sessions::create(Some(&v)) {
+            Ok(plan) => plan.call.map(|c| format!("{:?}", c.body)),
+            Err(e) => Some(e.message()),
+        },
+        Err(e) => Some(format!("bad fixture {request}: {e}")),
+    };
+    let null = body(r#"{"timeout":null}"#).unwrap_or_default();
+    assert!(null.contains(r#"{\"timeout\":null}"#), "{null}");
+    let absent = body(r#"{"url":"https://example.com"}"#).unwrap_or_default();
+    assert!(!absent.contains("timeout"), "{absent}");
+    let given = body(r#"{"timeout":30}"#).unwrap_or_default();
+    assert!(given.contains(r#"{\"timeout\":30}"#), "{given}");
+}

@@ -30,6 +30,25 @@ pub(super) fn keys(v: &Input) -> Option<Vec<String>> {
     Some(keys.iter().filter_map(|k| k.as_string()).collect())
 }
 
+/// A copy of `v` without its members set to `undefined`; `None` when it has none.
+pub(super) fn without_undefined(v: &Input, keys: &[String]) -> Option<Input> {
+    let values: Vec<JsValue> = keys
+        .iter()
+        .map(|k| Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED))
+        .collect();
+    if !values.iter().any(JsValue::is_undefined) {
+        return None;
+    }
+    let copy = Object::new();
+    for (key, value) in keys.iter().zip(values) {
+        if !value.is_undefined() {
+            // Setting a string key on a plain object cannot fail.
+            let _ = Reflect::set(&copy, &JsValue::from_str(key), &value);
+        }
+    }
+    Some(copy.into())
+}
+
 pub(super) fn member(v: &Input, key: &str) -> Option<Input> {
     if !v.is_object() {
         return None;

@@ -11,8 +11,14 @@ use super::fields::{Int, JsonObject, NonEmpty, StrList, MAX_SAFE};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, tsify::Tsify)]
 pub struct CreateBrowserSessionRequest {
     /// Minutes, at least 5 (default 60; the server caps it at 240 with a `warning`).
+    /// `null` is sent as `null` (the spec allows it); leave the field out for the default.
     #[tsify(type = "number | null")]
-    pub timeout: Option<Int<5, MAX_SAFE>>,
+    #[serde(
+        default,
+        deserialize_with = "serde_with::rust::double_option::deserialize"
+    )]
+    #[allow(clippy::option_option)]
+    pub timeout: Option<Option<Int<5, MAX_SAFE>>>,
     /// Where the browser's traffic exits.
     #[tsify(type = "ProxyLocation | null")]
     pub proxy_location: Option<ProxyLocation>,

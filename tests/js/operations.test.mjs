@@ -221,6 +221,15 @@ test('null never produces a 422: a null field the spec does not make nullable is
   const s = await client.createBrowserSession({ timeout: 5, generate_browser_profile: null, needs_live_view: null }, withId(id));
   assert.deepEqual(JSON.parse((await only(id)).body), { timeout: 5 });
   await client.closeBrowserSession(s.browser_session_id);
+  // `timeout` is nullable in the spec: null is sent, undefined is not.
+  id = testId('null-timeout');
+  const n = await client.createBrowserSession({ timeout: null, url: undefined }, withId(id));
+  assert.deepEqual(JSON.parse((await only(id)).body), { timeout: null });
+  await client.closeBrowserSession(n.browser_session_id);
+  id = testId('undefined-timeout');
+  const u = await client.createBrowserSession({ timeout: undefined, needs_live_view: true }, withId(id));
+  assert.deepEqual(JSON.parse((await only(id)).body), { needs_live_view: true });
+  await client.closeBrowserSession(u.browser_session_id);
   id = testId('null-task');
   await client.runTask({ prompt: 'nulls', engine: null, publish_workflow: null, start_fresh_browser: null, max_steps: null }, withId(id));
   assert.deepEqual(JSON.parse((await only(id)).body), { prompt: 'nulls' });

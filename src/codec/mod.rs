@@ -97,15 +97,3 @@ pub fn merge_object(text: &str, extra: &crate::models::fields::JsonObject) -> Op
 pub fn parse_body(text: &str) -> Option<serde_json::Value> {
     from_text::<crate::models::fields::Received>(text).map(|r| r.0)
 }
-
-/// A short description of a JSON value's type, for messages.
-pub fn type_name(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
-}

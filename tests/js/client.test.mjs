@@ -18,24 +18,9 @@ import {
   SkyvernConnectionError,
 } from '../../pkg/node.js';
 
-const URL_ = process.env.SKYVERN_EMULATOR_URL;
-const KEY = process.env.SKYVERN_EMULATOR_API_KEY;
-if (!URL_) throw new Error('SKYVERN_EMULATOR_URL is not set (cargo xtask test sets it)');
+import { URL_, KEY, testId, withId, emulator, logged } from './emulator-log.mjs';
 
 const client = new SkyvernClient({ apiKey: KEY, baseUrl: URL_ });
-const testId = (name) => `${name}-${Math.random().toString(36).slice(2)}`;
-const withId = (id, extra = {}) => ({ ...extra, headers: { 'x-test-id': id } });
-
-async function emulator(method, path, body) {
-  const res = await fetch(URL_ + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.json();
-}
-const logged = async (id) =>
-  (await emulator('GET', '/_emulator/requests')).filter((r) => r.headers['x-test-id'] === id);
 
 test('every error class is a real Error subclass with instanceof', async () => {
   const cases = [

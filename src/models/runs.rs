@@ -1,4 +1,10 @@
 //! Run requests: tasks and workflows, with the client-side wait options.
+//!
+//! Each run request (here and in `tasks.rs`) spells out the same wait options
+//! (`waitForCompletion`, `timeout`, `pollIntervalMs`, `onStatus`) rather than
+//! `#[serde(flatten)]`-ing a shared struct: a flattened struct hides its fields
+//! from the unknown-key check (`codec::fields_of`) and makes serde-wasm-bindgen
+//! read the object as a map. [`RunRequest`] gives all of them one reader.
 
 use serde::{Deserialize, Serialize};
 use serde_with::skip_serializing_none;

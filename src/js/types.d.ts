@@ -1,7 +1,7 @@
 // TypeScript declarations that are not generated from the Rust models: the
-// value types with room for future values, the response objects, the error
-// classes and the method signatures. The request and option types are
-// generated from `src/models/` by tsify. Included by `src/js/types.rs`.
+// value types with room for future values, the error classes and the method
+// signatures. The request, option and response types are generated from
+// `src/models/` by tsify. Included by `src/js/types.rs`.
 /** Known values, plus room for values added by the server later. */
 export type OpenString<T extends string> = T | (string & {});
 
@@ -45,100 +45,9 @@ export interface WaitOptions<T> {
 export interface BrowserSettings { timezone_id?: string | null; [key: string]: JsonValue | undefined }
 
 
-export interface FileInfo {
-  url: string;
-  checksum?: string | null;
-  filename?: string | null;
-  file_size?: number | null;
-  modified_at?: string | null;
-  artifact_id?: string | null;
-  [key: string]: unknown;
-}
-
-export interface BrowserSession {
-  browser_session_id: string;
-  organization_id: string;
-  status: BrowserSessionStatus | null;
-  runnable_type?: string | null;
-  runnable_id?: string | null;
-  timeout?: number | null;
-  browser_address?: string | null;
-  app_url?: string | null;
-  extensions?: Extension[] | null;
-  browser_type?: PersistentBrowserType | null;
-  browser_profile_id?: string | null;
-  generate_browser_profile?: boolean;
-  browser_settings?: BrowserSettings | null;
-  vnc_streaming_supported?: boolean;
-  stream_transport?: OpenString<"vnc" | "cdp"> | null;
-  download_path?: string | null;
-  downloaded_files?: FileInfo[] | null;
-  recordings?: FileInfo[] | null;
-  started_at?: string | null;
-  completed_at?: string | null;
-  created_at: string;
-  modified_at: string;
-  deleted_at?: string | null;
-  /** Set when the server adjusted the request (e.g. capped the timeout) or could not confirm an extension. */
-  warning?: string | null;
-  source?: OpenString<"managed" | "external"> | null;
-  remaining_lifetime_seconds?: number | null;
-  /** Fields added by newer servers. */
-  [key: string]: unknown;
-}
-export interface CloseBrowserSessionResponse { message?: string; [key: string]: unknown }
-
-export interface RunBase {
-  run_id: string;
-  run_type: RunType;
-  status: RunStatus;
-  output?: JsonValue;
-  downloaded_files?: FileInfo[] | null;
-  recording_url?: string | null;
-  recording_archived?: boolean;
-  screenshot_urls?: string[] | null;
-  failure_reason?: string | null;
-  created_at: string;
-  modified_at: string;
-  queued_at?: string | null;
-  started_at?: string | null;
-  finished_at?: string | null;
-  app_url?: string | null;
-  browser_session_id?: string | null;
-  browser_profile_id?: string | null;
-  max_screenshot_scrolls?: number | null;
-  script_run?: { ai_fallback_triggered: boolean; script_id?: string | null; script_revision_id?: string | null } | null;
-  errors?: { [key: string]: JsonValue }[] | null;
-  step_count?: number | null;
-  run_request?: { [key: string]: JsonValue } | null;
-  /** Fields added by newer servers. */
-  [key: string]: unknown;
-}
-export interface TaskRun extends RunBase {}
-export interface WorkflowRun extends RunBase {
-  attempt?: number;
-  retry_pending?: boolean;
-  next_attempt_at?: string | null;
-  run_with?: RunWith | null;
-  ai_fallback?: boolean | null;
-  script_id?: string | null;
-}
+// The response types (BrowserSession, TaskRun, WorkflowRun, Artifact, …) are generated from
+// src/models/responses/.
 export type Run = TaskRun | WorkflowRun;
-
-export interface BrowserProfile {
-  browser_profile_id: string;
-  organization_id: string;
-  name: string;
-  description?: string | null;
-  source_browser_type?: string | null;
-  proxy_location?: ProxyLocation | { [key: string]: JsonValue } | null;
-  proxy_session_id?: string | null;
-  is_managed?: boolean;
-  created_at: string;
-  modified_at: string;
-  deleted_at?: string | null;
-  [key: string]: unknown;
-}
 
 export type ArtifactType = OpenString<
   | "recording" | "audio" | "session_replay" | "browser_console_log" | "skyvern_log" | "skyvern_log_raw"
@@ -148,101 +57,6 @@ export type ArtifactType = OpenString<
   | "visible_elements_tree_trimmed" | "visible_elements_tree_in_prompt" | "hashed_href_map"
   | "visible_elements_id_xpath_map" | "html" | "html_scrape" | "html_action" | "trace" | "har"
   | "script_file" | "pdf" | "step_archive" | "task_archive" | "download">;
-
-/** One artifact of a run: a screenshot, recording, log, … (`getRunArtifacts`). */
-export interface Artifact {
-  artifact_id: string;
-  artifact_type: ArtifactType;
-  uri: string;
-  organization_id: string;
-  created_at: string;
-  modified_at: string;
-  /** A URL to download the content (when the server signs one); else use `getArtifactContent`. */
-  signed_url?: string | null;
-  checksum?: string | null;
-  file_size?: number | null;
-  task_id?: string | null;
-  step_id?: string | null;
-  workflow_run_id?: string | null;
-  workflow_run_block_id?: string | null;
-  run_id?: string | null;
-  browser_session_id?: string | null;
-  archived?: boolean;
-  [key: string]: unknown;
-}
-
-/** One entry of a run's timeline: a block (with its actions) or a thought, and its children. */
-export interface RunTimelineEntry {
-  type: OpenString<"thought" | "block">;
-  block?: { workflow_run_block_id: string; block_type: string; label?: string | null; status?: string | null; [key: string]: unknown } | null;
-  thought?: { thought_id: string; thought?: string | null; [key: string]: unknown } | null;
-  children?: RunTimelineEntry[];
-  created_at: string;
-  modified_at: string;
-  [key: string]: unknown;
-}
-
-/** One run in `getRunsV2`'s list. */
-export interface RunListItem {
-  task_run_id: string;
-  run_id: string;
-  task_run_type: RunType;
-  status: RunStatus;
-  title?: string | null;
-  started_at?: string | null;
-  finished_at?: string | null;
-  created_at: string;
-  workflow_permanent_id?: string | null;
-  [key: string]: unknown;
-}
-
-export interface BulkCancelRunsResponse {
-  /** Runs that were cancelled. */
-  cancelled: string[];
-  /** Runs that could not be cancelled (unknown, or already finished). */
-  failed: string[];
-  [key: string]: unknown;
-}
-
-export interface RunWebhookReplayResponse {
-  run_id: string;
-  run_type: string;
-  default_webhook_url?: string | null;
-  target_webhook_url?: string | null;
-  /** The JSON sent. */
-  payload: string;
-  headers: Record<string, string>;
-  status_code?: number | null;
-  latency_ms?: number | null;
-  response_body?: string | null;
-  error?: string | null;
-  [key: string]: unknown;
-}
-
-export interface UploadFileResponse {
-  /** Where the file was stored. */
-  s3_uri: string;
-  /** A URL to read the file (give it to a run as a `file_ids` entry or a URL). */
-  presigned_url: string;
-  [key: string]: unknown;
-}
-
-export interface TotpCode {
-  totp_code_id: string;
-  totp_identifier: string;
-  /** The code Skyvern extracted from `content`. */
-  code: string;
-  content: string;
-  organization_id: string;
-  task_id?: string | null;
-  workflow_id?: string | null;
-  workflow_run_id?: string | null;
-  source?: string | null;
-  expired_at?: string | null;
-  created_at: string;
-  modified_at: string;
-  [key: string]: unknown;
-}
 
 /** A file for `uploadFile`: a `Blob` or `File`, bytes, or bytes with a name and type. */
 export type Uploadable =

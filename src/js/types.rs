@@ -1,6 +1,6 @@
 //! TypeScript declarations beside the generated ones: value types with room
-//! for future values, responses, error classes and method signatures, kept in
-//! `types.d.ts` (the request and option types come from `src/models/`).
+//! for future values, error classes and method signatures, kept in `types.d.ts`
+//! (the request, option and response types come from `src/models/`).
 
 use wasm_bindgen::prelude::*;
 

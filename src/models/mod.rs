@@ -13,6 +13,8 @@ pub mod profiles;
 #[cfg(feature = "client")]
 pub mod query;
 #[cfg(feature = "client")]
+pub mod responses;
+#[cfg(feature = "client")]
 pub mod runs;
 #[cfg(feature = "client")]
 pub mod sessions;

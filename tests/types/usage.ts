@@ -79,6 +79,13 @@ async function everything(): Promise<void> {
   const extra: unknown = session["some_new_field"];
   void started;
   void extra;
+  // Generated response fields are typed, not `any`.
+  // @ts-expect-error app_url is a string or null
+  const wrongUrl: number = session.app_url;
+  // @ts-expect-error the timeline's entries are typed too
+  const wrongChildren: number = (await client.getRunTimeline("wr_1"))[0].children;
+  void wrongUrl;
+  void wrongChildren;
 
   const fetched: BrowserSession = await client.getBrowserSession(id);
   const list: BrowserSession[] = await client.getBrowserSessions(ro);

@@ -14,19 +14,17 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+use crate::common::sockets::{send, ws_url, Client};
 use crate::common::Emu;
 
 mod session_in_chromium;
 mod signal_shutdown;
-
-type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -179,10 +177,6 @@ async fn wait_running(e: &Emu, id: &str) -> Value {
     }
 }
 
-fn ws_url(e: &Emu, path: &str) -> String {
-    format!("{}{path}", e.base.replacen("http://", "ws://", 1))
-}
-
 async fn connect(url: &str) -> Client {
     tokio_tungstenite::connect_async(url)
         .await
@@ -230,10 +224,6 @@ async fn task(e: &Emu, body: Value) -> Value {
     let (_, done) = e.follow_run(&id, LONG).await;
     assert_eq!(done["status"], "completed", "{done}");
     done["output"].clone()
-}
-
-async fn send(ws: &mut Client, v: Value) {
-    ws.send(Message::text(v.to_string())).await.expect("send");
 }
 
 async fn click(ws: &mut Client, x: f64, y: f64) {

@@ -1,13 +1,14 @@
 //! The input socket: auth and close codes, and events only after take-control.
 
-use super::{connect, input, next, next_json, screencast, ws_url, Client, Ev, T};
+use super::{connect, input, next, next_json, screencast, ws_url, Ev, T};
 
 use std::time::Duration;
 
 use futures_util::SinkExt;
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::common::sockets::send;
 use crate::common::{emu, wait_for, Emu};
 
 #[tokio::test]
@@ -49,10 +50,6 @@ async fn input_socket_auth_and_not_found_close_codes() {
 async fn current_url(e: &Emu, id: &str) -> String {
     let v = e.get(&format!("/browser-session/{id}/state")).await.json();
     v["current_url"].as_str().unwrap_or("").to_string()
-}
-
-async fn send(ws: &mut Client, v: Value) {
-    ws.send(Message::text(v.to_string())).await.expect("send");
 }
 
 #[tokio::test]

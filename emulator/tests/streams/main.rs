@@ -10,17 +10,14 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use futures_util::StreamExt;
 use serde_json::Value;
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+use crate::common::sockets::{ws_url, Client};
 use crate::common::Emu;
 
 mod handshakes;
 mod input;
 mod screencast;
-
-type Client = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// One thing a client can see next on a socket.
 #[derive(Debug, PartialEq)]
@@ -30,10 +27,6 @@ enum Ev {
     /// The TCP connection ended without a close frame.
     Dropped,
     Timeout,
-}
-
-fn ws_url(e: &Emu, path: &str) -> String {
-    format!("{}{path}", e.base.replacen("http://", "ws://", 1))
 }
 
 async fn connect(url: &str) -> Client {

@@ -8,6 +8,8 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 use skyvern_emulator::{start, Config};
 
+pub mod sockets;
+
 pub const KEY: &str = "test-key-123";
 
 pub struct Emu {

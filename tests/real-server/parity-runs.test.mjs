@@ -103,7 +103,11 @@ const runs = [
     expect: { status: 200 },
     check: (res) => assert.ok(Array.isArray(res.json) && res.json.length > 0, "the failed task has artifacts"),
     then: async (s, res) => {
-      s.ids.artifact = res.json?.[0]?.artifact_id;
+      // A screenshot has bytes once listed; a log artifact of the real server may still
+      // be empty while its file is being written.
+      const list = Array.isArray(res.json) ? res.json : [];
+      const shot = list.find((a) => String(a.artifact_type).startsWith("screenshot"));
+      s.ids.artifact = (shot ?? list[0])?.artifact_id;
     },
   },
   { name: "artifacts of an unknown run", req: { path: `/v1/runs/${UNKNOWN_RUN}/artifacts` }, expect: { status: 200, body: {} }, check: (res) => assert.deepEqual(res.json, []) },
@@ -114,7 +118,7 @@ const runs = [
     check: (res) => assert.deepEqual([res.json.detail[0].type, res.json.detail[0].loc], ["enum", ["query", "artifact_type", 0]]),
   },
   {
-    name: "content of the task's first artifact",
+    name: "content of the task's first screenshot",
     req: (ids) => ({ path: `/v1/artifacts/${ids.artifact}/content` }),
     expect: { status: 200 },
     headers: ["content-disposition"],

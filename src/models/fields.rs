@@ -63,35 +63,41 @@ impl<'de> Deserialize<'de> for NonEmpty {
 #[serde(transparent)]
 pub struct Int<const MIN: i64, const MAX: i64>(pub i64);
 
-struct IntVisitor<const MIN: i64, const MAX: i64>;
+/// Reads an integer within bounds. The bounds are values, not type parameters: one
+/// reader (and one serde-wasm-bindgen instance of it) serves every `Int<MIN, MAX>`.
+struct IntVisitor {
+    min: i64,
+    max: i64,
+}
 
-impl<const MIN: i64, const MAX: i64> Visitor<'_> for IntVisitor<MIN, MAX> {
-    type Value = Int<MIN, MAX>;
+impl Visitor<'_> for IntVisitor {
+    type Value = i64;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        if MAX >= MAX_SAFE && MIN <= MIN_SAFE {
+        let (min, max) = (self.min, self.max);
+        if max >= MAX_SAFE && min <= MIN_SAFE {
             f.write_str("an integer")
-        } else if MAX >= MAX_SAFE {
-            write!(f, "an integer ≥ {MIN}")
+        } else if max >= MAX_SAFE {
+            write!(f, "an integer ≥ {min}")
         } else {
-            write!(f, "an integer from {MIN} to {MAX}")
+            write!(f, "an integer from {min} to {max}")
         }
     }
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
-        if (MIN..=MAX).contains(&n) {
-            Ok(Int(n))
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<i64, E> {
+        if (self.min..=self.max).contains(&n) {
+            Ok(n)
         } else {
             Err(out_of_range(n as f64, &self))
         }
     }
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<i64, E> {
         match i64::try_from(n) {
             Ok(n) => self.visit_i64(n),
             Err(_) => Err(out_of_range(n as f64, &self)),
         }
     }
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
-        if n.fract() == 0.0 && n >= MIN as f64 && n <= MAX as f64 {
-            Ok(Int(n as i64))
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<i64, E> {
+        if n.fract() == 0.0 && n >= self.min as f64 && n <= self.max as f64 {
+            Ok(n as i64)
         } else {
             Err(out_of_range(n, &self))
         }
@@ -101,7 +107,8 @@ impl<const MIN: i64, const MAX: i64> Visitor<'_> for IntVisitor<MIN, MAX> {
 impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for Int<MIN, MAX> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         // As a number (not `any`): a BigInt is refused, as `JSON.stringify` would.
-        d.deserialize_f64(IntVisitor::<MIN, MAX>)
+        d.deserialize_f64(IntVisitor { min: MIN, max: MAX })
+            .map(Int)
     }
 }
 
@@ -110,29 +117,35 @@ impl<'de, const MIN: i64, const MAX: i64> Deserialize<'de> for Int<MIN, MAX> {
 #[serde(transparent)]
 pub struct Positive<const MAX: u64>(pub f64);
 
+/// Reads a number greater than 0 and at most `max` (one reader for every `Positive<MAX>`).
+struct PositiveVisitor {
+    max: u64,
+}
+
+impl Visitor<'_> for PositiveVisitor {
+    type Value = f64;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "a number greater than 0 and at most {}", self.max)
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<f64, E> {
+        self.visit_f64(n as f64)
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<f64, E> {
+        self.visit_f64(n as f64)
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<f64, E> {
+        if n > 0.0 && n <= self.max as f64 {
+            Ok(n)
+        } else {
+            Err(out_of_range(n, &self))
+        }
+    }
+}
+
 impl<'de, const MAX: u64> Deserialize<'de> for Positive<MAX> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Num<const MAX: u64>;
-        impl<const MAX: u64> Visitor<'_> for Num<MAX> {
-            type Value = Positive<MAX>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                write!(f, "a number greater than 0 and at most {MAX}")
-            }
-            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
-                self.visit_f64(n as f64)
-            }
-            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
-                self.visit_f64(n as f64)
-            }
-            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
-                if n > 0.0 && n <= MAX as f64 {
-                    Ok(Positive(n))
-                } else {
-                    Err(out_of_range(n, &self))
-                }
-            }
-        }
-        d.deserialize_f64(Num::<MAX>)
+        d.deserialize_f64(PositiveVisitor { max: MAX })
+            .map(Positive)
     }
 }
 

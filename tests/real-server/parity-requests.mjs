@@ -18,166 +18,171 @@ async function createAndClose(state, res) {
   if (id) await send(state.t, { method: "POST", path: `${sessionPath(id)}/close` });
 }
 
-/** The scenarios; `pageUrl()` is the address of the local test page, known once the suite set up. */
-export function requestScenarios(pageUrl) {
+const AUTH_SCENARIOS = [
+  // Health
+  { name: "heartbeat without a key", req: { path: "/api/v1/heartbeat", auth: "missing" }, expect: { status: 200 } },
+
+  // Authentication
+  {
+    name: "create without x-api-key",
+    req: { method: "POST", path: "/v1/browser_sessions", auth: "missing", json: { timeout: 60 } },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+  {
+    name: "list without x-api-key",
+    req: { path: "/v1/browser_sessions", auth: "missing" },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+  {
+    name: "get without x-api-key",
+    req: { path: sessionPath(UNKNOWN_SESSION), auth: "missing" },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+  {
+    name: "close without x-api-key",
+    req: { method: "POST", path: `${sessionPath(UNKNOWN_SESSION)}/close`, auth: "missing" },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+  {
+    name: "get run without x-api-key",
+    req: { path: `/v1/runs/${UNKNOWN_RUN}`, auth: "missing" },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+  {
+    name: "empty x-api-key",
+    req: { path: "/v1/browser_sessions", auth: "empty" },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+  {
+    name: "wrong x-api-key (list)",
+    req: { path: "/v1/browser_sessions", auth: "wrong" },
+    expect: { status: 403, body: { detail: "Could not validate credentials" } },
+  },
+  {
+    name: "wrong x-api-key (create)",
+    req: { method: "POST", path: "/v1/browser_sessions", auth: "wrong", json: {} },
+    expect: { status: 403, body: { detail: "Could not validate credentials" } },
+  },
+  {
+    name: "wrong x-api-key (run)",
+    req: { path: `/v1/runs/${UNKNOWN_RUN}`, auth: "wrong" },
+    expect: { status: 403, body: { detail: "Could not validate credentials" } },
+  },
+  {
+    name: "JWT-shaped key with a bad signature",
+    req: { path: "/v1/browser_sessions", auth: "badjwt" },
+    expect: { status: 403, body: { detail: "Could not validate credentials" } },
+  },
+  {
+    name: "Authorization: Bearer instead of x-api-key",
+    req: { path: "/v1/browser_sessions", auth: "bearer" },
+    expect: { status: 403, body: { detail: "Invalid authentication method" } },
+  },
+  {
+    name: "malformed JSON without a key (parsed before auth)",
+    req: { method: "POST", path: "/v1/browser_sessions", auth: "missing", raw: '{"timeout": 60' },
+    expect: { status: 422 },
+  },
+  {
+    name: "invalid timeout without a key (auth before validation)",
+    req: { method: "POST", path: "/v1/browser_sessions", auth: "missing", json: { timeout: 4 } },
+    expect: { status: 403, body: { detail: "Invalid credentials" } },
+  },
+];
+
+const CREATE_BODY_SCENARIOS = [
+  // Validation of the create body
+  ...[4, 0, -1, true].map((v) => ({
+    name: `create timeout ${JSON.stringify(v)}`,
+    req: { method: "POST", path: "/v1/browser_sessions", json: { timeout: v } },
+    expect: { status: 422, body: ge5(v) },
+  })),
+  {
+    name: "create timeout 60.5",
+    req: { method: "POST", path: "/v1/browser_sessions", raw: '{"timeout": 60.5}' },
+    expect: {
+      status: 422,
+      body: validation("int_from_float", ["body", "timeout"], "Input should be a valid integer, got a number with a fractional part", 60.5),
+    },
+  },
+  {
+    name: 'create timeout "abc"',
+    req: { method: "POST", path: "/v1/browser_sessions", json: { timeout: "abc" } },
+    expect: {
+      status: 422,
+      body: validation("int_parsing", ["body", "timeout"], "Input should be a valid integer, unable to parse string as an integer", "abc"),
+    },
+  },
+  {
+    name: "create with malformed JSON",
+    req: { method: "POST", path: "/v1/browser_sessions", raw: '{"timeout": 60' },
+    expect: {
+      status: 422,
+      body: validation("json_invalid", ["body", 14], "JSON decode error", {}, { error: "Expecting ',' delimiter" }),
+    },
+  },
+  {
+    name: "create with a JSON array body",
+    req: { method: "POST", path: "/v1/browser_sessions", raw: "[]" },
+    expect: {
+      status: 422,
+      body: validation("model_attributes_type", ["body"], "Input should be a valid dictionary or object to extract fields from", []),
+    },
+  },
+  {
+    name: "create with content-type text/plain",
+    req: { method: "POST", path: "/v1/browser_sessions", raw: '{"timeout": 60}', contentType: "text/plain" },
+    expect: {
+      status: 422,
+      body: validation("model_attributes_type", ["body"], "Input should be a valid dictionary or object to extract fields from", '{"timeout": 60}'),
+    },
+  },
+  {
+    name: "create with an invalid url (400, not 422)",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { url: "not a url" } },
+    expect: {
+      status: 400,
+      body: { detail: "Invalid url: malformed. Use an HTTP or HTTPS URL with at most 2083 characters." },
+    },
+  },
+  {
+    name: "create with an ftp:// url",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { url: "ftp://example.test/" } },
+    expect: {
+      status: 400,
+      body: { detail: "Invalid url: unsupported scheme. Use an HTTP or HTTPS URL with at most 2083 characters." },
+    },
+  },
+  {
+    name: "create with an unknown browser_type",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { browser_type: "firefox" } },
+    expect: {
+      status: 422,
+      body: validation("enum", ["body", "browser_type"], "Input should be 'msedge', 'chrome' or 'stealth-chromium'", "firefox", {
+        expected: "'msedge', 'chrome' or 'stealth-chromium'",
+      }),
+    },
+  },
+  {
+    name: "create with an unknown extension",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { extensions: ["bogus"] } },
+    expect: {
+      status: 422,
+      body: validation("enum", ["body", "extensions", 0], "Input should be 'ad-blocker' or 'captcha-solver'", "bogus", {
+        expected: "'ad-blocker' or 'captcha-solver'",
+      }),
+    },
+  },
+  {
+    name: "create with a UTC offset as timezone_id",
+    req: { method: "POST", path: "/v1/browser_sessions", json: { browser_settings: { timezone_id: "+02:00" } } },
+    expect: { status: 422 },
+  },
+];
+
+/** Validation of task and profile requests; `pageUrl()` is the local test page's address. */
+function taskAndProfileValidation(pageUrl) {
   return [
-    // Health
-    { name: "heartbeat without a key", req: { path: "/api/v1/heartbeat", auth: "missing" }, expect: { status: 200 } },
-
-    // Authentication
-    {
-      name: "create without x-api-key",
-      req: { method: "POST", path: "/v1/browser_sessions", auth: "missing", json: { timeout: 60 } },
-      expect: { status: 403, body: { detail: "Invalid credentials" } },
-    },
-    {
-      name: "list without x-api-key",
-      req: { path: "/v1/browser_sessions", auth: "missing" },
-      expect: { status: 403, body: { detail: "Invalid credentials" } },
-    },
-    {
-      name: "get without x-api-key",
-      req: { path: sessionPath(UNKNOWN_SESSION), auth: "missing" },
-      expect: { status: 403, body: { detail: "Invalid credentials" } },
-    },
-    {
-      name: "close without x-api-key",
-      req: { method: "POST", path: `${sessionPath(UNKNOWN_SESSION)}/close`, auth: "missing" },
-      expect: { status: 403, body: { detail: "Invalid credentials" } },
-    },
-    {
-      name: "get run without x-api-key",
-      req: { path: `/v1/runs/${UNKNOWN_RUN}`, auth: "missing" },
-      expect: { status: 403, body: { detail: "Invalid credentials" } },
-    },
-    {
-      name: "empty x-api-key",
-      req: { path: "/v1/browser_sessions", auth: "empty" },
-      expect: { status: 403, body: { detail: "Invalid credentials" } },
-    },
-    {
-      name: "wrong x-api-key (list)",
-      req: { path: "/v1/browser_sessions", auth: "wrong" },
-      expect: { status: 403, body: { detail: "Could not validate credentials" } },
-    },
-    {
-      name: "wrong x-api-key (create)",
-      req: { method: "POST", path: "/v1/browser_sessions", auth: "wrong", json: {} },
-      expect: { status: 403, body: { detail: "Could not validate credentials" } },
-    },
-    {
-      name: "wrong x-api-key (run)",
-      req: { path: `/v1/runs/${UNKNOWN_RUN}`, auth: "wrong" },
-      expect: { status: 403, body: { detail: "Could not validate credentials" } },
-    },
-    {
-      name: "JWT-shaped key with a bad signature",
-      req: { path: "/v1/browser_sessions", auth: "badjwt" },
-      expect: { status: 403, body: { detail: "Could not validate credentials" } },
-    },
-    {
-      name: "Authorization: Bearer instead of x-api-key",
-      req: { path: "/v1/browser_sessions", auth: "bearer" },
-      expect: { status: 403, body: { detail: "Invalid authentication method" } },
-    },
-    {
-      name: "malformed JSON without a key (parsed before auth)",
-      req: { method: "POST", path: "/v1/browser_sessions", auth: "missing", raw: '{"timeout": 60' },
-      expect: { status: 422 },
-    },
-    {
-      name: "invalid timeout without a key (auth before validation)",
-      req: { method: "POST", path: "/v1/browser_sessions", auth: "missing", json: { timeout: 4 } },
-      expect: { status: 403, body: { detail: "Invalid credentials" } },
-    },
-
-    // Validation of the create body
-    ...[4, 0, -1, true].map((v) => ({
-      name: `create timeout ${JSON.stringify(v)}`,
-      req: { method: "POST", path: "/v1/browser_sessions", json: { timeout: v } },
-      expect: { status: 422, body: ge5(v) },
-    })),
-    {
-      name: "create timeout 60.5",
-      req: { method: "POST", path: "/v1/browser_sessions", raw: '{"timeout": 60.5}' },
-      expect: {
-        status: 422,
-        body: validation("int_from_float", ["body", "timeout"], "Input should be a valid integer, got a number with a fractional part", 60.5),
-      },
-    },
-    {
-      name: 'create timeout "abc"',
-      req: { method: "POST", path: "/v1/browser_sessions", json: { timeout: "abc" } },
-      expect: {
-        status: 422,
-        body: validation("int_parsing", ["body", "timeout"], "Input should be a valid integer, unable to parse string as an integer", "abc"),
-      },
-    },
-    {
-      name: "create with malformed JSON",
-      req: { method: "POST", path: "/v1/browser_sessions", raw: '{"timeout": 60' },
-      expect: {
-        status: 422,
-        body: validation("json_invalid", ["body", 14], "JSON decode error", {}, { error: "Expecting ',' delimiter" }),
-      },
-    },
-    {
-      name: "create with a JSON array body",
-      req: { method: "POST", path: "/v1/browser_sessions", raw: "[]" },
-      expect: {
-        status: 422,
-        body: validation("model_attributes_type", ["body"], "Input should be a valid dictionary or object to extract fields from", []),
-      },
-    },
-    {
-      name: "create with content-type text/plain",
-      req: { method: "POST", path: "/v1/browser_sessions", raw: '{"timeout": 60}', contentType: "text/plain" },
-      expect: {
-        status: 422,
-        body: validation("model_attributes_type", ["body"], "Input should be a valid dictionary or object to extract fields from", '{"timeout": 60}'),
-      },
-    },
-    {
-      name: "create with an invalid url (400, not 422)",
-      req: { method: "POST", path: "/v1/browser_sessions", json: { url: "not a url" } },
-      expect: {
-        status: 400,
-        body: { detail: "Invalid url: malformed. Use an HTTP or HTTPS URL with at most 2083 characters." },
-      },
-    },
-    {
-      name: "create with an ftp:// url",
-      req: { method: "POST", path: "/v1/browser_sessions", json: { url: "ftp://example.test/" } },
-      expect: {
-        status: 400,
-        body: { detail: "Invalid url: unsupported scheme. Use an HTTP or HTTPS URL with at most 2083 characters." },
-      },
-    },
-    {
-      name: "create with an unknown browser_type",
-      req: { method: "POST", path: "/v1/browser_sessions", json: { browser_type: "firefox" } },
-      expect: {
-        status: 422,
-        body: validation("enum", ["body", "browser_type"], "Input should be 'msedge', 'chrome' or 'stealth-chromium'", "firefox", {
-          expected: "'msedge', 'chrome' or 'stealth-chromium'",
-        }),
-      },
-    },
-    {
-      name: "create with an unknown extension",
-      req: { method: "POST", path: "/v1/browser_sessions", json: { extensions: ["bogus"] } },
-      expect: {
-        status: 422,
-        body: validation("enum", ["body", "extensions", 0], "Input should be 'ad-blocker' or 'captcha-solver'", "bogus", {
-          expected: "'ad-blocker' or 'captcha-solver'",
-        }),
-      },
-    },
-    {
-      name: "create with a UTC offset as timezone_id",
-      req: { method: "POST", path: "/v1/browser_sessions", json: { browser_settings: { timezone_id: "+02:00" } } },
-      expect: { status: 422 },
-    },
     {
       name: "run without a prompt",
       req: () => ({ method: "POST", path: "/v1/run/tasks", json: { url: pageUrl() } }),
@@ -207,7 +212,11 @@ export function requestScenarios(pageUrl) {
       req: { method: "POST", path: "/v1/browser_sessions", json: { browser_profile_id: "bp_000000000000000000" } },
       expect: { status: 404, body: { detail: "Browser profile bp_000000000000000000 not found" } },
     },
+  ];
+}
 
+function unknownThingScenarios(pageUrl) {
+  return [
     // Unknown things
     {
       name: "get unknown session",
@@ -244,7 +253,11 @@ export function requestScenarios(pageUrl) {
       }),
       expect: { status: 404, body: { detail: `Browser session ${UNKNOWN_SESSION} does not exist or is not live.` } },
     },
+  ];
+}
 
+function acceptedCreateScenarios(pageUrl) {
+  return [
     // Accepted create bodies (each session is closed straight away)
     ...[
       ["create with {}", { json: {} }, { timeout: 60 }],
@@ -282,5 +295,16 @@ export function requestScenarios(pageUrl) {
       expect: { status: 200, body: { status: "created", warning: null, ...fields } },
       then: createAndClose,
     })),
+  ];
+}
+
+/** The scenarios, in order; `pageUrl()` is the address of the local test page, known once the suite set up. */
+export function requestScenarios(pageUrl) {
+  return [
+    ...AUTH_SCENARIOS,
+    ...CREATE_BODY_SCENARIOS,
+    ...taskAndProfileValidation(pageUrl),
+    ...unknownThingScenarios(pageUrl),
+    ...acceptedCreateScenarios(pageUrl),
   ];
 }

@@ -4,71 +4,16 @@
 // Sessions hold a real browser: every session a test opens is closed in `after`, even on failure.
 // Without an LLM the open-source server fails every task, so runs are followed to their terminal
 // status and the lifecycle and failure fields are checked, not success.
+// The package, the targets and the shared assertions are in e2e-helpers.mjs.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { pathToFileURL } from "node:url";
-import { resolve } from "node:path";
-import { REAL, ANY, UNKNOWN_SESSION, TERMINAL_RUN_STATUSES, startLocalPage } from "./targets.mjs";
+import { UNKNOWN_SESSION, TERMINAL_RUN_STATUSES, startLocalPage } from "./targets.mjs";
+import { pkg, pkgSkip, targets, rank, TIMESTAMP, rejectsWith, createShapes } from "./e2e-helpers.mjs";
 
-// ---------------------------------------------------------------- the package
-
-const PKG = process.env.SKYVERN_WASM_PKG_DIR
-  ? pathToFileURL(resolve(process.env.SKYVERN_WASM_PKG_DIR) + "/")
-  : new URL("../../pkg/", import.meta.url);
-let pkg = null;
-let pkgSkip = false;
-if (!existsSync(new URL("skyvern_wasm_bg.wasm", PKG)) || !existsSync(new URL("skyvern.js", PKG))) {
-  pkgSkip = "pkg/ is not built: run `cargo xtask build` first";
-} else {
-  pkg = await import(new URL("node.js", PKG).href);
-}
-
-// ---------------------------------------------------------------- targets
-
-const isLoopback = (url) => /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(url);
-const targets = [];
-if (REAL) targets.push({ ...REAL, label: "open-source Skyvern server (run.sh)", local: true, noLlm: true });
-if (ANY) {
-  targets.push({
-    ...ANY,
-    label: `Skyvern at ${new URL(ANY.url).host} (SKYVERN_BASE_URL)`,
-    local: isLoopback(ANY.url),
-    // Set when the server has no LLM (like the open-source server run.sh starts): tasks then fail.
-    noLlm: process.env.SKYVERN_E2E_NO_LLM === "1",
-  });
-}
 if (targets.length === 0) {
   test("end-to-end against a real Skyvern", {
     skip: "not configured: set SKYVERN_BASE_URL and SKYVERN_API_KEY (e.g. Skyvern Cloud), or run tests/real-server/run.sh",
   }, () => {});
-}
-
-const RUN_ORDER = { created: 0, queued: 1, running: 2, paused: 2 };
-const rank = (status) => (TERMINAL_RUN_STATUSES.has(status) ? 3 : (RUN_ORDER[status] ?? -1));
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/;
-
-/** Asserts `promise` rejects with `Class` carrying `status` and, when given, the server's detail. */
-async function rejectsWith(promise, Class, status, detail) {
-  let error;
-  try {
-    await promise;
-  } catch (e) {
-    error = e;
-  }
-  assert.ok(error, `expected a ${Class.name}, but the call succeeded`);
-  assert.ok(error instanceof Class, `expected ${Class.name}, got ${error?.constructor?.name}: ${error?.message}`);
-  assert.ok(error instanceof pkg.SkyvernError, "every error is a SkyvernError");
-  assert.ok(error instanceof Error, "every error is an Error");
-  assert.equal(error.statusCode, status);
-  if (typeof detail === "string") {
-    assert.equal(error.body?.detail, detail, "the body keeps the server's detail");
-    assert.ok(error.message.includes(detail), `the message carries the detail: ${error.message}`);
-  } else if (detail instanceof RegExp) {
-    assert.match(String(error.body?.detail), detail);
-    assert.match(error.message, detail);
-  }
-  return error;
 }
 
 for (const target of targets) {
@@ -117,25 +62,7 @@ for (const target of targets) {
     // ------------------------------------------------------------ create: option shapes
 
     if (target.local) {
-      const shapes = [
-        ["no request", undefined, {}],
-        ["an empty request", {}, { timeout: 60 }],
-        ["timeout", { timeout: 30 }, { timeout: 30 }],
-        ["timeout null", { timeout: null }, { timeout: null }],
-        ["a start url", () => ({ url: page.url }), {}],
-        ["extensions", { extensions: ["ad-blocker", "captcha-solver"] }, { extensions: ["ad-blocker", "captcha-solver"] }],
-        ["browser_type", { browser_type: "chrome" }, { browser_type: "chrome" }],
-        ["proxy_location NONE", { proxy_location: "NONE" }, {}],
-        ["a GeoTarget proxy", { proxy_location: { country: "US", subdivision: "CA" } }, {}],
-        ["proxy_session_id", { proxy_location: "RESIDENTIAL_ISP", proxy_session_id: "contract-test" }, {}],
-        [
-          "browser_settings",
-          { browser_settings: { timezone_id: "America/New_York" } },
-          { browser_settings: { timezone_id: "America/New_York" } },
-        ],
-        ["needs_live_view", { needs_live_view: true }, {}],
-        ["generate_browser_profile", { generate_browser_profile: true }, { generate_browser_profile: true }],
-      ];
+      const shapes = createShapes(() => page.url);
       for (const [name, request, echoed] of shapes) {
         test(`create with ${name}: the browser starts, then close`, async () => {
           const req = typeof request === "function" ? request() : request;

@@ -111,6 +111,44 @@ fn describe(target: Target, id: &str) -> String {
     }
 }
 
+/// The request that polls the session or run `id`. Its body is checked by the
+/// wait itself, where a wrong shape is reported as such.
+fn poll_call(target: Target, id: &str) -> Call {
+    let poll = match target {
+        Target::Run => Op::GetRun,
+        Target::Session => Op::GetBrowserSession,
+    }
+    .endpoint();
+    Call {
+        method: poll.method,
+        path: poll.path_with(id),
+        query: Vec::new(),
+        headers: Vec::new(),
+        body: None,
+        retry: poll.retry,
+        expect: Expect::Anything,
+        binary: false,
+    }
+}
+
+/// The wait ran out of time; `last` is the last object seen.
+fn wait_timeout(spec: &WaitSpec, id: Option<&str>, last: Option<String>) -> Error {
+    Error::WaitTimeout {
+        what: describe(spec.target, id.unwrap_or("?")),
+        timeout_ms: spec.timeout_ms,
+        last_seen: last,
+    }
+}
+
+/// The browser session ended before it was ready.
+fn session_ended(id: Option<String>, status: String, last_seen: String) -> Error {
+    Error::SessionEnded {
+        id: id.unwrap_or_default(),
+        status,
+        last_seen,
+    }
+}
+
 /// Polls until done. `first` is an object already in hand (from a create call).
 pub async fn wait<E: Env>(
     env: &E,
@@ -126,11 +164,6 @@ pub async fn wait<E: Env>(
     let mut last: Option<String> = None;
     let mut last_status: Option<String> = None;
     let mut interval = spec.poll_ms.unwrap_or(FIRST_INTERVAL_MS);
-    let timeout = |id: &Option<String>, last: Option<String>| Error::WaitTimeout {
-        what: describe(spec.target, id.as_deref().unwrap_or("?")),
-        timeout_ms: spec.timeout_ms,
-        last_seen: last,
-    };
     loop {
         let text = match pending.take() {
             Some(t) => t,
@@ -141,26 +174,11 @@ pub async fn wait<E: Env>(
                         body: last.unwrap_or_default(),
                     });
                 };
-                let poll = match spec.target {
-                    Target::Run => Op::GetRun,
-                    Target::Session => Op::GetBrowserSession,
-                }
-                .endpoint();
-                // The body is read below, where a wrong shape is reported as such.
-                let call = Call {
-                    method: poll.method,
-                    path: poll.path_with(current),
-                    query: Vec::new(),
-                    headers: Vec::new(),
-                    body: None,
-                    retry: poll.retry,
-                    expect: Expect::Anything,
-                    binary: false,
-                };
+                let call = poll_call(spec.target, current);
                 match send(env, cfg, opts, &call, Some(deadline)).await {
                     Ok(resp) => resp.body,
                     Err(Error::AttemptTimeout { .. }) if env.now_ms() >= deadline - 1.0 => {
-                        return Err(timeout(&id, last));
+                        return Err(wait_timeout(spec, id.as_deref(), last));
                     }
                     Err(e) => return Err(e),
                 }
@@ -182,23 +200,17 @@ pub async fn wait<E: Env>(
         }
         match state(spec.target, &v) {
             State::Done => return Ok(text),
-            State::Ended(status) => {
-                return Err(Error::SessionEnded {
-                    id: id.unwrap_or_default(),
-                    status,
-                    last_seen: text,
-                })
-            }
+            State::Ended(status) => return Err(session_ended(id, status, text)),
             State::Pending => {}
         }
         last = Some(text);
         let remaining = deadline - env.now_ms();
         if remaining <= 0.0 {
-            return Err(timeout(&id, last));
+            return Err(wait_timeout(spec, id.as_deref(), last));
         }
         env.sleep(interval.min(remaining)).await?;
         if env.now_ms() >= deadline {
-            return Err(timeout(&id, last));
+            return Err(wait_timeout(spec, id.as_deref(), last));
         }
         if spec.poll_ms.is_none() {
             interval = next_interval(interval, env.now_ms() - started);

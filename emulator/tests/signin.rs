@@ -123,16 +123,49 @@ async fn a_sign_in_by_hand_is_kept_as_a_profile() {
     assert_eq!(out["heading"], "Sign in to the test site", "{out}");
 
     sign_in_by_hand(&e, &sid).await;
+    wait_signed_in(&e, &sid, &account).await;
+
+    let pid = a_profile_needs_the_option_and_an_ended_session(&e, &sid).await;
+
+    // A session from the profile is signed in (cookie) and remembers the
+    // user (local storage).
+    let s2 = e
+        .create_session(&json!({"url": account, "browser_profile_id": pid}).to_string())
+        .await;
+    let sid2 = s2["browser_session_id"].as_str().expect("id").to_string();
+    wait_running(&e, &sid2).await;
+    let out = read_page(&e, &sid2).await;
+    assert_eq!(out["heading"], "Signed in as demo", "{out}");
+    assert_eq!(out["title"], "Account (remembered: demo)", "{out}");
+    e.post(&format!("/v1/browser_sessions/{sid2}/close"), "")
+        .await;
+
+    // A fresh session is not.
+    let s3 = e.create_session(&json!({"url": account}).to_string()).await;
+    let sid3 = s3["browser_session_id"].as_str().expect("id").to_string();
+    wait_running(&e, &sid3).await;
+    let out = read_page(&e, &sid3).await;
+    assert_eq!(out["heading"], "Not signed in", "{out}");
+    e.post(&format!("/v1/browser_sessions/{sid3}/close"), "")
+        .await;
+}
+
+/// The hand-made sign-in lands on the account page.
+async fn wait_signed_in(e: &Emu, sid: &str, account: &str) {
     let until = Instant::now() + LONG;
     loop {
-        let out = read_page(&e, &sid).await;
+        let out = read_page(e, sid).await;
         if out["heading"] == "Signed in as demo" {
             assert_eq!(out["url"], account, "{out}");
             break;
         }
         assert!(Instant::now() < until, "never signed in: {out}");
     }
+}
 
+/// A profile is kept only when the session was asked to keep one, and only
+/// once the session has ended; an archive becomes a profile once.
+async fn a_profile_needs_the_option_and_an_ended_session(e: &Emu, sid: &str) -> String {
     // Not asked to keep a profile: refused, like the real server.
     let name = json!({"name": "nope", "browser_session_id": sid}).to_string();
     let r = e.post("/v1/browser_profiles", &name).await;
@@ -166,26 +199,5 @@ async fn a_sign_in_by_hand_is_kept_as_a_profile() {
     // An archive becomes a profile once.
     let again = json!({"name": "Again", "browser_session_id": sid}).to_string();
     assert_eq!(e.post("/v1/browser_profiles", &again).await.status, 400);
-
-    // A session from the profile is signed in (cookie) and remembers the
-    // user (local storage).
-    let s2 = e
-        .create_session(&json!({"url": account, "browser_profile_id": pid}).to_string())
-        .await;
-    let sid2 = s2["browser_session_id"].as_str().expect("id").to_string();
-    wait_running(&e, &sid2).await;
-    let out = read_page(&e, &sid2).await;
-    assert_eq!(out["heading"], "Signed in as demo", "{out}");
-    assert_eq!(out["title"], "Account (remembered: demo)", "{out}");
-    e.post(&format!("/v1/browser_sessions/{sid2}/close"), "")
-        .await;
-
-    // A fresh session is not.
-    let s3 = e.create_session(&json!({"url": account}).to_string()).await;
-    let sid3 = s3["browser_session_id"].as_str().expect("id").to_string();
-    wait_running(&e, &sid3).await;
-    let out = read_page(&e, &sid3).await;
-    assert_eq!(out["heading"], "Not signed in", "{out}");
-    e.post(&format!("/v1/browser_sessions/{sid3}/close"), "")
-        .await;
+    pid
 }

@@ -3,6 +3,7 @@
 //! JavaScript adapter (`js/proxy.rs`, `js/proxy-handler.js`) turns a `Request` into an
 //! [`Incoming`], asks [`ProxyConfig::decide`], and does what the [`Decision`] says.
 
+mod decide;
 pub mod headers;
 mod options;
 pub mod routes;
@@ -10,9 +11,7 @@ pub mod ticket;
 
 use std::fmt;
 
-use crate::endpoints::ENDPOINTS;
 use crate::error::Error;
-use crate::request::Method;
 use routes::{bit, Op};
 use ticket::Grant;
 
@@ -130,130 +129,6 @@ impl ProxyConfig {
 
     fn origin_allowed(&self, origin: &str, own: &str) -> bool {
         origin == own || self.origins.iter().any(|o| o == origin)
-    }
-
-    /// Decides what to do with one incoming request.
-    pub fn decide(&self, req: &Incoming) -> Decision {
-        // A browser's cross-origin request from an origin that is not allowed
-        // gets no CORS headers and never reaches upstream.
-        let cors = match req.origin {
-            Some(o) if self.origin_allowed(o, req.own_origin) => Some(o.to_string()),
-            Some(_) => return Decision::answer(403, "Origin not allowed", None),
-            None => None,
-        };
-        let not_found = || Decision::answer(404, "Not Found", cors.clone());
-        let Some(segs) = routes::segments(req.path, &self.prefix) else {
-            return not_found();
-        };
-        let mut seen: Vec<Method> = Vec::new();
-        let mut methods = String::new();
-        let mut hit = None;
-        // Only the allowed operations of the endpoint table are forwarded, to the matched path itself.
-        for route in ENDPOINTS.iter().filter(|r| self.allows(r.op)) {
-            if let Some(id) = routes::matches(route, &segs) {
-                if !seen.contains(&route.method) {
-                    if !seen.is_empty() {
-                        methods.push_str(", ");
-                    }
-                    methods.push_str(route.method.as_str());
-                    seen.push(route.method);
-                }
-                if route.method.as_str() == req.method {
-                    hit = Some((route, id));
-                }
-            }
-        }
-        if methods.is_empty() {
-            return not_found();
-        }
-        if req.preflight {
-            return match cors {
-                Some(origin) => Decision::Preflight { origin, methods },
-                None => Decision::answer(403, "Origin not allowed", None),
-            };
-        }
-        let Some((route, id)) = hit else {
-            return Decision::Answer {
-                status: 405,
-                detail: "Method Not Allowed",
-                allow: Some(methods),
-                cors,
-            };
-        };
-        let op = route.op;
-        let id = id.map(str::to_string);
-        let query = |name: &str| {
-            req.query
-                .split('&')
-                .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-        };
-        let mut url = self.upstream.clone();
-        for seg in &segs {
-            url.push('/');
-            url.push_str(seg);
-        }
-        // The operation's own query parameters (`?page=2&status=failed`) go
-        // upstream as they came; any other key is dropped.
-        if !op.is_live() {
-            let keys = op.query_keys();
-            let mut sep = '?';
-            for pair in req.query.split('&') {
-                let key = pair.split_once('=').map_or(pair, |(k, _)| k);
-                if keys.contains(&key) {
-                    url.push(sep);
-                    url.push_str(pair);
-                    sep = '&';
-                }
-            }
-        }
-        if op.is_live() {
-            if !req.upgrade {
-                return Decision::answer(426, "This route only accepts WebSocket upgrades", cors);
-            }
-            let (Some(secret), Some(session)) = (&self.secret, &id) else {
-                return not_found();
-            };
-            let now = seconds(req.now_ms);
-            if let Err(refusal) = ticket::verify(&secret.0, query("ticket"), session, op, now) {
-                return Decision::answer(403, refusal.detail(), cors);
-            }
-            let mut sep = '?';
-            if op == Op::LiveControl {
-                let client = query("client_id")
-                    .filter(|c| {
-                        !c.is_empty()
-                            && c.len() <= 64
-                            && c.bytes()
-                                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                    })
-                    .unwrap_or(req.client_id);
-                url.push_str("?client_id=");
-                url.push_str(client);
-                sep = '&';
-            } else if query("force_cdp") == Some("true") {
-                url.push_str("?force_cdp=true");
-                sep = '&';
-            }
-            url.push(sep);
-            url.push_str("apikey=");
-        }
-        let body = matches!(route.method, Method::Post | Method::Patch);
-        if body && req.content_length.is_some_and(|n| n > self.max_body) {
-            return Decision::answer(413, "Request body too large", cors);
-        }
-        let mint = match op {
-            Op::CreateBrowserSession | Op::GetBrowserSession => self.auto_grant(),
-            _ => None,
-        };
-        Decision::Forward(Forward {
-            op,
-            url,
-            id,
-            cors,
-            socket: op.is_live(),
-            body,
-            mint,
-        })
     }
 }
 

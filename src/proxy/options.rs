@@ -53,110 +53,12 @@ impl ProxyConfig {
     /// Validates the options object of `createProxyHandler`.
     pub fn from_options(options: Option<&Input>) -> Result<ProxyConfig, Error> {
         let o: ProxyOptions = codec::object("options", options)?;
-        match o.api_key.as_deref() {
-            None => {
-                return Err(invalid(
-                    "options.apiKey",
-                    "is required: the Skyvern API key the proxy adds to every request \
-(in a Worker, a secret binding such as env.SKYVERN_API_KEY)",
-                ))
-            }
-            Some(k) if k.trim().is_empty() => {
-                return Err(invalid(
-                    "options.apiKey",
-                    "is empty (is the secret binding set?)",
-                ))
-            }
-            Some(k) if !valid_header_value(k) => {
-                return Err(invalid(
-                    "options.apiKey",
-                    "contains characters that cannot be sent in a header",
-                ))
-            }
-            Some(_) => {}
-        }
-        let upstream = match o.upstream.as_ref().map(|u| u.0.as_str()) {
-            None => DEFAULT_UPSTREAM.to_string(),
-            Some(u) if valid_url(u, true) => u.trim_end_matches('/').to_string(),
-            Some(_) => {
-                return Err(invalid(
-                    "options.upstream",
-                    "must be an http:// or https:// URL without credentials, query or fragment",
-                ))
-            }
-        };
-        let prefix = match o.path_prefix.as_deref() {
-            None => String::new(),
-            Some(p) => {
-                let t = p.trim_end_matches('/');
-                let ok = t.is_empty()
-                    || t.strip_prefix('/').is_some_and(|rest| {
-                        rest.split('/').all(|s| {
-                            !s.is_empty()
-                                && s != "."
-                                && s != ".."
-                                && s.bytes().all(|b| {
-                                    b.is_ascii_alphanumeric()
-                                        || matches!(b, b'-' | b'_' | b'.' | b'~')
-                                })
-                        })
-                    });
-                if !ok {
-                    return Err(invalid(
-                        "options.pathPrefix",
-                        "must be a path like \"/api/skyvern\" (letters, digits, - _ . ~ between slashes)",
-                    ));
-                }
-                t.to_string()
-            }
-        };
-        let mut origins = Vec::new();
-        for origin in o.allowed_origins.iter().flat_map(|l| l.0.iter()) {
-            if !valid_url(origin, false) {
-                return Err(invalid(
-                    "options.allowedOrigins",
-                    "must list exact origins like \"https://app.example\" (scheme, host, optional port; no path or wildcard)",
-                ));
-            }
-            origins.push(origin.to_string());
-        }
-        let secret =
-            match o.ticket_secret.as_deref() {
-                None => None,
-                Some(s) if s.len() < MIN_SECRET_BYTES => return Err(invalid(
-                    "options.ticketSecret",
-                    "must be at least 32 bytes long (a random secret, e.g. from a secret binding)",
-                )),
-                Some(s) => Some(Secret(s.as_bytes().to_vec())),
-            };
-        let allow = match &o.allow {
-            Some(names) => {
-                let mut bits = 0;
-                for name in &names.0 {
-                    let Some(op) = Op::from_name(name) else {
-                        return Err(Error::invalid(
-                            "options.allow",
-                            format!("\"{name}\" is not a known operation (see ProxyOperation)"),
-                        ));
-                    };
-                    if op.is_live() && secret.is_none() {
-                        return Err(invalid(
-                            "options.ticketSecret",
-                            "is required when options.allow includes liveView or liveControl",
-                        ));
-                    }
-                    bits |= bit(op);
-                }
-                bits
-            }
-            None => {
-                let mut bits = DEFAULT_OPS.iter().fold(0, |b, &op| b | bit(op));
-                if secret.is_some() {
-                    bits |= bit(Op::LiveView) | bit(Op::LiveControl);
-                }
-                bits
-            }
-        };
+        check_api_key(o.api_key.as_deref())?;
+        let upstream = upstream_of(o.upstream.as_ref())?;
+        let prefix = prefix_of(o.path_prefix.as_deref())?;
+        let origins = origins_of(o.allowed_origins.as_ref())?;
+        let secret = secret_of(o.ticket_secret.as_deref())?;
+        let allow = allow_bits(o.allow.as_ref(), secret.is_some())?;
         Ok(ProxyConfig {
             upstream,
             prefix,
@@ -169,4 +71,122 @@ impl ProxyConfig {
                 .map_or(DEFAULT_TICKET_TTL, |n| n.0 as u64),
         })
     }
+}
+
+/// `apiKey` is required, not blank, and sendable in a header.
+fn check_api_key(api_key: Option<&str>) -> Result<(), Error> {
+    match api_key {
+        None => Err(invalid(
+            "options.apiKey",
+            "is required: the Skyvern API key the proxy adds to every request \
+(in a Worker, a secret binding such as env.SKYVERN_API_KEY)",
+        )),
+        Some(k) if k.trim().is_empty() => Err(invalid(
+            "options.apiKey",
+            "is empty (is the secret binding set?)",
+        )),
+        Some(k) if !valid_header_value(k) => Err(invalid(
+            "options.apiKey",
+            "contains characters that cannot be sent in a header",
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// `upstream` without its trailing slashes, Skyvern Cloud when not given.
+fn upstream_of(upstream: Option<&NonEmpty>) -> Result<String, Error> {
+    match upstream.map(|u| u.0.as_str()) {
+        None => Ok(DEFAULT_UPSTREAM.to_string()),
+        Some(u) if valid_url(u, true) => Ok(u.trim_end_matches('/').to_string()),
+        Some(_) => Err(invalid(
+            "options.upstream",
+            "must be an http:// or https:// URL without credentials, query or fragment",
+        )),
+    }
+}
+
+/// `pathPrefix` without its trailing slashes, `""` when not given.
+fn prefix_of(path_prefix: Option<&str>) -> Result<String, Error> {
+    let Some(p) = path_prefix else {
+        return Ok(String::new());
+    };
+    let t = p.trim_end_matches('/');
+    if !valid_prefix(t) {
+        return Err(invalid(
+            "options.pathPrefix",
+            "must be a path like \"/api/skyvern\" (letters, digits, - _ . ~ between slashes)",
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// `""`, or `/` + segments of letters, digits, `- _ . ~` that are not `.` or `..`.
+fn valid_prefix(prefix: &str) -> bool {
+    prefix.is_empty()
+        || prefix.strip_prefix('/').is_some_and(|rest| {
+            rest.split('/').all(|s| {
+                !s.is_empty()
+                    && s != "."
+                    && s != ".."
+                    && s.bytes().all(|b| {
+                        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+                    })
+            })
+        })
+}
+
+/// `allowedOrigins`: exact origins only.
+fn origins_of(allowed_origins: Option<&StrList>) -> Result<Vec<String>, Error> {
+    let mut origins = Vec::new();
+    for origin in allowed_origins.iter().flat_map(|l| l.0.iter()) {
+        if !valid_url(origin, false) {
+            return Err(invalid(
+                "options.allowedOrigins",
+                "must list exact origins like \"https://app.example\" (scheme, host, optional port; no path or wildcard)",
+            ));
+        }
+        origins.push(origin.to_string());
+    }
+    Ok(origins)
+}
+
+/// `ticketSecret`, at least [`MIN_SECRET_BYTES`] long.
+fn secret_of(ticket_secret: Option<&str>) -> Result<Option<Secret>, Error> {
+    match ticket_secret {
+        None => Ok(None),
+        Some(s) if s.len() < MIN_SECRET_BYTES => Err(invalid(
+            "options.ticketSecret",
+            "must be at least 32 bytes long (a random secret, e.g. from a secret binding)",
+        )),
+        Some(s) => Ok(Some(Secret(s.as_bytes().to_vec()))),
+    }
+}
+
+/// The allowlist as bits: the named operations (the live sockets only with a
+/// ticket secret), or [`DEFAULT_OPS`] plus the live sockets when there is a secret.
+fn allow_bits(allow: Option<&StrList>, has_secret: bool) -> Result<u32, Error> {
+    let Some(names) = allow else {
+        let mut bits = DEFAULT_OPS.iter().fold(0, |b, &op| b | bit(op));
+        if has_secret {
+            bits |= bit(Op::LiveView) | bit(Op::LiveControl);
+        }
+        return Ok(bits);
+    };
+    let mut bits = 0;
+    for name in &names.0 {
+        let Some(op) = Op::from_name(name) else {
+            return Err(Error::invalid(
+                "options.allow",
+                format!("\"{name}\" is not a known operation (see ProxyOperation)"),
+            ));
+        };
+        if op.is_live() && !has_secret {
+            return Err(invalid(
+                "options.ticketSecret",
+                "is required when options.allow includes liveView or liveControl",
+            ));
+        }
+        bits |= bit(op);
+    }
+    Ok(bits)
 }

@@ -8,9 +8,22 @@ use crate::error::{Error, ErrorKind};
 use crate::plan::Plan;
 use crate::request::Method;
 
+/// A plan, and the method, path and JSON body it must build.
+type Case = (Plan, Method, &'static str, Option<&'static str>);
+
 #[test]
 fn builds_every_method() {
-    let cases: Vec<(Plan, Method, &str, Option<&str>)> = vec![
+    let cases = session_cases()
+        .into_iter()
+        .chain(run_cases())
+        .chain(profile_cases());
+    for (plan, method, path, body) in cases {
+        assert_built_as(plan, method, path, body);
+    }
+}
+
+fn session_cases() -> Vec<Case> {
+    vec![
         (
             sessions::create(Some(&v(
                 r#"{"timeout":30,"proxy_location":{"country":"US","subdivision":"CA"},"extensions":["ad-blocker"],"browser_type":"msedge","browser_profile_id":"bp_1","generate_browser_profile":true,"url":"https://example.com","browser_settings":{"timezone_id":"America/New_York"},"proxy_session_id":"s1"}"#,
@@ -50,6 +63,11 @@ fn builds_every_method() {
             "/v1/browser_sessions/pbs_1/extend",
             Some(r#"{"additional_minutes":30}"#),
         ),
+    ]
+}
+
+fn run_cases() -> Vec<Case> {
+    vec![
         (
             runs::run_task(Some(&v(
                 r#"{"prompt":"Read it","url":"https://e.x","browser_session_id":"pbs_1","max_steps":3,"engine":"skyvern-2.0","data_extraction_schema":{"type":"object"},"waitForCompletion":false,"timeout":10}"#,
@@ -77,14 +95,26 @@ fn builds_every_method() {
             "/v1/runs/tsk_1/cancel",
             None,
         ),
+    ]
+}
+
+fn profile_cases() -> Vec<Case> {
+    vec![
         (
-            profiles::create(Some(&v(r#"{"name":"p","browser_session_id":"pbs_1","description":"d"}"#)))
-                .unwrap(),
+            profiles::create(Some(&v(
+                r#"{"name":"p","browser_session_id":"pbs_1","description":"d"}"#,
+            )))
+            .unwrap(),
             Method::Post,
             "/v1/browser_profiles",
             Some(r#"{"name":"p","browser_session_id":"pbs_1","description":"d"}"#),
         ),
-        (profiles::list(None).unwrap(), Method::Get, "/v1/browser_profiles", None),
+        (
+            profiles::list(None).unwrap(),
+            Method::Get,
+            "/v1/browser_profiles",
+            None,
+        ),
         (
             profiles::get(Some(&v(r#""bp_1""#))).unwrap(),
             Method::Get,
@@ -97,25 +127,28 @@ fn builds_every_method() {
             "/v1/browser_profiles/bp_1",
             None,
         ),
-    ];
-    for (plan, method, path, body) in cases {
-        let r = built(plan);
-        assert_eq!(r.method, method, "{path}");
-        assert_eq!(r.url, format!("http://127.0.0.1:9{path}"));
-        assert_eq!(r.json(), body, "{path}");
-        assert_eq!(r.header("x-api-key"), Some("sk-test"));
-        assert_eq!(r.header("x-client"), Some("c"));
-        assert_eq!(r.header("user-agent"), None);
-        assert_eq!(
-            r.header("content-type"),
-            body.map(|_| "application/json"),
-            "content-type only with a body: {path}"
-        );
-        assert_eq!(
-            r.headers.iter().filter(|(k, _)| k == "x-api-key").count(),
-            1
-        );
-    }
+    ]
+}
+
+/// The request has the method, URL and body, the key once, the client header,
+/// and a JSON content type only with a body.
+fn assert_built_as(plan: Plan, method: Method, path: &str, body: Option<&str>) {
+    let r = built(plan);
+    assert_eq!(r.method, method, "{path}");
+    assert_eq!(r.url, format!("http://127.0.0.1:9{path}"));
+    assert_eq!(r.json(), body, "{path}");
+    assert_eq!(r.header("x-api-key"), Some("sk-test"));
+    assert_eq!(r.header("x-client"), Some("c"));
+    assert_eq!(r.header("user-agent"), None);
+    assert_eq!(
+        r.header("content-type"),
+        body.map(|_| "application/json"),
+        "content-type only with a body: {path}"
+    );
+    assert_eq!(
+        r.headers.iter().filter(|(k, _)| k == "x-api-key").count(),
+        1
+    );
 }
 
 #[test]

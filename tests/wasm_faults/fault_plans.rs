@@ -94,75 +94,39 @@ pub(crate) struct Expect {
 /// The fault (without `method`/`path`/`times`) and the expected outcome.
 pub(crate) fn plan(op: Op, case: Case, target: &str) -> (String, Expect) {
     let idem = !op.creates();
-    let retried = |class, status, message| Expect {
-        requests: if idem { 2 } else { 1 },
-        class: Some(class),
-        status,
-        message,
-    };
-    let once = |class, status, message| Expect {
-        requests: 1,
-        class: Some(class),
-        status,
-        message,
-    };
     let ise = "InternalServerError";
     match case {
         Case::TooManyRetryAfterSeconds => (
             r#""status":429,"headers":{"retry-after":"2"},"body":"{\"detail\":\"Rate limit exceeded\"}""#.into(),
-            // 429 says nothing was done: every class retries it.
-            Expect {
-                requests: 2,
-                class: Some("TooManyRequestsError"),
-                status: Some(429),
-                message: "429 Too Many Requests: Rate limit exceeded",
-            },
+            too_many_requests(),
         ),
         Case::TooManyRetryAfterDate => (
             format!(
                 r#""status":429,"headers":{{"retry-after":"{}"}},"body":"{{\"detail\":\"Rate limit exceeded\"}}""#,
                 http_date(1.0)
             ),
-            Expect {
-                requests: 2,
-                class: Some("TooManyRequestsError"),
-                status: Some(429),
-                message: "429 Too Many Requests: Rate limit exceeded",
-            },
+            too_many_requests(),
         ),
         Case::S500 => (
             r#""status":500,"body":"{\"error\":\"Unexpected error: RuntimeError\"}""#.into(),
-            retried(ise, Some(500), "500 Internal Server Error: Unexpected error: RuntimeError"),
+            retried(idem, ise, Some(500), "500 Internal Server Error: Unexpected error: RuntimeError"),
         ),
         Case::S502 => (
             r#""status":502,"body":"""#.into(),
-            retried(ise, Some(502), "502 Bad Gateway (empty response body)"),
+            retried(idem, ise, Some(502), "502 Bad Gateway (empty response body)"),
         ),
-        Case::S503RetryAfter => {
-            // A page cannot read Retry-After cross-origin (no expose-headers), so
-            // there a create cannot know that nothing was created: sent once.
-            let create_retries = !in_page();
-            (
-                r#""status":503,"headers":{"retry-after":"1"},"body":"{\"detail\":\"The server is busy. No run was created; retry this request.\"}""#.into(),
-                Expect {
-                    requests: if idem || create_retries { 2 } else { 1 },
-                    class: Some(ise),
-                    status: Some(503),
-                    message: "503 Service Unavailable: The server is busy. No run was created; retry this request.",
-                },
-            )
-        }
+        Case::S503RetryAfter => busy_with_retry_after(idem),
         Case::S503 => (
             r#""status":503,"body":"{\"error\":\"Database temporarily unavailable\"}""#.into(),
-            retried(ise, Some(503), "503 Service Unavailable: Database temporarily unavailable"),
+            retried(idem, ise, Some(503), "503 Service Unavailable: Database temporarily unavailable"),
         ),
         Case::S504 => (
             r#""status":504,"body":"{\"detail\":\"Browser session failed to start\"}""#.into(),
-            retried(ise, Some(504), "504 Gateway Timeout: Browser session failed to start"),
+            retried(idem, ise, Some(504), "504 Gateway Timeout: Browser session failed to start"),
         ),
         Case::Reset => (
             r#""reset":true"#.into(),
-            retried("SkyvernConnectionError", None, "Connection error: no response from the server"),
+            retried(idem, "SkyvernConnectionError", None, "Connection error: no response from the server"),
         ),
         Case::Hang => (
             r#""hang":true"#.into(),
@@ -173,11 +137,8 @@ pub(crate) fn plan(op: Op, case: Case, target: &str) -> (String, Expect) {
             once("SkyvernError", Some(200), "HTTP 200: the response body is not valid JSON"),
         ),
         Case::HtmlErrorPage => (
-            format!(
-                r#""status":502,"headers":{{"content-type":"text/html"}},"body":{}"#,
-                quote("<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>")
-            ),
-            retried(ise, Some(502), "502 Bad Gateway: HTML page \"502 Bad Gateway\""),
+            html_error_page(),
+            retried(idem, ise, Some(502), "502 Bad Gateway: HTML page \"502 Bad Gateway\""),
         ),
         Case::Empty200 => (
             r#""status":200,"body":"""#.into(),
@@ -190,19 +151,78 @@ pub(crate) fn plan(op: Op, case: Case, target: &str) -> (String, Expect) {
         ),
         Case::Huge200 => (
             format!(r#""status":200,"body":{}"#, quote(&huge_success(op, target))),
-            Expect {
-                requests: 1,
-                class: None,
-                status: None,
-                message: "",
-            },
+            resolves(),
         ),
         Case::HugeError => (
             format!(
                 r#""status":500,"body":{}"#,
                 quote(&format!("Internal error {}", "y".repeat(TEN_MB)))
             ),
-            retried(ise, Some(500), "500 Internal Server Error: Internal error yyyy"),
+            retried(idem, ise, Some(500), "500 Internal Server Error: Internal error yyyy"),
         ),
     }
+}
+
+/// An error after a retry when the call may be repeated (`idem`), else after one request.
+fn retried(idem: bool, class: &'static str, status: Option<u16>, message: &'static str) -> Expect {
+    Expect {
+        requests: if idem { 2 } else { 1 },
+        class: Some(class),
+        status,
+        message,
+    }
+}
+
+/// An error after one request.
+fn once(class: &'static str, status: Option<u16>, message: &'static str) -> Expect {
+    Expect {
+        requests: 1,
+        class: Some(class),
+        status,
+        message,
+    }
+}
+
+/// The call resolves after one request.
+fn resolves() -> Expect {
+    Expect {
+        requests: 1,
+        class: None,
+        status: None,
+        message: "",
+    }
+}
+
+/// 429 says nothing was done: every class retries it.
+fn too_many_requests() -> Expect {
+    Expect {
+        requests: 2,
+        class: Some("TooManyRequestsError"),
+        status: Some(429),
+        message: "429 Too Many Requests: Rate limit exceeded",
+    }
+}
+
+/// A 503 whose Retry-After says nothing was created. A page cannot read
+/// Retry-After cross-origin (no expose-headers), so there a create cannot know
+/// that nothing was created: sent once.
+fn busy_with_retry_after(idem: bool) -> (String, Expect) {
+    let create_retries = !in_page();
+    (
+        r#""status":503,"headers":{"retry-after":"1"},"body":"{\"detail\":\"The server is busy. No run was created; retry this request.\"}""#.into(),
+        Expect {
+            requests: if idem || create_retries { 2 } else { 1 },
+            class: Some("InternalServerError"),
+            status: Some(503),
+            message: "503 Service Unavailable: The server is busy. No run was created; retry this request.",
+        },
+    )
+}
+
+/// nginx's 502 page.
+fn html_error_page() -> String {
+    format!(
+        r#""status":502,"headers":{{"content-type":"text/html"}},"body":{}"#,
+        quote("<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>")
+    )
 }

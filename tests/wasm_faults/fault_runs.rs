@@ -1,7 +1,7 @@
 //! Running one case of the matrix against the emulator and checking the outcome.
 
 use super::*;
-use crate::fault_plans::{plan, HANG_TIMEOUT_S, TEN_MB};
+use crate::fault_plans::{plan, Expect, HANG_TIMEOUT_S, TEN_MB};
 
 fn method_and_path(op: Op, target: &str) -> (&'static str, String) {
     match op {
@@ -50,43 +50,78 @@ pub(crate) async fn run_case(
     let outcome = JsFuture::from(call(&c, op, &target, opts(&id, timeout))).await;
     let elapsed = js_sys::Date::now() - started;
     if case == Case::Reset && in_page() {
-        // Chromium itself resends a request whose reused keep-alive connection
-        // was reset before any response (it takes it for a stale socket), so in
-        // a page the create may arrive twice although the client sent it once.
-        // The client cannot prevent this; see docs/reliability.md.
-        let log = logged(&id).await?;
-        // Creates: the client's one send became two; idempotent calls: the
-        // client's retry (and the browser's resends) got through.
-        let most = if op.creates() { 2 } else { 4 };
-        match &outcome {
-            Ok(v) => {
-                ensure!(
-                    (2..=most).contains(&log.len()),
-                    "{what}: resolved after {} requests",
-                    log.len()
-                );
-                let sid = s(v, "browser_session_id");
-                if !sid.is_empty() {
-                    let _ = JsFuture::from(c.close_browser_session(JsValue::from_str(&sid), None))
-                        .await;
-                }
-            }
-            Err(e) => {
-                ensure!(
-                    s(e, "name") == "SkyvernConnectionError",
-                    "{what}: {}",
-                    s(e, "name")
-                );
-                ensure!(
-                    (expect.requests..=2 * expect.requests).contains(&log.len()),
-                    "{what}: {} requests",
-                    log.len()
-                );
+        return check_reset_in_a_page(&c, op, &outcome, &expect, &id, &what).await;
+    }
+    check_outcome(&outcome, &expect, case, &what)?;
+    check_retry_after_wait(case, elapsed, &what)?;
+    if case == Case::Hang {
+        ensure!(elapsed < 2500.0, "{what}: timeout took {elapsed} ms");
+        wait_for_the_hung_request(&id).await?;
+    }
+    let log = logged(&id).await?;
+    let hits = log.iter().filter(|r| s(r, "path") == path).count();
+    ensure!(
+        hits == expect.requests && log.len() == expect.requests,
+        "{what}: {hits} requests to {path} ({} in all), wanted {}",
+        log.len(),
+        expect.requests
+    );
+    the_same_client_still_works(&c, op, &target, &what).await
+}
+
+/// Chromium itself resends a request whose reused keep-alive connection
+/// was reset before any response (it takes it for a stale socket), so in
+/// a page the create may arrive twice although the client sent it once.
+/// The client cannot prevent this; see docs/reliability.md.
+async fn check_reset_in_a_page(
+    c: &SkyvernClient,
+    op: Op,
+    outcome: &Result<JsValue, JsValue>,
+    expect: &Expect,
+    id: &str,
+    what: &str,
+) -> Result<(), String> {
+    let log = logged(id).await?;
+    // Creates: the client's one send became two; idempotent calls: the
+    // client's retry (and the browser's resends) got through.
+    let most = if op.creates() { 2 } else { 4 };
+    match outcome {
+        Ok(v) => {
+            ensure!(
+                (2..=most).contains(&log.len()),
+                "{what}: resolved after {} requests",
+                log.len()
+            );
+            let sid = s(v, "browser_session_id");
+            if !sid.is_empty() {
+                let _ =
+                    JsFuture::from(c.close_browser_session(JsValue::from_str(&sid), None)).await;
             }
         }
-        return Ok(());
+        Err(e) => {
+            ensure!(
+                s(e, "name") == "SkyvernConnectionError",
+                "{what}: {}",
+                s(e, "name")
+            );
+            ensure!(
+                (expect.requests..=2 * expect.requests).contains(&log.len()),
+                "{what}: {} requests",
+                log.len()
+            );
+        }
     }
-    match (&outcome, expect.class) {
+    Ok(())
+}
+
+/// The call resolved or rejected as the plan expects.
+fn check_outcome(
+    outcome: &Result<JsValue, JsValue>,
+    expect: &Expect,
+    case: Case,
+    what: &str,
+) -> Result<(), String> {
+    match (outcome, expect.class) {
         (Ok(v), None) => {
             let padding = s(v, "padding");
             ensure!(
@@ -113,51 +148,66 @@ pub(crate) async fn run_case(
                 s(e, "message")
             ))
         }
-        (Err(e), Some(class)) => {
-            ensure!(
-                e.is_instance_of::<js_sys::Error>(),
-                "{what}: not an Error: {e:?}"
-            );
-            let name = s(e, "name");
-            let message = s(e, "message");
-            ensure!(
-                name == class,
-                "{what}: {name} ({message}) instead of {class}"
-            );
-            let status = get(e, "statusCode").as_f64().map(|n| n as u16);
-            ensure!(
-                status == expect.status,
-                "{what}: statusCode {status:?}, wanted {:?}",
-                expect.status
-            );
-            ensure!(
-                message.starts_with(expect.message),
-                "{what}: message {:?} does not start with {:?}",
-                message.chars().take(200).collect::<String>(),
-                expect.message
-            );
-            ensure!(
-                message.len() < 1000,
-                "{what}: message of {} bytes",
-                message.len()
-            );
-            ensure!(
-                get(e, "retryable").as_bool().is_some(),
-                "{what}: no retryable flag"
-            );
-            if case == Case::HugeError {
-                let body = get(e, "body").as_string().unwrap_or_default();
-                ensure!(body.len() > TEN_MB, "{what}: body of {} bytes", body.len());
-            }
-            if case == Case::Reset && in_page() {
-                ensure!(
-                    message.contains("CORS"),
-                    "{what}: no CORS hint in a page: {message}"
-                );
-            }
-        }
+        (Err(e), Some(class)) => check_error(e, class, expect, case, what)?,
     }
-    // Retry-After: Node reads it (2 s); a cross-origin page cannot and backs off ~1 s.
+    Ok(())
+}
+
+/// The rejection is an `Error` of the expected class, status and message,
+/// short, with a retryable flag (and the whole body of a huge error).
+fn check_error(
+    e: &JsValue,
+    class: &str,
+    expect: &Expect,
+    case: Case,
+    what: &str,
+) -> Result<(), String> {
+    ensure!(
+        e.is_instance_of::<js_sys::Error>(),
+        "{what}: not an Error: {e:?}"
+    );
+    let name = s(e, "name");
+    let message = s(e, "message");
+    ensure!(
+        name == class,
+        "{what}: {name} ({message}) instead of {class}"
+    );
+    let status = get(e, "statusCode").as_f64().map(|n| n as u16);
+    ensure!(
+        status == expect.status,
+        "{what}: statusCode {status:?}, wanted {:?}",
+        expect.status
+    );
+    ensure!(
+        message.starts_with(expect.message),
+        "{what}: message {:?} does not start with {:?}",
+        message.chars().take(200).collect::<String>(),
+        expect.message
+    );
+    ensure!(
+        message.len() < 1000,
+        "{what}: message of {} bytes",
+        message.len()
+    );
+    ensure!(
+        get(e, "retryable").as_bool().is_some(),
+        "{what}: no retryable flag"
+    );
+    if case == Case::HugeError {
+        let body = get(e, "body").as_string().unwrap_or_default();
+        ensure!(body.len() > TEN_MB, "{what}: body of {} bytes", body.len());
+    }
+    if case == Case::Reset && in_page() {
+        ensure!(
+            message.contains("CORS"),
+            "{what}: no CORS hint in a page: {message}"
+        );
+    }
+    Ok(())
+}
+
+/// Retry-After: Node reads it (2 s); a cross-origin page cannot and backs off ~1 s.
+fn check_retry_after_wait(case: Case, elapsed: f64, what: &str) -> Result<(), String> {
     if case == Case::TooManyRetryAfterSeconds {
         if in_page() {
             // The page cannot read the header: it backs off (~1 s) instead.
@@ -172,30 +222,31 @@ pub(crate) async fn run_case(
             );
         }
     }
-    if case == Case::Hang {
-        ensure!(elapsed < 2500.0, "{what}: timeout took {elapsed} ms");
-        // The emulator logs a hung request once the client has gone; a retry
-        // would show up a little later.
-        for _ in 0..30 {
-            if !logged(&id).await?.is_empty() {
-                break;
-            }
-            sleep(100).await;
-        }
-        sleep(300).await;
-    }
-    let log = logged(&id).await?;
-    let hits = log.iter().filter(|r| s(r, "path") == path).count();
-    ensure!(
-        hits == expect.requests && log.len() == expect.requests,
-        "{what}: {hits} requests to {path} ({} in all), wanted {}",
-        log.len(),
-        expect.requests
-    );
+    Ok(())
+}
 
-    // The same client still works (nothing poisoned, no panic).
+/// The emulator logs a hung request once the client has gone; a retry
+/// would show up a little later.
+async fn wait_for_the_hung_request(id: &str) -> Result<(), String> {
+    for _ in 0..30 {
+        if !logged(id).await?.is_empty() {
+            break;
+        }
+        sleep(100).await;
+    }
+    sleep(300).await;
+    Ok(())
+}
+
+/// The same client still works (nothing poisoned, no panic).
+async fn the_same_client_still_works(
+    c: &SkyvernClient,
+    op: Op,
+    target: &str,
+    what: &str,
+) -> Result<(), String> {
     let after = unique("after");
-    let v = JsFuture::from(call(&c, op, &target, opts(&after, None)))
+    let v = JsFuture::from(call(c, op, target, opts(&after, None)))
         .await
         .map_err(|e| {
             format!(

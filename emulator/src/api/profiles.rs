@@ -1,6 +1,6 @@
 //! Browser profiles: created from a closed session, listed, read, deleted.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::validate::{self, Body, Errors};
 use super::{object_or_resp, render, unprocessable};
@@ -14,25 +14,7 @@ pub(super) fn create_profile(app: &App, body: Body) -> Resp {
         Err(r) => return r,
     };
     let mut errs = Errors::new();
-    let name = match obj.get("name") {
-        None => {
-            errs.missing("name", &Value::Object(obj.clone()));
-            None
-        }
-        Some(v) => match validate::string(&mut errs, "name", v, false).flatten() {
-            Some(n) if n.is_empty() => {
-                errs.push(
-                    "string_too_short",
-                    "name",
-                    "String should have at least 1 character",
-                    v,
-                    Some(json!({"min_length": 1})),
-                );
-                None
-            }
-            other => other,
-        },
-    };
+    let name = profile_name(&mut errs, &obj);
     let opt = |errs: &mut Errors, k: &str| match obj.get(k) {
         None => None,
         Some(v) => validate::string(errs, k, v, true).flatten(),
@@ -92,6 +74,29 @@ pub(super) fn create_profile(app: &App, body: Body) -> Resp {
     let out = render(app, &store, now).profile(&profile);
     store.profiles.push(profile);
     Resp::json(200, &out)
+}
+
+/// The required, non-empty `name` of a new profile; problems go to `errs`.
+fn profile_name(errs: &mut Errors, obj: &Map<String, Value>) -> Option<String> {
+    match obj.get("name") {
+        None => {
+            errs.missing("name", &Value::Object(obj.clone()));
+            None
+        }
+        Some(v) => match validate::string(errs, "name", v, false).flatten() {
+            Some(n) if n.is_empty() => {
+                errs.push(
+                    "string_too_short",
+                    "name",
+                    "String should have at least 1 character",
+                    v,
+                    Some(json!({"min_length": 1})),
+                );
+                None
+            }
+            other => other,
+        },
+    }
 }
 
 /// A session backed by a real browser can be made into a profile only from

@@ -1,13 +1,13 @@
 //! Runs: tasks and workflows started, read and cancelled.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 use super::echo::Echo;
 use super::validate::{self, Body};
 use super::{object_or_resp, render, unprocessable};
-use crate::app::store::{self as state, Forced, Outcome, Run};
+use crate::app::store::{self as state, Forced, Outcome, Run, Store};
 use crate::app::{App, Resp};
 use crate::util::{self};
 
@@ -166,6 +166,46 @@ fn workflow_exists(id: &str) -> bool {
     id.len() > WORKFLOW_ID_PREFIX.len() && id.starts_with(WORKFLOW_ID_PREFIX)
 }
 
+/// The browser session a new run asked for, as the run sees it.
+struct ChosenSession {
+    /// When the session is ready; the run starts no earlier.
+    ready_at: Instant,
+    /// The session has a real browser, so an agent drives the run in it.
+    backed: bool,
+    /// The run that already occupies the session, if any.
+    holder: Option<String>,
+}
+
+/// The live session `sid` for a new run, or the real server's answer when it
+/// does not exist or has ended.
+fn chosen_session(
+    app: &App,
+    store: &Store,
+    sid: &str,
+    now: Instant,
+) -> Result<ChosenSession, Resp> {
+    let Some(s) = store.session(sid) else {
+        return Err(Resp::detail(
+            404,
+            &format!("Browser session {sid} does not exist or is not live."),
+        ));
+    };
+    if s.completed.is_some() {
+        return Err(Resp::detail(
+            410,
+            &format!(
+                "Browser session {sid} is no longer usable (status: {}). Create a new browser session and retry.",
+                s.status(now)
+            ),
+        ));
+    }
+    Ok(ChosenSession {
+        ready_at: s.start_at,
+        backed: crate::agent::uses_browser(app, s.browser_pending, sid),
+        holder: store.holder_of(sid, now).map(|r| r.id.clone()),
+    })
+}
+
 pub(super) fn create_run(
     app: &App,
     request: Value,
@@ -178,36 +218,25 @@ pub(super) fn create_run(
     let timing = app.timing;
     let (mut store, now) = app.store();
     let session_id = request["browser_session_id"].as_str().map(str::to_string);
-    let mut holder: Option<String> = None;
-    let mut session_ready = now;
-    let mut backed = false;
-    if let Some(sid) = &session_id {
-        let Some(s) = store.session(sid) else {
-            return Resp::detail(
-                404,
-                &format!("Browser session {sid} does not exist or is not live."),
-            );
-        };
-        if s.completed.is_some() {
-            return Resp::detail(
-                410,
-                &format!(
-                    "Browser session {sid} is no longer usable (status: {}). Create a new browser session and retry.",
-                    s.status(now)
-                ),
-            );
-        }
-        session_ready = s.start_at;
-        backed = crate::agent::uses_browser(app, s.browser_pending, sid);
-        holder = store.holder_of(sid, now).map(|r| r.id.clone());
-    }
+    let chosen = match session_id
+        .as_deref()
+        .map(|sid| chosen_session(app, &store, sid, now))
+    {
+        None => ChosenSession {
+            ready_at: now,
+            backed: false,
+            holder: None,
+        },
+        Some(Ok(found)) => found,
+        Some(Err(refused)) => return refused,
+    };
     let plan = state::plan_from_prompt(&prompt);
     let step = Duration::from_millis(timing.step_ms);
     let id = util::new_id(prefix);
     let queued_at = now + step / 2;
-    let (outcome, start_at) = match holder {
+    let (outcome, start_at) = match chosen.holder {
         Some(h) => (Outcome::Occupied(h), now + step),
-        None => (plan.outcome, (now + step).max(session_ready)),
+        None => (plan.outcome, (now + step).max(chosen.ready_at)),
     };
     let interval = match plan.duration {
         Some(d) => d / plan.steps.max(1),
@@ -238,7 +267,7 @@ pub(super) fn create_run(
         agent: None,
     };
     let mut run = run;
-    if let (true, Some(sid)) = (backed, run.session_id.clone()) {
+    if let (true, Some(sid)) = (chosen.backed, run.session_id.clone()) {
         crate::agent::start_agent(app, &mut run, &sid);
     }
     let out = render(app, &store, now).run(&run);

@@ -1,12 +1,21 @@
 //! Browser profiles.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::common::*;
 
 #[tokio::test]
 async fn browser_profiles() {
     let emu = emu().await;
+    let p = profile_from_a_session(&emu).await;
+    let pid = p["browser_profile_id"].as_str().unwrap_or("").to_string();
+    listed_searched_and_paged(&emu, &pid).await;
+    read_used_and_deleted(&emu, &p, &pid).await;
+    creation_errors(&emu).await;
+}
+
+/// A profile made from a session, with the real server's fields in order.
+async fn profile_from_a_session(emu: &Emu) -> Value {
     let sid = emu.create_session(r#"{"browser_type": "chrome"}"#).await["browser_session_id"]
         .as_str()
         .unwrap_or("")
@@ -44,8 +53,12 @@ async fn browser_profiles() {
     assert!(is_id(&p["browser_profile_id"], "bp_"));
     assert_eq!(p["source_browser_type"], "chrome");
     assert_eq!(p["is_managed"], false);
-    let pid = p["browser_profile_id"].as_str().unwrap_or("").to_string();
 
+    p
+}
+
+/// Newest first, `search_key` ignores case, pages count from 1.
+async fn listed_searched_and_paged(emu: &Emu, pid: &str) {
     let blank = emu
         .post("/v1/browser_profiles", r#"{"name": "Blank"}"#)
         .await
@@ -64,10 +77,13 @@ async fn browser_profiles() {
         .json();
     assert_eq!(paged[0]["browser_profile_id"], json!(pid));
     assert_eq!(emu.get("/v1/browser_profiles?page=0").await.status, 422);
+}
 
+/// Read back, a session starts from it, deleted once (204) and then unknown.
+async fn read_used_and_deleted(emu: &Emu, p: &Value, pid: &str) {
     assert_eq!(
         emu.get(&format!("/v1/browser_profiles/{pid}")).await.json(),
-        p
+        *p
     );
     // a session can start from it
     let s = emu
@@ -114,8 +130,10 @@ async fn browser_profiles() {
             .map(Vec::len),
         Some(1)
     );
+}
 
-    // errors
+/// Errors when creating a profile.
+async fn creation_errors(emu: &Emu) {
     let r = emu.post("/v1/browser_profiles", "{}").await;
     assert_eq!(
         r.text,

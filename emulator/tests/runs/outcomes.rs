@@ -21,64 +21,14 @@ async fn outcome_tags() {
         let rid = v["run_id"].as_str().expect("id").to_string();
         let (_, last) = emu.follow_run(&rid, Duration::from_secs(5)).await;
         assert_eq!(last["status"], status, "{prompt}");
-        match status {
-            "failed" => {
-                assert!(last["failure_reason"]
-                    .as_str()
-                    .is_some_and(|r| r.starts_with("Max retries per step (3) exceeded.")));
-                assert_eq!(last["errors"][0]["error_code"], "REACH_MAX_RETRIES");
-                assert_eq!(last["output"], Value::Null);
-            }
-            "terminated" | "timed_out" => assert!(last["failure_reason"].is_string()),
-            _ => {
-                assert_eq!(last["finished_at"], Value::Null);
-                // paused stays paused until canceled
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                assert_eq!(
-                    emu.get(&format!("/v1/runs/{rid}")).await.json()["status"],
-                    "paused"
-                );
-                let r = emu.post(&format!("/v1/runs/{rid}/cancel"), "").await;
-                assert_eq!((r.status, r.text.as_str()), (200, "null"));
-                assert_eq!(
-                    emu.get(&format!("/v1/runs/{rid}")).await.json()["status"],
-                    "canceled"
-                );
-            }
-        }
+        the_outcome_matches_its_tag(&emu, &last, &rid, status).await;
         // Once a step ran, the real server reads the task back: files, errors
         // and the step limit are filled in.
         let last = emu.get(&format!("/v1/runs/{rid}")).await.json();
         assert_eq!(last["downloaded_files"], json!([]), "{prompt}");
         assert_eq!(last["run_request"]["max_steps"], 10, "{prompt}");
         assert!(last["errors"].is_array(), "{prompt}");
-        // Cancelling a finished task is refused as a status transition.
-        let r = emu.post(&format!("/v1/runs/{rid}/cancel"), "").await;
-        match status {
-            "failed" | "terminated" => {
-                assert_eq!(r.status, 400, "{prompt}");
-                assert_eq!(
-                    r.json()["detail"],
-                    format!("Invalid task status transition from {status} to canceled for {rid}")
-                );
-            }
-            "timed_out" => {
-                assert_eq!(r.status, 500);
-                assert_eq!(
-                    r.json(),
-                    json!({"error": "Unexpected error: TaskAlreadyTimeout"})
-                );
-            }
-            // canceled (was paused): 400, as the real server
-            _ => {
-                assert_eq!(r.status, 400);
-                assert!(
-                    r.text.contains("because task is already canceled"),
-                    "{}",
-                    r.text
-                );
-            }
-        }
+        cancelling_is_refused(&emu, &rid, status, prompt).await;
         assert_eq!(
             emu.get(&format!("/v1/runs/{rid}")).await.json()["status"],
             if status == "paused" {
@@ -87,6 +37,65 @@ async fn outcome_tags() {
                 status
             }
         );
+    }
+}
+
+/// A failure has its reason and error code; a pause stays until cancelled.
+async fn the_outcome_matches_its_tag(emu: &Emu, last: &Value, rid: &str, status: &str) {
+    match status {
+        "failed" => {
+            assert!(last["failure_reason"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("Max retries per step (3) exceeded.")));
+            assert_eq!(last["errors"][0]["error_code"], "REACH_MAX_RETRIES");
+            assert_eq!(last["output"], Value::Null);
+        }
+        "terminated" | "timed_out" => assert!(last["failure_reason"].is_string()),
+        _ => {
+            assert_eq!(last["finished_at"], Value::Null);
+            // paused stays paused until canceled
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            assert_eq!(
+                emu.get(&format!("/v1/runs/{rid}")).await.json()["status"],
+                "paused"
+            );
+            let r = emu.post(&format!("/v1/runs/{rid}/cancel"), "").await;
+            assert_eq!((r.status, r.text.as_str()), (200, "null"));
+            assert_eq!(
+                emu.get(&format!("/v1/runs/{rid}")).await.json()["status"],
+                "canceled"
+            );
+        }
+    }
+}
+
+/// Cancelling a finished task is refused as a status transition.
+async fn cancelling_is_refused(emu: &Emu, rid: &str, status: &str, prompt: &str) {
+    let r = emu.post(&format!("/v1/runs/{rid}/cancel"), "").await;
+    match status {
+        "failed" | "terminated" => {
+            assert_eq!(r.status, 400, "{prompt}");
+            assert_eq!(
+                r.json()["detail"],
+                format!("Invalid task status transition from {status} to canceled for {rid}")
+            );
+        }
+        "timed_out" => {
+            assert_eq!(r.status, 500);
+            assert_eq!(
+                r.json(),
+                json!({"error": "Unexpected error: TaskAlreadyTimeout"})
+            );
+        }
+        // canceled (was paused): 400, as the real server
+        _ => {
+            assert_eq!(r.status, 400);
+            assert!(
+                r.text.contains("because task is already canceled"),
+                "{}",
+                r.text
+            );
+        }
     }
 }
 

@@ -13,23 +13,7 @@ async fn live_view_page_and_state() {
     let sid = s["browser_session_id"].as_str().expect("id").to_string();
     let app_path = s["app_url"].as_str().unwrap_or("").replace(&emu.base, "");
     assert_eq!(app_path, format!("/browser-session/{sid}"));
-    let page = emu.send("GET", &app_path, None, &[]).await;
-    assert_eq!(page.status, 200);
-    assert_eq!(
-        page.header("content-type"),
-        Some("text/html; charset=utf-8")
-    );
-    assert_eq!(
-        page.header("x-frame-options"),
-        None,
-        "the page may be framed"
-    );
-    assert!(page
-        .header("content-security-policy")
-        .is_none_or(|c| !c.contains("frame-ancestors 'none'")));
-    assert!(page.text.contains(&sid));
-    assert!(!page.text.contains("src=\"http") && !page.text.contains("href=\"http"));
-    assert!(page.text.contains("/state"));
+    the_page_may_be_framed_and_loads_nothing_remote(&emu, &app_path, &sid).await;
 
     let state_path = format!("{app_path}/state");
     let st = emu.send("GET", &state_path, None, &[]).await.json();
@@ -44,24 +28,7 @@ async fn live_view_page_and_state() {
         .run_task(&json!({"prompt": "Find the price [steps=4]", "url": "https://shop.example/", "browser_session_id": sid}).to_string())
         .await;
     let rid = run["run_id"].as_str().unwrap_or("").to_string();
-    let mut seen_active = false;
-    let start = std::time::Instant::now();
-    loop {
-        let st = emu.send("GET", &state_path, None, &[]).await.json();
-        let steps = st["run"]["steps"].as_array().cloned().unwrap_or_default();
-        if steps.last().is_some_and(|s| s["state"] == "active") {
-            seen_active = true;
-        }
-        if st["run"]["status"] == "completed" {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(5),
-            "run did not complete"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert!(seen_active, "the page state shows the step in progress");
+    the_state_shows_the_step_in_progress(&emu, &state_path).await;
     let st = emu.send("GET", &state_path, None, &[]).await.json();
     assert_eq!(st["run"]["id"], json!(rid));
     assert_eq!(st["current_url"], "https://shop.example/");
@@ -90,4 +57,48 @@ async fn live_view_page_and_state() {
         .await
         .json();
     assert_eq!(unknown["found"], false);
+}
+
+/// The session's page is HTML, may be framed, names the session, loads
+/// nothing from elsewhere and polls its state.
+async fn the_page_may_be_framed_and_loads_nothing_remote(emu: &Emu, app_path: &str, sid: &str) {
+    let page = emu.send("GET", app_path, None, &[]).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(
+        page.header("x-frame-options"),
+        None,
+        "the page may be framed"
+    );
+    assert!(page
+        .header("content-security-policy")
+        .is_none_or(|c| !c.contains("frame-ancestors 'none'")));
+    assert!(page.text.contains(sid));
+    assert!(!page.text.contains("src=\"http") && !page.text.contains("href=\"http"));
+    assert!(page.text.contains("/state"));
+}
+
+/// While the run goes on, the page state shows a step in progress, until the run completes.
+async fn the_state_shows_the_step_in_progress(emu: &Emu, state_path: &str) {
+    let mut seen_active = false;
+    let start = std::time::Instant::now();
+    loop {
+        let st = emu.send("GET", state_path, None, &[]).await.json();
+        let steps = st["run"]["steps"].as_array().cloned().unwrap_or_default();
+        if steps.last().is_some_and(|s| s["state"] == "active") {
+            seen_active = true;
+        }
+        if st["run"]["status"] == "completed" {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "run did not complete"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(seen_active, "the page state shows the step in progress");
 }

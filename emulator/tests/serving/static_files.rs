@@ -1,6 +1,6 @@
 //! Static files and their content types.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -28,17 +28,7 @@ async fn raw_get(base: &str, path: &str) -> String {
 async fn static_files_with_content_types() {
     let www = temp_dir("www");
     let pkg = temp_dir("pkg");
-    std::fs::write(www.join("index.html"), "<!doctype html><title>demo</title>").expect("w");
-    std::fs::write(www.join("app.js"), "export const a = 1;").expect("w");
-    std::fs::write(www.join("style.css"), "body{}").expect("w");
-    std::fs::write(www.join("logo.svg"), "<svg/>").expect("w");
-    std::fs::write(www.join("data.json"), "{}").expect("w");
-    std::fs::create_dir_all(www.join("sub")).expect("w");
-    std::fs::write(www.join("sub/index.html"), "sub").expect("w");
-    std::fs::write(pkg.join("skyvern_wasm_bg.wasm"), b"\0asm\x01\0\0\0").expect("w");
-    std::fs::write(pkg.join("skyvern_wasm.js"), "export default 1;").expect("w");
-    std::fs::write(pkg.join("index.mjs"), "export {};").expect("w");
-    std::fs::write(temp_dir("secret").join("secret.txt"), "top secret").expect("w");
+    write_site(&www, &pkg);
     let (w, p) = (www.clone(), pkg.clone());
     let emu = emu_with(move |c| {
         c.www = Some(w);
@@ -96,7 +86,26 @@ async fn static_files_with_content_types() {
     assert_eq!(r.bytes().await.expect("bytes").as_ref(), b"\0asm\x01\0\0\0");
     assert_eq!(emu.send("GET", "/missing.js", None, &[]).await.status, 404);
 
-    // traversal, sent raw so no client normalises the dots away
+    traversal_is_refused(&emu).await;
+}
+
+/// The site and package files served, and a secret beside them.
+fn write_site(www: &Path, pkg: &Path) {
+    std::fs::write(www.join("index.html"), "<!doctype html><title>demo</title>").expect("w");
+    std::fs::write(www.join("app.js"), "export const a = 1;").expect("w");
+    std::fs::write(www.join("style.css"), "body{}").expect("w");
+    std::fs::write(www.join("logo.svg"), "<svg/>").expect("w");
+    std::fs::write(www.join("data.json"), "{}").expect("w");
+    std::fs::create_dir_all(www.join("sub")).expect("w");
+    std::fs::write(www.join("sub/index.html"), "sub").expect("w");
+    std::fs::write(pkg.join("skyvern_wasm_bg.wasm"), b"\0asm\x01\0\0\0").expect("w");
+    std::fs::write(pkg.join("skyvern_wasm.js"), "export default 1;").expect("w");
+    std::fs::write(pkg.join("index.mjs"), "export {};").expect("w");
+    std::fs::write(temp_dir("secret").join("secret.txt"), "top secret").expect("w");
+}
+
+/// Traversal, sent raw so no client normalises the dots away.
+async fn traversal_is_refused(emu: &Emu) {
     let secret = format!("/../skyvern-emu-secret-{}/secret.txt", std::process::id());
     for path in [
         secret.as_str(),

@@ -42,6 +42,12 @@ async fn timeout_validation_table() {
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["timeout"], 60);
 
+    a_timeout_over_240_is_capped_with_a_warning(&emu).await;
+    malformed_bodies_are_refused(&emu).await;
+}
+
+/// A timeout over 240 minutes becomes 240, with a warning.
+async fn a_timeout_over_240_is_capped_with_a_warning(emu: &Emu) {
     for n in [241, 100000] {
         let r = emu
             .post("/v1/browser_sessions", &format!(r#"{{"timeout": {n}}}"#))
@@ -58,7 +64,10 @@ async fn timeout_validation_table() {
         let again = emu.get(&format!("/v1/browser_sessions/{id}")).await.json();
         assert_eq!(again["timeout"], 240);
     }
+}
 
+/// Malformed bodies get the real server's 422 texts.
+async fn malformed_bodies_are_refused(emu: &Emu) {
     let cases = [
         (
             r#"{"timeout": 60.5}"#,

@@ -8,7 +8,7 @@ use futures_util::SinkExt;
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::common::sockets::send;
+use crate::common::sockets::{send, Client};
 use crate::common::{emu, wait_for, Emu};
 
 #[tokio::test]
@@ -59,19 +59,7 @@ async fn input_socket_takes_events_only_after_take_control() {
     let mut ws = connect(&input(&e, &id, &e.key)).await;
     assert_eq!(next_json(&mut ws, T).await, json!({"kind": "ready"}));
 
-    // Before take-control everything is dropped silently.
-    send(
-        &mut ws,
-        json!({"kind": "navigateEvent", "url": "not a url at all"}),
-    )
-    .await;
-    send(
-        &mut ws,
-        json!({"kind": "navigateEvent", "url": "https://before.example.test/"}),
-    )
-    .await;
-    assert_eq!(next(&mut ws, Duration::from_millis(300)).await, Ev::Timeout);
-    assert_eq!(current_url(&e, &id).await, "about:blank");
+    events_before_take_control_are_dropped(&e, &mut ws, &id).await;
 
     // Garbage is ignored and the socket stays open.
     ws.send(Message::text("{not json")).await.expect("send");
@@ -133,4 +121,20 @@ async fn input_socket_takes_events_only_after_take_control() {
         next(&mut ws, T).await,
         Ev::Close(4404, "browser_session_finalized".into())
     );
+}
+
+/// Before take-control everything is dropped silently.
+async fn events_before_take_control_are_dropped(e: &Emu, ws: &mut Client, id: &str) {
+    send(
+        ws,
+        json!({"kind": "navigateEvent", "url": "not a url at all"}),
+    )
+    .await;
+    send(
+        ws,
+        json!({"kind": "navigateEvent", "url": "https://before.example.test/"}),
+    )
+    .await;
+    assert_eq!(next(ws, Duration::from_millis(300)).await, Ev::Timeout);
+    assert_eq!(current_url(e, id).await, "about:blank");
 }

@@ -29,20 +29,34 @@ fn live_sockets_need_a_valid_ticket() {
     let expired = ticket::mint(SECRET.as_bytes(), S1, Grant::Control, now).unwrap();
     let other = ticket::mint(SECRET.as_bytes(), "pbs_1", Grant::Control, now + 60).unwrap();
 
-    let f = forward(live(&c, view_path, &format!("ticket={view}"), true));
+    valid_tickets_are_forwarded(&c, view_path, input_path, &view, &control);
+    bad_tickets_are_refused(&c, view_path, input_path, &view, &expired, &other);
+    socket_ids_follow_the_id_rules(&c);
+}
+
+/// Good tickets go upstream, with the view socket's `force_cdp` and the input
+/// socket's client id (a fresh one for a malformed id).
+fn valid_tickets_are_forwarded(
+    c: &ProxyConfig,
+    view_path: &str,
+    input_path: &str,
+    view: &str,
+    control: &str,
+) {
+    let f = forward(live(c, view_path, &format!("ticket={view}"), true));
     assert_eq!(
         f.url,
         "http://127.0.0.1:9/v1/stream/browser_sessions/pbs_600850236505758830?apikey="
     );
     let f = forward(live(
-        &c,
+        c,
         view_path,
         &format!("force_cdp=true&ticket={control}"),
         true,
     ));
     assert!(f.url.ends_with("?force_cdp=true&apikey="), "{}", f.url);
     let f = forward(live(
-        &c,
+        c,
         input_path,
         &format!("ticket={control}&client_id=abc-123"),
         true,
@@ -54,7 +68,7 @@ fn live_sockets_need_a_valid_ticket() {
         f.url
     );
     let f = forward(live(
-        &c,
+        c,
         input_path,
         &format!("ticket={control}&client_id=a%26apikey%3Dx"),
         true,
@@ -64,36 +78,50 @@ fn live_sockets_need_a_valid_ticket() {
         "{}",
         f.url
     );
+}
 
-    let missing = live(&c, view_path, "", true);
+/// A missing, expired, wrong-operation or foreign ticket is refused with 403;
+/// a socket route without an upgrade answers 426.
+fn bad_tickets_are_refused(
+    c: &ProxyConfig,
+    view_path: &str,
+    input_path: &str,
+    view: &str,
+    expired: &str,
+    other: &str,
+) {
+    let missing = live(c, view_path, "", true);
     assert_eq!(
         (status(&missing), detail(&missing)),
         (403, ticket::Refusal::Missing.detail())
     );
-    let d = live(&c, view_path, &format!("ticket={expired}"), true);
+    let d = live(c, view_path, &format!("ticket={expired}"), true);
     assert_eq!(
         (status(&d), detail(&d)),
         (403, ticket::Refusal::Expired.detail())
     );
-    let d = live(&c, input_path, &format!("ticket={view}"), true);
+    let d = live(c, input_path, &format!("ticket={view}"), true);
     assert_eq!(
         (status(&d), detail(&d)),
         (403, ticket::Refusal::WrongOperation.detail())
     );
-    let d = live(&c, view_path, &format!("ticket={other}"), true);
+    let d = live(c, view_path, &format!("ticket={other}"), true);
     assert_eq!(
         (status(&d), detail(&d)),
         (403, ticket::Refusal::Invalid.detail())
     );
     // Without an upgrade the socket routes answer 426.
     assert_eq!(
-        status(&live(&c, view_path, &format!("ticket={view}"), false)),
+        status(&live(c, view_path, &format!("ticket={view}"), false)),
         426
     );
-    // Socket ids follow the id rules too.
+}
+
+/// Socket ids follow the id rules too.
+fn socket_ids_follow_the_id_rules(c: &ProxyConfig) {
     assert_eq!(
         status(&live(
-            &c,
+            c,
             "/api/skyvern/v1/stream/browser_sessions/pbs_1%2f..",
             "",
             true
@@ -102,7 +130,7 @@ fn live_sockets_need_a_valid_ticket() {
     );
     assert_eq!(
         status(&live(
-            &c,
+            c,
             "/api/skyvern/v1/stream/vnc/browser_session/pbs_1",
             "",
             true
@@ -111,7 +139,7 @@ fn live_sockets_need_a_valid_ticket() {
     );
     assert_eq!(
         status(&live(
-            &c,
+            c,
             "/api/skyvern/v1/stream/messages/browser_session/pbs_1",
             "",
             true

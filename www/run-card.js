@@ -62,30 +62,7 @@ export function createRunCard(prompt, url, clientOf) {
     },
     finish(run) {
       this.status(run);
-      result.replaceChildren();
-      if (run.failure_reason) {
-        const failure = el("div", "callout callout-bad run-failure");
-        failure.append(el("strong", "", "Failure reason: "), document.createTextNode(toText(run.failure_reason, 2000)));
-        result.append(failure);
-      }
-      if (run.output !== null && run.output !== undefined) {
-        const label = el("p", "result-label", "Output");
-        const pre = el("pre", "run-output");
-        pre.tabIndex = 0;
-        pre.setAttribute("aria-label", "Run output");
-        pre.textContent = typeof run.output === "string" ? run.output : JSON.stringify(run.output, null, 2);
-        result.append(label, pre);
-      } else if (!run.failure_reason) {
-        result.append(el("p", "muted small", `Finished as ${statusLabel(run.status)} with no output.`));
-      }
-      const facts = [];
-      if (typeof run.run_id === "string") facts.push(run.run_id);
-      if (typeof run.step_count === "number") facts.push(`${run.step_count} step${run.step_count === 1 ? "" : "s"}`);
-      if (Array.isArray(run.screenshot_urls) && run.screenshot_urls.length) {
-        facts.push(`${run.screenshot_urls.length} screenshot${run.screenshot_urls.length === 1 ? "" : "s"}`);
-      }
-      if (facts.length) meta.textContent = `${meta.textContent} · ${facts.join(" · ")}`;
-      if (typeof run.run_id === "string") showRecords(clientOf(), run, result);
+      showResult(run, result, meta, clientOf);
     },
     fail(err) {
       badge.textContent = "error";
@@ -96,6 +73,34 @@ export function createRunCard(prompt, url, clientOf) {
       result.replaceChildren(box);
     },
   };
+}
+
+/** A finished run's failure reason or output, its facts beside the URL, and its records. */
+function showResult(run, result, meta, clientOf) {
+  result.replaceChildren();
+  if (run.failure_reason) {
+    const failure = el("div", "callout callout-bad run-failure");
+    failure.append(el("strong", "", "Failure reason: "), document.createTextNode(toText(run.failure_reason, 2000)));
+    result.append(failure);
+  }
+  if (run.output !== null && run.output !== undefined) {
+    const label = el("p", "result-label", "Output");
+    const pre = el("pre", "run-output");
+    pre.tabIndex = 0;
+    pre.setAttribute("aria-label", "Run output");
+    pre.textContent = typeof run.output === "string" ? run.output : JSON.stringify(run.output, null, 2);
+    result.append(label, pre);
+  } else if (!run.failure_reason) {
+    result.append(el("p", "muted small", `Finished as ${statusLabel(run.status)} with no output.`));
+  }
+  const facts = [];
+  if (typeof run.run_id === "string") facts.push(run.run_id);
+  if (typeof run.step_count === "number") facts.push(`${run.step_count} step${run.step_count === 1 ? "" : "s"}`);
+  if (Array.isArray(run.screenshot_urls) && run.screenshot_urls.length) {
+    facts.push(`${run.screenshot_urls.length} screenshot${run.screenshot_urls.length === 1 ? "" : "s"}`);
+  }
+  if (facts.length) meta.textContent = `${meta.textContent} · ${facts.join(" · ")}`;
+  if (typeof run.run_id === "string") showRecords(clientOf(), run, result);
 }
 
 /** A finished run's timeline (`getRunTimeline`) and its screenshots

@@ -27,6 +27,13 @@ export {
  * (`sockets`: the runtime's fetch can pass WebSocket upgrades through).
  */
 export function defineProxyTests(runtime, emu, makeTarget) {
+  const h = proxyHarness(emu, makeTarget);
+  for (const define of [forwardingTests, passThroughTests, refusalTests, headerTests, liveTicketTests]) define(runtime, emu, h);
+  return h;
+}
+
+/** The target, its calls (every answer kept in `seen` for the key scan) and the sessions to close. */
+function proxyHarness(emu, makeTarget) {
   const seen = []; // every response status line, header and body, for the key scan
   let target;
   const sessions = [];
@@ -66,6 +73,17 @@ export function defineProxyTests(runtime, emu, makeTarget) {
     return { id: json.browser_session_id, ticket: res.headers.get("x-skyvern-live-ticket") };
   }
 
+
+  const socketPath = (kind, sid) =>
+    kind === "view" ? `${PREFIX}/v1/stream/browser_sessions/${sid}` : `${PREFIX}/v1/stream/cdp_input/browser_session/${sid}`;
+  const upgrade = (path, testId) => call(path, { headers: { upgrade: "websocket" } }, testId);
+
+  return { call, post, nothingUpstream, newSession, socketPath, upgrade, seen, getTarget, sessions };
+}
+
+/** Every default operation reaches upstream with the proxy's key. */
+function forwardingTests(runtime, emu, h) {
+  const { call, post, newSession } = h;
   test(`${runtime}: every default operation reaches upstream with the server-side key`, async () => {
     const id = uid("happy");
     const s = await newSession(id);
@@ -123,7 +141,11 @@ export function defineProxyTests(runtime, emu, makeTarget) {
     }
     assert.equal(log[0].body, JSON.stringify({ timeout: 5 }), "the body passes through unchanged");
   });
+}
 
+/** Upstream answers and Retry-After pass through. */
+function passThroughTests(runtime, emu, h) {
+  const { call, post } = h;
   test(`${runtime}: upstream status and body pass through; errors keep their detail`, async () => {
     const id = uid("passthrough");
     const direct = await fetch(`${emu.url}/v1/browser_sessions/pbs_000000000000000001`, { headers: { "x-api-key": emu.apiKey } });
@@ -152,7 +174,11 @@ export function defineProxyTests(runtime, emu, makeTarget) {
     assert.match(r.res.headers.get("access-control-expose-headers") ?? "", /x-skyvern-live-ticket/i);
     assert.equal(r.json.detail, "slow down");
   });
+}
 
+/** What never reaches upstream: disallowed operations, traversal, wrong methods. */
+function refusalTests(runtime, emu, h) {
+  const { call, nothingUpstream } = h;
   test(`${runtime}: disallowed operations are 404 and never reach upstream`, async () => {
     const id = uid("disallowed");
     for (const [method, path] of [
@@ -229,7 +255,11 @@ export function defineProxyTests(runtime, emu, makeTarget) {
     }
     await nothingUpstream(id);
   });
+}
 
+/** CORS, injected credentials and body limits. */
+function headerTests(runtime, emu, h) {
+  const { call, post } = h;
   test(`${runtime}: CORS preflight is answered locally, for allowed origins only`, async () => {
     const id = uid("cors");
     const pre = (origin, path = "/v1/browser_sessions") =>
@@ -296,13 +326,11 @@ export function defineProxyTests(runtime, emu, makeTarget) {
     assert.equal(small.res.status, 422, "a body under the limit goes through");
     assert.equal((await logged(emu, id)).length, 1);
   });
+}
 
-  // ---- live view ----
-
-  const socketPath = (kind, sid) =>
-    kind === "view" ? `${PREFIX}/v1/stream/browser_sessions/${sid}` : `${PREFIX}/v1/stream/cdp_input/browser_session/${sid}`;
-  const upgrade = (path, testId) => call(path, { headers: { upgrade: "websocket" } }, testId);
-
+/** Live sockets and their tickets. */
+function liveTicketTests(runtime, emu, h) {
+  const { call, newSession, socketPath, upgrade, seen } = h;
   test(`${runtime}: live sockets are refused without a valid ticket, before upstream`, async () => {
     const id = uid("tickets");
     const s = await newSession(id);
@@ -339,6 +367,4 @@ export function defineProxyTests(runtime, emu, makeTarget) {
     const log = await logged(emu, id);
     assert.deepEqual(log.filter((r) => r.path.includes("/stream/")), [], "no socket request reached upstream");
   });
-
-  return { call, post, seen, newSession, socketPath, getTarget, sessions };
 }

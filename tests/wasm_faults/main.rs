@@ -21,20 +21,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use wasm_bindgen_test::*;
 
-fn url() -> &'static str {
-    match option_env!("SKYVERN_EMULATOR_URL") {
-        Some(u) => u,
-        None => panic!("build the tests with SKYVERN_EMULATOR_URL set (cargo xtask test does)"),
-    }
-}
-
-fn key() -> &'static str {
-    option_env!("SKYVERN_EMULATOR_API_KEY").unwrap_or("")
-}
-
-fn js(text: &str) -> JsValue {
-    JSON::parse(text).unwrap()
-}
+#[path = "../wasm_support/mod.rs"]
+mod support;
+pub(crate) use support::{js, key, url};
 
 fn get(v: &JsValue, k: &str) -> JsValue {
     Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)

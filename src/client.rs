@@ -3,6 +3,7 @@
 use crate::codec;
 use crate::config::{CallOptions, Config};
 pub use crate::endpoints::Expect;
+use crate::endpoints::Op;
 use crate::error::{self, Error};
 use crate::models::views::{Shape, ShapeOf};
 use crate::request::{query_string, Body, HttpRequest, HttpResponse, Method};
@@ -28,6 +29,24 @@ pub struct Call {
     pub retry: Retry,
     /// What the body of a successful response must be.
     pub expect: Expect,
+}
+
+impl Call {
+    /// The call of `op` (its row in the endpoint table) on the resource `id`, with
+    /// no query or extra headers.
+    pub fn of(op: Op, id: &str, body: Option<Body>) -> Call {
+        let endpoint = op.endpoint();
+        Call {
+            method: endpoint.method,
+            path: endpoint.path_with(id),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body,
+            retry: endpoint.retry,
+            expect: endpoint.expect,
+            binary: false,
+        }
+    }
 }
 
 /// Checks a successful response body against what the call expects.

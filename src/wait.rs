@@ -114,20 +114,13 @@ fn describe(target: Target, id: &str) -> String {
 /// The request that polls the session or run `id`. Its body is checked by the
 /// wait itself, where a wrong shape is reported as such.
 fn poll_call(target: Target, id: &str) -> Call {
-    let poll = match target {
+    let op = match target {
         Target::Run => Op::GetRun,
         Target::Session => Op::GetBrowserSession,
-    }
-    .endpoint();
+    };
     Call {
-        method: poll.method,
-        path: poll.path_with(id),
-        query: Vec::new(),
-        headers: Vec::new(),
-        body: None,
-        retry: poll.retry,
         expect: Expect::Anything,
-        binary: false,
+        ..Call::of(op, id, None)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Lists and run records: `/v1/runs`, a run's timeline and artifacts, artifact
 //! content, bulk cancel and webhook replays.
 
-use super::{body, call, call_of, id};
+use super::{body, call, id};
+use crate::client::Call;
 use crate::codec::{self, Input};
 use crate::endpoints::Op;
 use crate::error::Error;
@@ -60,7 +61,7 @@ pub fn artifacts(run_id: Option<&Input>, request: Option<&Input>) -> Result<Plan
 /// `GET /v1/artifacts/{id}/content`, its body read as bytes.
 pub fn artifact_content(artifact_id: Option<&Input>) -> Result<Plan, Error> {
     let id = id("artifactId", artifact_id)?;
-    let mut c = call_of(Op::GetArtifactContent, &id, None);
+    let mut c = Call::of(Op::GetArtifactContent, &id, None);
     c.binary = true;
     Ok(Plan::call(c))
 }

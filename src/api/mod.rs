@@ -22,22 +22,7 @@ use crate::wait::{Target, WaitSpec};
 
 /// The call of `op` (its row in the endpoint table) on the resource `id`.
 pub(crate) fn call(op: Op, id: &str, body: Option<Body>) -> Plan {
-    Plan::call(call_of(op, id, body))
-}
-
-/// The [`Call`] of `op` on the resource `id`, with no query or extra headers.
-pub(crate) fn call_of(op: Op, id: &str, body: Option<Body>) -> Call {
-    let endpoint = op.endpoint();
-    Call {
-        method: endpoint.method,
-        path: endpoint.path_with(id),
-        query: Vec::new(),
-        headers: Vec::new(),
-        body,
-        retry: endpoint.retry,
-        expect: endpoint.expect,
-        binary: false,
-    }
+    Plan::call(Call::of(op, id, body))
 }
 
 /// A model as the JSON body of a request.

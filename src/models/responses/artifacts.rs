@@ -1,13 +1,12 @@
 //! What a run leaves: artifacts, its timeline, the runs list.
 #![allow(dead_code)]
 
-use serde::Serialize;
 use tsify::Tsify;
 
 use super::ServerFields;
 
 /// One artifact of a run: a screenshot, recording, log, … (`getRunArtifacts`).
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 #[tsify(missing_as_null)]
 pub struct Artifact {
     artifact_id: String,
@@ -43,7 +42,7 @@ pub struct Artifact {
 }
 
 /// One entry of a run's timeline: a block (with its actions) or a thought, and its children.
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 #[tsify(missing_as_null)]
 pub struct RunTimelineEntry {
     #[serde(rename = "type")]
@@ -69,7 +68,7 @@ pub struct RunTimelineEntry {
 }
 
 /// One run in `getRunsV2`'s list.
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 #[tsify(missing_as_null)]
 pub struct RunListItem {
     task_run_id: String,

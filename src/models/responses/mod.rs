@@ -9,19 +9,18 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
 use tsify::Tsify;
 
 pub mod artifacts;
 pub mod uploads;
 
 /// Fields added by newer servers.
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 #[tsify(type = "{ [key: string]: unknown }")]
 pub struct ServerFields(HashMap<String, ()>);
 
 /// A file the server stored: a download or a recording.
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 #[tsify(missing_as_null)]
 pub struct FileInfo {
     url: String,
@@ -40,7 +39,7 @@ pub struct FileInfo {
 }
 
 /// A browser session (`createBrowserSession`, `getBrowserSession`, …).
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 #[tsify(missing_as_null)]
 pub struct BrowserSession {
     browser_session_id: String,
@@ -102,7 +101,7 @@ pub struct BrowserSession {
 }
 
 /// `closeBrowserSession`'s answer.
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 pub struct CloseBrowserSessionResponse {
     #[serde(default)]
     #[tsify(optional)]
@@ -112,7 +111,7 @@ pub struct CloseBrowserSessionResponse {
 }
 
 /// What every run has, a task's or a workflow's.
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 #[tsify(missing_as_null)]
 pub struct RunBase {
     run_id: String,
@@ -167,14 +166,14 @@ pub struct RunBase {
 }
 
 /// A task run (`runTask`, `getRun`).
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 pub struct TaskRun {
     #[serde(flatten)]
     base: RunBase,
 }
 
 /// A workflow run (`runWorkflow`, `login`, `downloadFiles`, `getRun`).
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 #[tsify(missing_as_null)]
 pub struct WorkflowRun {
     #[serde(default)]
@@ -195,7 +194,7 @@ pub struct WorkflowRun {
 }
 
 /// A saved browser profile.
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 #[tsify(missing_as_null)]
 pub struct BrowserProfile {
     browser_profile_id: String,

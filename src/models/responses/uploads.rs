@@ -1,13 +1,12 @@
 //! Answers of the run-side helpers: bulk cancel, webhook replay, uploads, TOTP codes.
 #![allow(dead_code)]
 
-use serde::Serialize;
 use tsify::Tsify;
 
 use super::ServerFields;
 
 /// `bulkCancelRuns`' answer.
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 pub struct BulkCancelRunsResponse {
     /// Runs that were cancelled.
     cancelled: Vec<String>,
@@ -18,7 +17,7 @@ pub struct BulkCancelRunsResponse {
 }
 
 /// `retryRunWebhook`'s answer: what was sent and what the receiver said.
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 #[tsify(missing_as_null)]
 pub struct RunWebhookReplayResponse {
     run_id: String,
@@ -44,7 +43,7 @@ pub struct RunWebhookReplayResponse {
 }
 
 /// `uploadFile`'s answer.
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 pub struct UploadFileResponse {
     /// Where the file was stored.
     s3_uri: String,
@@ -55,7 +54,7 @@ pub struct UploadFileResponse {
 }
 
 /// A TOTP code Skyvern received (`sendTotpCode`).
-#[derive(Serialize, Tsify)]
+#[derive(Tsify)]
 #[tsify(missing_as_null)]
 pub struct TotpCode {
     totp_code_id: String,

@@ -139,7 +139,7 @@ fn bundle(gen: &Path, pkg: &Path, dev: bool) -> Result<(), String> {
 }
 
 /// A `.wasm` into pkg/: as wasm-bindgen wrote it (dev) or through wasm-opt -Oz.
-fn write_wasm(from: &Path, to: &Path, dev: bool) -> Result<(), String> {
+pub fn write_wasm(from: &Path, to: &Path, dev: bool) -> Result<(), String> {
     if dev {
         return copy(from, to);
     }

@@ -7,7 +7,7 @@
 //   node bench/run.mjs   (env: SKYVERN_EMULATOR_URL, SKYVERN_EMULATOR_API_KEY;
 //                         without them it starts target/debug/skyvern-emulator)
 //
-// BENCH_ONLY=size,cold,call,runtimes,concurrency,wait,memory runs only those sections
+// BENCH_ONLY=size,cold,call,runtimes,concurrency,wait,push-wait,memory runs only those sections
 // (bars are then checked for those only, and no file is written).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

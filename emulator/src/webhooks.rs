@@ -100,12 +100,23 @@ pub struct Delivery {
 }
 
 /// The delivery of run `id` to `url` (its own `webhook_url` when `None`);
-/// `None` when the run is unknown. The next queued [`Tamper`] applies.
+/// `None` when the run is unknown, an error (a 400's detail) when it has not
+/// ended or has nowhere to go. The next queued [`Tamper`] applies.
 pub fn prepare(app: &App, id: &str, url: Option<String>) -> Option<Result<Delivery, String>> {
     let (store, now) = app.store();
     let run = store.run(id)?;
     let mut body = render(app, &store, now).run(run);
     drop(store);
+    // As the real server: a replay needs a finished run, whatever the URL.
+    let status = body
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !is_terminal(status) {
+        return Some(Err(format!(
+            "Run {id} has not reached a terminal state (status={status})."
+        )));
+    }
     let default_url = body
         .pointer("/run_request/webhook_url")
         .and_then(Value::as_str)

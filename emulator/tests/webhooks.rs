@@ -17,7 +17,7 @@ use sha2::Sha256;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-use common::{emu, Emu, KEY};
+use common::{emu, wait_for, Emu, KEY};
 
 /// One delivery as the receiver got it.
 struct Got {
@@ -95,6 +95,18 @@ async fn finished_run(e: &Emu, prompt: &str, url: &str) -> String {
     let body = json!({ "prompt": prompt, "webhook_url": url }).to_string();
     let run = e.run_task(&body).await;
     run["run_id"].as_str().expect("run_id").to_string()
+}
+
+/// Waits until run `id` has a terminal status.
+async fn ended(e: &Emu, id: &str) {
+    let path = format!("/v1/runs/{id}");
+    wait_for(Duration::from_secs(5), || async {
+        let status = e.get(&path).await.json()["status"].clone();
+        ["completed", "failed", "terminated", "canceled", "timed_out"]
+            .iter()
+            .any(|s| status == *s)
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -196,14 +208,10 @@ async fn retry_webhook_sends_again_and_reports_the_delivery() {
         (404, json!("Run tsk_404 not found"))
     );
     let plain = e.run_task(r#"{"prompt":"[steps=1]"}"#).await;
+    let plain = plain["run_id"].as_str().unwrap_or("").to_string();
+    ended(&e, &plain).await;
     let r = e
-        .post(
-            &format!(
-                "/v1/runs/{}/retry_webhook",
-                plain["run_id"].as_str().unwrap_or("")
-            ),
-            "{}",
-        )
+        .post(&format!("/v1/runs/{plain}/retry_webhook"), "{}")
         .await;
     assert_eq!(
         (r.status, r.json()["detail"].clone()),
@@ -279,4 +287,44 @@ async fn test_controls_spoil_the_next_deliveries() {
         .post("/_emulator/webhooks/tamper", r#"{"tamper":"louder"}"#)
         .await;
     assert_eq!(r.status, 400);
+}
+
+#[tokio::test]
+async fn retry_webhook_of_a_run_still_going_is_a_400_as_the_real_server() {
+    let e = emu().await;
+    let (url, mut rx) = receiver().await;
+    let id = finished_run(&e, "[steps=2] [duration=2s]", &url).await;
+    let plain = e.run_task(r#"{"prompt":"[steps=2] [duration=2s]"}"#).await;
+    let plain = plain["run_id"].as_str().unwrap_or("").to_string();
+    // A spoiler queued now must still be there for the run's own delivery.
+    let r = e
+        .post("/_emulator/webhooks/tamper", r#"{"tamper":"not_json"}"#)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    wait_for(Duration::from_secs(5), || async {
+        e.get(&format!("/v1/runs/{id}")).await.json()["status"] == "running"
+    })
+    .await;
+    // With or without a URL on the run or in the body: the run must have ended first.
+    for (run, body) in [
+        (&id, String::new()),
+        (&id, json!({ "webhook_url": url }).to_string()),
+        (&plain, String::new()),
+    ] {
+        let r = e
+            .post(&format!("/v1/runs/{run}/retry_webhook"), &body)
+            .await;
+        let status = e.get(&format!("/v1/runs/{run}")).await.json()["status"].clone();
+        let detail = format!(
+            "Run {run} has not reached a terminal state (status={}).",
+            status.as_str().unwrap_or_default()
+        );
+        assert_eq!((r.status, r.json()["detail"].clone()), (400, json!(detail)));
+    }
+    assert!(rx.try_recv().is_err(), "a refused replay sent something");
+    let first = next(&mut rx).await;
+    assert_eq!(&first.body[..], b"not json", "the spoiler was kept");
+    let r = e.post(&format!("/v1/runs/{id}/retry_webhook"), "").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(next(&mut rx).await.json()["status"], "completed");
 }

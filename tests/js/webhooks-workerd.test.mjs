@@ -14,11 +14,18 @@ const emu = await emulator();
 if (emu.skip) throw new Error(emu.skip);
 const PKG = join(ROOT, "pkg");
 
+// "/parts" reads the body first and hands over { body, headers }, as a node:http
+// server would; "?wrong-key" verifies with a key that is not the one that signed.
 const VERIFY_WORKER = `import { verifyWebhook, WebhookVerificationError } from "skyvern-wasm/server";
 export default {
   async fetch(request, env) {
+    const url = new URL(request.url);
+    const apiKey = url.searchParams.has("wrong-key") ? "sk-not-the-key" : env.SKYVERN_API_KEY;
+    const input = url.pathname === "/parts"
+      ? { body: new Uint8Array(await request.arrayBuffer()), headers: Object.fromEntries(request.headers) }
+      : request;
     try {
-      const event = await verifyWebhook(request, { apiKey: env.SKYVERN_API_KEY });
+      const event = await verifyWebhook(input, { apiKey });
       return Response.json({ run_id: event.run_id, status: event.status, timestamp: event.timestamp });
     } catch (e) {
       return Response.json({ name: e.name, reason: e.reason, code: e.code, typed: e instanceof WebhookVerificationError, message: e.message }, { status: 401 });
@@ -93,6 +100,17 @@ const api = (path, body) =>
   }).then((r) => r.json());
 const tamper = (kind) => fetch(`${emu.url}/_emulator/webhooks/tamper`, { method: "POST", body: JSON.stringify({ tamper: kind }) });
 
+/** Whether run `runId` reaches a terminal status within 10 s. */
+async function ended(runId) {
+  const end = Date.now() + 10_000;
+  while (Date.now() < end) {
+    const run = await fetch(`${emu.url}/v1/runs/${runId}`, { headers: { "x-api-key": emu.apiKey } }).then((r) => r.json());
+    if (["completed", "failed", "terminated", "canceled", "timed_out"].includes(run.status)) return true;
+    await new Promise((ok) => setTimeout(ok, 20));
+  }
+  return false;
+}
+
 async function until(check, ms = 10_000) {
   const end = Date.now() + ms;
   while (!check() && Date.now() < end) await new Promise((ok) => setTimeout(ok, 20));
@@ -124,18 +142,39 @@ test("workerd: the Worker's /webhooks/skyvern route takes the emulator's callbac
 test("workerd: verifyWebhook accepts the emulator's callback and names each refusal", async () => {
   const verify = await mf.getWorker("verify");
   const run = await api("/v1/run/tasks", { prompt: "[steps=1]" });
+  // A replay needs a finished run.
+  assert.ok(await ended(run.run_id), "the run ended");
+  const post = async (path, headers, body) => {
+    const r = await verify.fetch(new URL(path, origin), { method: "POST", headers, body });
+    return { status: r.status, body: await r.json() };
+  };
   // Let the emulator deliver to the verifying Worker through its replay, spoiled or not.
-  const verifyUrl = new URL("/", origin);
-  const deliver = async (kind) => {
+  const deliver = async (kind, path = "/") => {
     if (kind) await tamper(kind);
     const report = await api(`/v1/runs/${run.run_id}/retry_webhook`, { webhook_url: hookUrl });
-    const r = await verify.fetch(verifyUrl, { method: "POST", headers: report.headers, body: report.payload });
-    return { status: r.status, body: await r.json() };
+    return { report, ...(await post(path, report.headers, report.payload)) };
   };
   // A run without webhook_url still replays to the URL given; the report carries what was sent.
   const good = await deliver();
   assert.equal(good.status, 200, JSON.stringify(good.body));
   assert.equal(good.body.run_id, run.run_id);
+  // The same delivery as { body, headers } (the body's bytes read by the Worker first).
+  const parts = await post("/parts", good.report.headers, good.report.payload);
+  assert.deepEqual([parts.status, parts.body.run_id, parts.body.timestamp], [200, run.run_id, good.body.timestamp]);
+  // The genuine delivery with one byte of its body flipped, anywhere: bad_signature.
+  const bytes = new TextEncoder().encode(good.report.payload);
+  for (const at of [0, Math.floor(bytes.length / 2), bytes.length - 1]) {
+    const flipped = bytes.slice();
+    flipped[at] ^= 0x01;
+    for (const path of ["/", "/parts"]) {
+      const { status, body } = await post(path, good.report.headers, flipped);
+      assert.deepEqual([status, body.reason, body.typed], [401, "bad_signature", true], `byte ${at} via ${path}`);
+    }
+  }
+  // The genuine delivery checked with another key: bad_signature, and the key is not shown.
+  const wrong = await post("/?wrong-key", good.report.headers, good.report.payload);
+  assert.deepEqual([wrong.status, wrong.body.reason, wrong.body.code], [401, "bad_signature", "webhook_verification_failed"]);
+  assert.ok(!wrong.body.message.includes("sk-not-the-key") && !wrong.body.message.includes(emu.apiKey), wrong.body.message);
   for (const [kind, reason] of [["tampered_body", "bad_signature"], ["wrong_key", "bad_signature"], ["missing_signature", "missing_signature"], ["stale_timestamp", "stale"], ["not_json", "malformed_body"]]) {
     const { status, body } = await deliver(kind);
     assert.equal(status, 401);

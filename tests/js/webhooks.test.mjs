@@ -91,6 +91,23 @@ test("verifyWebhook accepts the emulator's callback as bytes, text, ArrayBuffer 
   assert.deepEqual(rest, fetched);
 });
 
+test("verifyWebhook reads a node-style headers record whose values are string arrays", async () => {
+  const r = await receiver();
+  const run = await runTask("[steps=1]", r.url);
+  const d = await r.next();
+  const key = { apiKey: emu.apiKey };
+  const sig = d.headers["x-skyvern-signature"];
+  const stamp = d.headers["x-skyvern-timestamp"];
+  const event = await verifyWebhook({ body: d.body, headers: { "x-skyvern-signature": [sig], "x-skyvern-timestamp": [stamp] } }, key);
+  assert.equal(event.run_id, run.run_id);
+  assert.equal(event.timestamp, Number(stamp));
+  // Any case; of several values the first is the one checked.
+  const upper = await verifyWebhook({ body: d.body, headers: { "X-Skyvern-Signature": [sig, "0".repeat(64)], "X-Skyvern-Timestamp": stamp } }, key);
+  assert.equal(upper.run_id, run.run_id);
+  await refusal(verifyWebhook({ body: d.body, headers: { "x-skyvern-signature": ["0".repeat(64), sig], "x-skyvern-timestamp": stamp } }, key), "bad_signature", d);
+  await refusal(verifyWebhook({ body: d.body, headers: { "x-skyvern-signature": [], "x-skyvern-timestamp": stamp } }, key), "missing_signature", d);
+});
+
 test("verifyWebhook refuses a flipped byte, a wrong key, a missing header, a stale timestamp and a non-JSON body", async () => {
   const r = await receiver();
   const run = await runTask("[steps=1]", r.url);
@@ -224,6 +241,36 @@ test("waitForRun({ webhooks }) resolves on the pushed event, from a subscribe fu
     if (source === "subscribe") assert.equal(bus.listenerCount("run"), 0, "unsubscribed");
     ac.abort();
   }
+});
+
+/** The `GET /v1/runs/{runId}` requests the emulator has logged so far. */
+const polls = async (runId) =>
+  (await (await fetch(`${emu.url}/_emulator/requests`)).json()).filter((r) => r.method === "GET" && r.path === `/v1/runs/${runId}`).length;
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+test("waitForRun({ webhooks }) polls once at the start, then only every 30 s, and never after the event", async () => {
+  const bus = new EventEmitter();
+  const r = await pushReceiver(bus);
+  const run = await runTask("[duration=3s]", r.url);
+  const statuses = [];
+  let resolvedAt;
+  // Silent until the emulator's webhook arrives when the run ends.
+  const subscribe = (listener) => (bus.on("run", listener), () => bus.off("run", listener));
+  const waiting = client.waitForRun(run.run_id, { webhooks: subscribe, onStatus: (x) => statuses.push(x.status) }).then((done) => ((resolvedAt = Date.now()), done));
+  // Polling alone would have asked at 0, 0.25, 0.75 and 1.75 s by now (then every second).
+  await sleep(1200);
+  assert.equal(await polls(run.run_id), 1, "only the immediate first poll by 1.2 s");
+  await sleep(1200);
+  assert.equal(resolvedAt, undefined, "the run is still going");
+  assert.equal(await polls(run.run_id), 1, "only the immediate first poll by 2.4 s");
+  const done = await waiting;
+  assert.equal(done.status, "completed");
+  assert.equal(typeof done.timestamp, "number", "resolved by the webhook event");
+  assert.equal(statuses.at(-1), "completed");
+  assert.notEqual(statuses[0], "completed", "the first poll saw the run going");
+  // The event stopped the poll's 30 s pause: no request follows it.
+  await sleep(1000);
+  assert.equal(await polls(run.run_id), 1, "no poll after the event");
 });
 
 test("waitForRun({ webhooks }): the poll is the safety net, aborts still win, bad sources are named", async () => {

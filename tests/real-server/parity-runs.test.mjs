@@ -139,6 +139,26 @@ const runs = [
     req: { method: "POST", path: `/v1/runs/${UNKNOWN_RUN}/retry_webhook` },
     expect: { status: 404, body: { detail: `Run ${UNKNOWN_RUN} not found` } },
   },
+  {
+    name: "a task with webhook_url, still going",
+    req: () => ({
+      method: "POST",
+      path: "/v1/run/tasks",
+      json: { prompt: "[duration=30s] Read the heading", url: page.url, webhook_url: "http://127.0.0.1:9/hook" },
+    }),
+    expect: { status: 200, body: { status: "created", run_type: "task_v1" } },
+    then: async (s, res) => {
+      s.ids.going = res.json?.run_id;
+      await pollUntil(s.t, `/v1/runs/${s.ids.going}`, (j) => j.status === "running", { timeoutMs: 60_000, intervalMs: 100 });
+    },
+  },
+  {
+    name: "retry the webhook of a run that has not ended",
+    req: (ids) => ({ method: "POST", path: `/v1/runs/${ids.going}/retry_webhook` }),
+    expect: { status: 400 },
+    check: (res, s) =>
+      assert.equal(res.json?.detail, `Run ${s.ids.going} has not reached a terminal state (status=running).`),
+  },
 ];
 
 const shortcuts = [

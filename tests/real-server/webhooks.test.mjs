@@ -2,7 +2,8 @@
 // a task with `webhook_url` pointing at a receiver on 127.0.0.1 fails without an LLM, the server
 // POSTs the run, and the delivery is checked with the package's `verifyWebhook` (pkg/server-node.js)
 // keyed with the server's API key; a flipped byte is refused; `retryRunWebhook` (pkg/node.js)
-// makes the server send it again, and that delivery verifies too. Finally the emulator's callback
+// makes the server send it again, and that delivery verifies too. The first callback is also
+// checked in real workerd (pkg/server-workerd.js in miniflare). Finally the emulator's callback
 // and replay answer are compared with the real ones (headers, body shape).
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -10,6 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { REAL, EMULATOR, TERMINAL_RUN_STATUSES, startLocalPage } from "./targets.mjs";
 import { diffBodies } from "./shape.mjs";
 import { startWebhookReceiver, flipByte } from "./webhook-receiver.mjs";
+import { startVerifyWorker } from "./workerd-verify.mjs";
 
 const PKG = new URL("../../pkg/", import.meta.url);
 const built = existsSync(new URL("skyvern_server_bg.wasm", PKG)) && existsSync(new URL("skyvern_wasm_bg.wasm", PKG));
@@ -45,6 +47,7 @@ const REAL_ONLY_FIELDS = new Set([
 
 let receiver;
 let page;
+let workerd; // started by the first test that needs it
 const seen = {}; // per target name: { run, first, event, replay, second }
 
 before(async () => {
@@ -56,6 +59,7 @@ before(async () => {
 after(async () => {
   await receiver?.close();
   await page?.close();
+  await workerd?.dispose();
 });
 
 async function refusal(promise) {
@@ -127,6 +131,19 @@ for (const t of [REAL, EMULATOR].filter(Boolean)) {
       const { "x-skyvern-signature": _, ...unsigned } = d.headers;
       const missing = await refusal(server.verifyWebhook({ body: d.body, headers: unsigned }, { apiKey: t.key }));
       assert.equal(missing.reason, "missing_signature");
+    });
+
+    test("in workerd too: the callback verifies, a flipped byte or another key is refused", async () => {
+      const d = state.first;
+      assert.ok(d && state.event, "the first delivery arrived and verified in Node");
+      workerd ??= await startVerifyWorker();
+      const good = await workerd.verify(t.key, d);
+      assert.equal(good.status, 200, JSON.stringify(good.body));
+      assert.deepEqual(good.body, { run_id: state.run.run_id, status: state.event.status, timestamp: state.event.timestamp });
+      const flipped = await workerd.verify(t.key, { ...d, body: flipByte(d.body) });
+      assert.deepEqual([flipped.status, flipped.body.reason, flipped.body.typed, flipped.body.leaked], [401, "bad_signature", true, false]);
+      const wrong = await workerd.verify(`${t.key}x`, d);
+      assert.deepEqual([wrong.status, wrong.body.reason, wrong.body.leaked], [401, "bad_signature", false]);
     });
 
     test("retryRunWebhook sends it again, and the second delivery verifies", async () => {

@@ -48,6 +48,51 @@ function bandColour(selector) {
 const isGreen = (c) => c && Math.abs(c[0] - 0x1a) < 30 && Math.abs(c[1] - 0x7f) < 30 && Math.abs(c[2] - 0x37) < 30;
 const isGrey = (c) => c && Math.abs(c[0] - 0x8a) < 30 && Math.abs(c[1] - 0x8f) < 30 && Math.abs(c[2] - 0x99) < 30;
 
+/** The account page in a new session without the profile (replacing session `id` in the main
+ * view): the signed-out band, which is not the signed-in one. Closes that session. */
+async function signedOutLook(page, base, id) {
+  const main = "#live-view canvas";
+  await page.fill("#opt-url", `${base}/test-site/account`);
+  await page.click("#create-btn");
+  await waitFor("a new session in the main view", async () => (await page.textContent("#session-id")).trim() !== id, 20_000);
+  const signedOut = await waitFor("the signed-out frame on the canvas", async () => {
+    const c = await page.evaluate(bandColour, main);
+    return isGrey(c) && c;
+  }, 30_000);
+  assert.ok(!isGreen(signedOut), `a signed-out session does not show the signed-in band (${signedOut})`);
+  await page.click("#close-session-btn");
+  return signedOut;
+}
+
+/** A session with no start page shows the placeholder, not a white box. */
+async function blankPlaceholder(page) {
+  await page.fill("#opt-url", "");
+  await page.click("#create-btn");
+  await page.waitForSelector('#live-view .skyvern-live[data-state="live"][data-blank="true"]', { timeout: 30_000 });
+  assert.ok(await page.isVisible("#live-view .skyvern-live-blank"), "the placeholder is shown");
+  assert.match(await page.textContent("#live-view .skyvern-live-blank"), /blank page/);
+  await page.screenshot({ path: path.join(shotDir, "signin-blank.png") });
+}
+
+/** At 390 px nothing scrolls sideways, also with the hand-off view (`view`) open; cancelling
+ * the hand-off removes its view. */
+async function narrowScreen(page, view) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const fits = () => page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  let widths = await fits();
+  assert.ok(widths[0] <= widths[1], `page ${widths[0]} px wide in a ${widths[1]} px viewport`);
+  await page.screenshot({ path: path.join(shotDir, "signin-390.png"), fullPage: true });
+  await page.click("#signin-btn");
+  await page.waitForSelector(`${view}[data-state="live"]`, { timeout: 30_000 });
+  widths = await fits();
+  assert.ok(widths[0] <= widths[1], `with the hand-off open: page ${widths[0]} px wide in a ${widths[1]} px viewport`);
+  await page.screenshot({ path: path.join(shotDir, "signin-390-handoff.png"), fullPage: true });
+  // Cancel: the hand-off ends and its view goes away.
+  await page.click("#signin-cancel");
+  await waitFor("the hand-off view to go", async () => (await page.$$eval("#signin-view > *", (els) => els.length)) === 0);
+  assert.match(await page.textContent("#signin-error"), /cancelled/i);
+}
+
 test("demo: sign in by hand, keep it as a profile, start signed in", { skip: skipReason(), timeout: 180_000 }, async (t) => {
   const apiKey = `sk-signin-${randomBytes(12).toString("hex")}`;
   const emulator = startEmulator(apiKey, ["--max-browsers", "3"]);
@@ -110,40 +155,9 @@ test("demo: sign in by hand, keep it as a profile, start signed in", { skip: ski
   await page.screenshot({ path: path.join(shotDir, "signin-from-profile.png") });
   t.diagnostic(`Done → saved profile: ${savedMs} ms; profile-based create → signed-in frame: ${signedInMs} ms`);
 
-  // The same page in a session without the profile: the signed-out look, in the same place.
-  await page.fill("#opt-url", `${base}/test-site/account`);
-  await page.click("#create-btn");
-  await waitFor("a new session in the main view", async () => (await page.textContent("#session-id")).trim() !== id, 20_000);
-  const signedOut = await waitFor("the signed-out frame on the canvas", async () => {
-    const c = await page.evaluate(bandColour, main);
-    return isGrey(c) && c;
-  }, 30_000);
+  const signedOut = await signedOutLook(page, base, id);
   t.diagnostic(`band colour signed in ${signedIn}, signed out ${signedOut}`);
-  assert.ok(!isGreen(signedOut), `a signed-out session does not show the signed-in band (${signedOut})`);
-  await page.click("#close-session-btn");
-
-  // No start page: the placeholder, not a white box.
-  await page.fill("#opt-url", "");
-  await page.click("#create-btn");
-  await page.waitForSelector('#live-view .skyvern-live[data-state="live"][data-blank="true"]', { timeout: 30_000 });
-  assert.ok(await page.isVisible("#live-view .skyvern-live-blank"), "the placeholder is shown");
-  assert.match(await page.textContent("#live-view .skyvern-live-blank"), /blank page/);
-  await page.screenshot({ path: path.join(shotDir, "signin-blank.png") });
-
-  // At 390 px nothing scrolls sideways, also with the hand-off view open.
-  await page.setViewportSize({ width: 390, height: 844 });
-  const fits = () => page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-  let widths = await fits();
-  assert.ok(widths[0] <= widths[1], `page ${widths[0]} px wide in a ${widths[1]} px viewport`);
-  await page.screenshot({ path: path.join(shotDir, "signin-390.png"), fullPage: true });
-  await page.click("#signin-btn");
-  await page.waitForSelector(`${view}[data-state="live"]`, { timeout: 30_000 });
-  widths = await fits();
-  assert.ok(widths[0] <= widths[1], `with the hand-off open: page ${widths[0]} px wide in a ${widths[1]} px viewport`);
-  await page.screenshot({ path: path.join(shotDir, "signin-390-handoff.png"), fullPage: true });
-  // Cancel: the hand-off ends and its view goes away.
-  await page.click("#signin-cancel");
-  await waitFor("the hand-off view to go", async () => (await page.$$eval("#signin-view > *", (els) => els.length)) === 0);
-  assert.match(await page.textContent("#signin-error"), /cancelled/i);
+  await blankPlaceholder(page);
+  await narrowScreen(page, view);
   assert.deepEqual(errors, []);
 });

@@ -8,7 +8,7 @@
 //! | `GET /test-site/` | redirects to the account page |
 //! | `GET /test-site/login` | the sign-in form (`username`, `password`) |
 //! | `POST /test-site/login` | right credentials: sets the cookie, stores the user in local storage, goes to the account page; wrong ones: 401 and the form again |
-//! | `GET /test-site/account` | `Signed in as demo`, or `Not signed in` with a link to the form |
+//! | `GET /test-site/account` | `Signed in as demo` under a wide green band, or `Not signed in` under a grey one, with a link to the form |
 //! | `POST /test-site/logout` | clears the cookie |
 
 use std::sync::OnceLock;
@@ -80,11 +80,13 @@ fn signed_in(req: &Req) -> bool {
 
 fn account(req: &Req) -> Resp {
     if !signed_in(req) {
-        let body = format!("<h1>Not signed in</h1><p><a href=\"{PREFIX}/login\">Sign in</a></p>");
+        let body = format!(
+            "<div class=\"band out\"></div><h1>Not signed in</h1><p><a href=\"{PREFIX}/login\">Sign in</a></p>"
+        );
         return page(200, "Not signed in", &body);
     }
     let body = format!(
-        "<h1>Signed in as {USERNAME}</h1>\
+        "<div class=\"band in\"></div><h1>Signed in as {USERNAME}</h1>\
          <p>Remembered in this browser: <b id=\"remembered\">nobody</b></p>\
          <form method=\"post\" action=\"{PREFIX}/logout\"><button>Sign out</button></form>\
          <script>const who = localStorage.getItem('test-site.user') || 'nobody';\
@@ -111,7 +113,8 @@ const STYLE: &str = "body{font:20px/1.5 system-ui,sans-serif;margin:0;padding:48
 h1{font-size:34px;margin:0 0 24px}form{display:flex;flex-direction:column;gap:16px;max-width:420px}\
 label{display:flex;flex-direction:column;gap:4px}input{font:inherit;padding:8px 10px;border:1px solid #9aa3b5;border-radius:6px}\
 button{font:inherit;padding:10px;border:0;border-radius:6px;background:#3056d3;color:#fff}\
-#error{color:#b00020}.hint{color:#5b6478;font-size:16px}";
+#error{color:#b00020}.hint{color:#5b6478;font-size:16px}\
+.band{height:160px;margin:-48px -64px 32px}.band.in{background:#1a7f37}.band.out{background:#8a8f99}";
 
 fn page(status: u16, title: &str, body: &str) -> Resp {
     let html = format!(
@@ -181,14 +184,20 @@ mod tests {
             Some(&format!("a=b; {pair}")),
             "",
         ));
-        assert!(signed.is_some_and(|r| text(&r).contains("Signed in as demo")));
+        assert!(signed.is_some_and(|r| {
+            let t = text(&r);
+            t.contains("Signed in as demo") && t.contains("band in") && !t.contains("band out")
+        }));
         let anon = handle(&req(
             "GET",
             "/test-site/account",
             Some("test_site_session=demo.x"),
             "",
         ));
-        assert!(anon.is_some_and(|r| text(&r).contains("Not signed in")));
+        assert!(anon.is_some_and(|r| {
+            let t = text(&r);
+            t.contains("Not signed in") && t.contains("band out") && !t.contains("band in")
+        }));
         assert!(handle(&req("GET", "/elsewhere", None, "")).is_none());
     }
 }

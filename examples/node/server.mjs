@@ -9,6 +9,9 @@
 //   /webhooks/skyvern       Skyvern's signed callbacks (a run's `webhook_url`),
 //                           checked by createWebhookHandler; each verified run is
 //                           printed as `webhook: run ID STATUS` (hand it to a queue)
+//   /test-site/*            with --upstream, passed to it as it is (no key added): the local
+//                           emulator's sign-in test site, so the demo's "Sign in by
+//                           hand" works on this origin too
 //   everything else         the page (--www, default: the repository's demo page)
 //                           and the package for the browser at /pkg/
 //
@@ -36,6 +39,7 @@ import { createProxyHandler, createWebhookHandler } from "../../pkg/server-node.
 const PREFIX = "/api/skyvern";
 const TICKETS = "/app/live-ticket/";
 const WEBHOOKS = "/webhooks/skyvern";
+const TEST_SITE = "/test-site";
 const COOKIE = "skyvern-demo";
 const here = fileURLToPath(new URL(".", import.meta.url));
 
@@ -80,6 +84,16 @@ try {
     upstream: opts.upstream,
     pathPrefix: PREFIX,
     ticketSecret: process.env.TICKET_SECRET || randomBytes(32).toString("base64url"),
+    // The default operations plus the browser profiles ("Sign in by hand" saves one, "New
+    // session from profile" uses it) and the live view's two sockets.
+    allow: [
+      "createBrowserSession", "getBrowserSessions", "getBrowserSession", "updateBrowserSession",
+      "closeBrowserSession", "extendBrowserSession", "runTask", "runWorkflow", "getRun", "cancelRun",
+      "getRuns", "bulkCancelRuns", "getRunTimeline", "getRunArtifacts", "getArtifactContent",
+      "downloadFiles", "uploadFile",
+      "createBrowserProfile", "listBrowserProfiles", "getBrowserProfile",
+      "liveView", "liveControl",
+    ],
     // Every operation, REST and sockets, only for signed-in users.
     authorize: (request) => signedIn(request.headers.get("cookie")),
   });
@@ -167,6 +181,32 @@ async function file(req, res, url) {
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
+// ---- the emulator's test site -------------------------------------------------------
+// With --upstream (`cargo xtask demo --proxy` points it at the local emulator; a real
+// Skyvern has no /test-site and answers 404): the session's browser
+// opens this origin's /test-site/login, and the forms, cookies and redirects (all
+// same-origin paths) pass through unchanged. Nothing of the page's is added: no key.
+const PASSED = ["content-type", "accept", "user-agent"];
+async function testSite(req, res, url) {
+  const headers = new Headers();
+  for (const name of PASSED) if (req.headers[name]) headers.set(name, req.headers[name]);
+  // The site's own cookie goes along; this app's sign-in cookie stays here.
+  const cookies = String(req.headers.cookie ?? "").split(";").map((c) => c.trim()).filter((c) => c && !c.startsWith(`${COOKIE}=`));
+  if (cookies.length) headers.set("cookie", cookies.join("; "));
+  const body = req.method === "GET" || req.method === "HEAD" ? undefined : Readable.toWeb(req);
+  const target = new URL(url.pathname + url.search, opts.upstream);
+  const answer = await fetch(target, { method: req.method, headers, body, duplex: "half", redirect: "manual" });
+  const out = {};
+  for (const name of ["content-type", "location", "cache-control"]) {
+    const v = answer.headers.get(name);
+    if (v) out[name] = v;
+  }
+  const setCookies = answer.headers.getSetCookie();
+  if (setCookies.length) out["set-cookie"] = setCookies;
+  res.writeHead(answer.status, out);
+  res.end(Buffer.from(await answer.arrayBuffer()));
+}
+
 // ---- the server ----------------------------------------------------------------------
 const server = createServer(async (req, res) => {
   try {
@@ -175,6 +215,7 @@ const server = createServer(async (req, res) => {
     if (url.pathname === PREFIX || url.pathname.startsWith(`${PREFIX}/`)) await send(res, await proxy(toRequest(req, base)));
     else if (url.pathname.startsWith(TICKETS)) ticket(req, res, url);
     else if (url.pathname === WEBHOOKS) await send(res, await webhooks(toRequest(req, base)));
+    else if (opts.upstream && (url.pathname === TEST_SITE || url.pathname.startsWith(`${TEST_SITE}/`))) await testSite(req, res, url);
     else await file(req, res, url);
   } catch {
     if (!res.headersSent) json(res, 500, { detail: "Server error" });

@@ -164,7 +164,10 @@ export interface SkyvernClient {
   /** Resolves with the session once it is running; rejects if it ends first or the wait times out (`SkyvernTimeoutError` with `lastSeen`). */
   waitForBrowserSession(browserSessionId: string, options?: WaitOptions<BrowserSession>, requestOptions?: RequestOptions): Promise<BrowserSession>;
   /** Runs a task (`POST /v1/run/tasks`); with `waitForCompletion` resolves with the run in a terminal status.
-   * `"x-user-agent"` is sent as a header; `{ body: {...}, "x-user-agent": … }` is accepted too. */
+   * `"x-user-agent"` is sent as a header; `{ body: {...}, "x-user-agent": … }` is accepted too.
+   * A run with a `browser_session_id` is sent at once, not queued behind the session's other runs
+   * (the server may answer that the session is occupied): to send runs one at a time, use the
+   * session's handle (`openBrowserSession`, then `handle.runTask`). */
   runTask(request: RunTaskRequest | { body: RunTaskRequest; "x-user-agent"?: string }, requestOptions?: RequestOptions): Promise<TaskRun>;
   /** Runs a workflow (`POST /v1/run/agents`), with the same wait options as `runTask`. `"x-max-steps-override"`
    * and `"x-user-agent"` are sent as headers, `template` as `?template=`; the `{ body, … }` form is accepted too. */

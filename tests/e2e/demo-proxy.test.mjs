@@ -10,7 +10,10 @@
 //    (URLs, response headers and bodies, socket frames, page text, console, cookies, storage)
 //    contains the key;
 // 2. a socket with a forged ticket is refused by the proxy before upstream, once (no reconnect
-//    storm), and the page says so and falls back to the app_url frame instead of a blank box.
+//    storm), and the page says so and falls back to the app_url frame instead of a blank box;
+// 3. "Sign in by hand" through the proxy: the emulator's test site on the demo's origin (forwarded by
+//    the server), typing in the hand-off view, the profile created through the proxy (the server's
+//    `allow` has the profile operations), and a session from it on the signed-in page.
 // Screenshots go to target/e2e/proxy-*.png.
 //
 //   node --test tests/e2e/demo-proxy.test.mjs
@@ -243,6 +246,59 @@ test("demo through the edge proxy: a socket without a valid ticket is refused be
   const streams = (await upstreamLog()).slice(before).filter((r) => r.path.includes("/stream/"));
   assert.deepEqual(streams, [], "the refused socket never reached upstream");
   assert.ok(seen.texts.every((s) => !s.includes(apiKey)) && seen.urls.every((s) => !s.includes(apiKey)));
+  await page.click("#close-session-btn");
+  await page.close();
+});
+
+test("demo through the edge proxy: sign in by hand, the profile is saved through the proxy, a session from it starts signed in", { skip: skipReason(), timeout: 180_000 }, async () => {
+  await setup();
+  mkdirSync(shotDir, { recursive: true });
+  // The test site is reachable on the demo's origin, its cookie passes, the app's own does not.
+  const form = await fetch(`${env.base}/test-site/login`, { headers: { cookie: "skyvern-demo=secret" } });
+  assert.equal(form.status, 200);
+  assert.match(await form.text(), /Sign in to the test site/);
+  const signIn = await fetch(`${env.base}/test-site/login`, {
+    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "username=demo&password=let-me-in",
+  });
+  assert.match(signIn.headers.getSetCookie().join("\n"), /^test_site_session=demo\./, "the site's cookie comes back");
+  const { page, seen } = await watchedPage();
+  await page.goto(`${env.base}/`);
+  await page.waitForSelector('#conn-summary[data-tone="ok"]', { timeout: 20_000 });
+  assert.equal(await page.inputValue("#signin-url"), `${env.base}/test-site/login`);
+  const before = (await upstreamLog()).length;
+
+  await page.click("#signin-btn");
+  const view = "#signin-view .skyvern-live";
+  await page.waitForSelector(`${view}[data-state="live"][data-control="true"]`, { timeout: 30_000 });
+  const real = !process.env.SKYVERN_E2E_NO_BROWSER;
+  if (real) {
+    await waitFor("the sign-in page in the view", async () => (await page.textContent(`${view} .skyvern-live-url`)).endsWith("/test-site/login"), 20_000);
+    await page.focus(`${view} canvas`);
+    await page.keyboard.type("demo");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("let-me-in");
+    await page.keyboard.press("Enter");
+    await waitFor("the account page", async () => (await page.textContent(`${view} .skyvern-live-url`)).endsWith("/test-site/account"), 20_000);
+  }
+  await page.click("#signin-view .skyvern-handoff-done");
+  await page.waitForSelector("#profile-session-btn:not([hidden])", { timeout: 30_000 });
+  const profileId = await page.getAttribute("#profile-session-btn", "data-profile");
+  assert.match(profileId, /^bp_/);
+  assert.equal(await page.isVisible("#signin-error"), false, await page.textContent("#signin-error"));
+
+  await page.click("#profile-session-btn");
+  await page.waitForSelector("#session-detail:not([hidden])");
+  if (real) {
+    await waitFor("the signed-in page in the main view", async () => (await page.textContent("#live-view .skyvern-live-url"))?.endsWith("/test-site/account"), 30_000);
+  }
+  await page.screenshot({ path: path.join(shotDir, "proxy-5-signed-in.png") });
+  const log = (await upstreamLog()).slice(before);
+  const create = log.find((r) => r.method === "POST" && r.path === "/v1/browser_profiles");
+  assert.ok(create, `the profile was created through the proxy (${[...new Set(log.map((r) => `${r.method} ${r.path}`))].join(", ")})`);
+  assert.equal(create.api_key, "valid", "with the key added server-side");
+  const fromProfile = log.filter((r) => r.method === "POST" && r.path === "/v1/browser_sessions").map((r) => (typeof r.body === "string" ? JSON.parse(r.body) : r.body));
+  assert.equal(fromProfile.at(-1)?.browser_profile_id, profileId, "the next session was created from the profile");
+  assert.deepEqual(seen.console.filter((l) => l.startsWith("error") || l.startsWith("pageerror")), [], "no console errors");
   await page.click("#close-session-btn");
   await page.close();
 });

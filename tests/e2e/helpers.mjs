@@ -1,6 +1,9 @@
 // Shared by the end-to-end tests.
-import { existsSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -32,4 +35,47 @@ export async function waitFor(what, fn, timeoutMs = 15_000) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Starts the emulator on a free port serving www/ and pkg/, with test controls and `extra`
+ * options; `ready` resolves to its address. */
+export function startEmulator(apiKey, extra) {
+  const child = spawn(
+    emulatorBin,
+    ["--host", "127.0.0.1", "--port", "0", "--www", path.join(root, "www"), "--pkg", path.join(root, "pkg"),
+      "--test-controls", "--start-delay-ms", "200", "--step-ms", "100", "--api-key", apiKey, ...extra],
+    { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-20_000)));
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`emulator did not start in 20 s\n${stderr}`)), 20_000);
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      clearTimeout(timer);
+      const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line.trim());
+      if (match) resolve(match[1]);
+      else reject(new Error(`unexpected first line from the emulator: ${line}`));
+    });
+  });
+  return { child, ready };
+}
+
+/** Debian's headless Chromium with a fresh profile (removed after the test); its first page
+ * collects uncaught page errors in `errors`. */
+export async function browserContext(t, viewport) {
+  const { chromium } = await import("playwright-core");
+  const dir = mkdtempSync(path.join(tmpdir(), "skyvern-e2e-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: chromiumBin,
+    headless: true,
+    viewport,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  t.after(() => context.close());
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  return { chromium, page, errors };
 }

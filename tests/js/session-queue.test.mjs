@@ -1,10 +1,13 @@
 // One run at a time per session handle, against the emulator: runs started at once on one handle
 // reach the server one after another, each only after the previous one is terminal; a queued run
 // aborted before it is sent leaves the others alone; the client's own runTask is not queued.
+// Failed polls (503, reset connections) while a run goes on do not release the queue early; a 404
+// for the run or closing the handle does.
 // Needs SKYVERN_EMULATOR_URL and SKYVERN_EMULATOR_API_KEY (set by `cargo xtask test`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SkyvernClient } from '../../pkg/node.js';
+import { emulator } from './emulator-log.mjs';
 
 const URL_ = process.env.SKYVERN_EMULATOR_URL;
 const KEY = process.env.SKYVERN_EMULATOR_API_KEY;
@@ -47,6 +50,74 @@ test('three runs started at once on one handle are sent one after another', asyn
   } finally {
     await handle.close();
   }
+});
+
+test('polling errors while a run goes on do not let the next run out early', async () => {
+  const id = testId('queue-faults');
+  const handle = await open(id);
+  // No retries inside a poll: each fault below fails a whole `waitForRun`.
+  const ro = { headers: { 'x-test-id': id }, maxRetries: 0 };
+  try {
+    const first = handle.runTask({ prompt: '[duration=3s] first' }, ro);
+    const second = handle.runTask({ prompt: '[steps=1] second' }, ro);
+    const r1 = await first;
+    const path = `/v1/runs/${r1.run_id}`;
+    await emulator('POST', '/_emulator/faults', { method: 'GET', path, status: 503, body: '{"detail":"busy"}', times: 2 });
+    await emulator('POST', '/_emulator/faults', { method: 'GET', path, reset: true, times: 2 });
+    const r2 = await second;
+    const pending = (await emulator('GET', '/_emulator/faults')).filter((f) => f.path === path);
+    assert.deepEqual(pending, [], 'every fault was hit while the first run was going');
+    const log = (await (await fetch(`${URL_}/_emulator/requests`)).json()).filter((r) => r.headers['x-test-id'] === id);
+    const secondSent = log.find((r) => r.method === 'POST' && r.path === '/v1/run/tasks' && JSON.stringify(r.body).includes('second'));
+    const polls = log.filter((r) => r.method === 'GET' && r.path === path);
+    assert.ok(polls.length >= 5, `the first run was polled through the faults (${polls.length} polls)`);
+    assert.ok(polls[polls.length - 1].seq < secondSent.seq, 'the second run was sent after the last poll of the first');
+    const [d1, d2] = await Promise.all([client.waitForRun(r1.run_id), client.waitForRun(r2.run_id)]);
+    assert.equal(d1.status, 'completed', JSON.stringify(d1));
+    assert.equal(d2.status, 'completed', JSON.stringify(d2));
+    assert.ok(naive(d2.created_at) >= naive(d1.finished_at), `run 2 created ${d2.created_at}, run 1 finished ${d1.finished_at}`);
+  } finally {
+    await handle.close();
+  }
+});
+
+test('a run the server does not know (404) stops the wait: the next run goes out', async () => {
+  const id = testId('queue-404');
+  const handle = await open(id);
+  const ro = { headers: { 'x-test-id': id }, maxRetries: 0 };
+  try {
+    const first = handle.runTask({ prompt: '[duration=3s] first' }, ro);
+    const second = handle.runTask({ prompt: '[steps=1] second' }, ro);
+    const r1 = await first;
+    await emulator('POST', '/_emulator/faults', {
+      method: 'GET', path: `/v1/runs/${r1.run_id}`, status: 404, body: `{"detail":"Task run not found ${r1.run_id}"}`, times: 1,
+    });
+    const r2 = await second;
+    const d1 = await client.getRun(r1.run_id);
+    assert.ok(!['completed', 'failed'].includes(d1.status) || naive(r2.created_at) < naive(d1.finished_at),
+      'the second run went out before the first finished');
+  } finally {
+    await handle.close();
+  }
+});
+
+test('closing the handle ends the wait even while polls keep failing', async () => {
+  const id = testId('queue-close');
+  const handle = await open(id);
+  const ro = { headers: { 'x-test-id': id }, maxRetries: 0 };
+  const first = handle.runTask({ prompt: '[duration=20s] first' }, ro);
+  const second = handle.runTask({ prompt: '[steps=1] second' }, ro);
+  const r1 = await first;
+  // Every poll of the first run fails from now on: only the close can end the wait.
+  await emulator('POST', '/_emulator/faults', { method: 'GET', path: `/v1/runs/${r1.run_id}`, status: 503, times: 100 });
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await posts(id)).length, 1, 'the second run waits while the first may still be going');
+  await handle.close();
+  const settled = await Promise.race([
+    second.then(() => 'sent', () => 'sent and refused'),
+    new Promise((r) => setTimeout(() => r('still waiting'), 5000)),
+  ]);
+  assert.notEqual(settled, 'still waiting', 'the queue was released by the close');
 });
 
 test('aborting a queued run leaves the runs before and after it intact', async () => {

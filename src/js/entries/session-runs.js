@@ -29,14 +29,66 @@ function waitTurn(prior, signal) {
   });
 }
 
+/**
+ * How the queue learns that a run is over. It waits as long as the run takes
+ * (no overall timeout: a run may last hours) and keeps asking through
+ * transient failures (no response, timeouts, 429, 5xx, odd bodies), pausing
+ * `RETRY_PAUSE_MS` between tries, so the next run is never sent while this one
+ * may still hold the session. It stops early only when asking again cannot
+ * help: the server says the run is not there or the request is not allowed
+ * (`DEFINITIVE`), or the handle was closed (the session's runs end with it).
+ */
+const DEFINITIVE = new Set([
+  "not_found",
+  "gone",
+  "forbidden",
+  "bad_request",
+  "unprocessable_entity",
+  "invalid_argument",
+  "browser_api_key",
+]);
+const RETRY_PAUSE_MS = 1000;
+/** One `waitForRun` lasts at most this long (seconds); another follows while the run goes on. */
+const WAIT_CHUNK_S = 3600;
+
+/** Per handle: an AbortController aborted when the handle is closed. */
+const closers = new WeakMap();
+
+function closer(handle) {
+  let c = closers.get(handle);
+  if (!c) closers.set(handle, (c = new AbortController()));
+  return c;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms, signal) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
 /** Settles once `run` has a terminal status (polling it when needed); never rejects. */
-function untilTerminal(client, run, requestOptions) {
-  if (!run || typeof run.run_id !== "string" || TERMINAL.has(run.status)) return Promise.resolve();
-  const { abortSignal, ...rest } = requestOptions || {};
-  return client.waitForRun(run.run_id, undefined, rest).then(
-    () => {},
-    () => {},
-  );
+async function untilTerminal(handle, run, requestOptions) {
+  const client = clients.get(handle);
+  if (!client || !run || typeof run.run_id !== "string" || TERMINAL.has(run.status)) return;
+  // The caller's signal was for sending the run; the wait belongs to the queue.
+  const { abortSignal: _sent, ...rest } = requestOptions || {};
+  const closed = closer(handle).signal;
+  while (!closed.aborted) {
+    try {
+      await client.waitForRun(run.run_id, { timeout: WAIT_CHUNK_S, abortSignal: closed }, rest);
+      return;
+    } catch (e) {
+      if (closed.aborted || DEFINITIVE.has(e?.code)) return;
+      await pause(RETRY_PAUSE_MS, closed);
+    }
+  }
 }
 
 /**
@@ -58,7 +110,7 @@ function enqueue(handle, requestOptions, send) {
         release();
         throw e;
       }
-      untilTerminal(clients.get(handle), run, requestOptions).then(release);
+      untilTerminal(handle, run, requestOptions).then(release);
       return run;
     },
     (reason) => {
@@ -89,7 +141,7 @@ function inSession(handle, method, request, requestOptions) {
 /** The error class for refusals made here (set by `installSessionRuns`). */
 let ErrorClass = Error;
 
-/** Adds the queue, `runWorkflow`, `login`, `downloadFiles`, `handOff` and the client registry to the classes. */
+/** Adds the queue (and its end on `close`), `runWorkflow`, `login`, `downloadFiles`, `handOff` and the client registry to the classes. */
 export function installSessionRuns(SkyvernClient, BrowserSessionHandle, handOff, SkyvernError) {
   ErrorClass = SkyvernError;
   const proto = BrowserSessionHandle.prototype;
@@ -102,7 +154,15 @@ export function installSessionRuns(SkyvernClient, BrowserSessionHandle, handOff,
     });
   };
   const runTask = proto.runTask;
+  const close = proto.close;
   const methods = {
+    close(...args) {
+      const closing = close.apply(this, args);
+      // Once the session is closed its runs are over: the queue stops waiting on them.
+      const stop = () => closer(this).abort();
+      closing.then(stop, stop);
+      return closing;
+    },
     runTask(request, requestOptions) {
       return enqueue(this, requestOptions, () => runTask.call(this, request, requestOptions));
     },

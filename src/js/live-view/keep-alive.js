@@ -75,12 +75,15 @@ export class KeepAlive {
     this.busy = true;
     try {
       if (!this.info.started_at) this.info = await this.client.getBrowserSession(this.view.id);
+      // Unmounted or stopped while the session was read: nobody is watching any more.
+      if (this.stopped || !this.watched()) return;
       const left = this.remaining();
       const margin = MARGIN_MINUTES * this.minuteMs;
       if (Number.isNaN(left)) return this.schedule(Math.min(5000, this.minuteMs / 4));
       if (left > margin) return this.schedule(Math.min(left - margin, 30_000, this.idleMs));
       await this.extend();
     } catch (error) {
+      if (this.stopped) return;
       this.stop();
       this.view.notify("onError", error);
     } finally {
@@ -91,7 +94,7 @@ export class KeepAlive {
   async extend() {
     const timeout = typeof this.info.timeout === "number" ? this.info.timeout : 60;
     const add = Math.min(this.extendMinutes, MAX_LIFETIME - timeout);
-    if (add < 1) return this.stop();
+    if (add < 1 || this.stopped) return this.stop();
     let session = await this.client.extendBrowserSession(this.view.id, { additional_minutes: add });
     // A `warning` may mean the extension was not confirmed (202): read it back, never repeat it.
     if (session && session.warning) session = { ...(await this.client.getBrowserSession(this.view.id)), warning: session.warning };

@@ -125,11 +125,11 @@ export interface BrowserSessionHandle {
   handOff(element: HTMLElement, options: HandOffOptions & { saveProfile: Omit<CreateBrowserProfileRequest, "browser_session_id"> }): Promise<BrowserProfile>;
   handOff(element: HTMLElement, options?: HandOffOptions): Promise<BrowserProfile | undefined>;
   /** Runs a workflow in this session (`browser_session_id` is filled in), queued like `runTask`. */
-  runWorkflow(request: Omit<RunWorkflowRequest, "browser_session_id">, request_options?: RequestOptions): Promise<WorkflowRun>;
+  runWorkflow(request: Omit<RunWorkflowRequest, "browser_session_id">, requestOptions?: RequestOptions): Promise<WorkflowRun>;
   /** Logs in within this session (`browser_session_id` is filled in), queued like `runTask`. */
-  login(request: Omit<LoginRequest, "browser_session_id"> | { body: Omit<LoginRequest, "browser_session_id">; "x-user-agent"?: string }, request_options?: RequestOptions): Promise<WorkflowRun>;
+  login(request: Omit<LoginRequest, "browser_session_id"> | { body: Omit<LoginRequest, "browser_session_id">; "x-user-agent"?: string }, requestOptions?: RequestOptions): Promise<WorkflowRun>;
   /** Downloads files within this session (`browser_session_id` is filled in), queued like `runTask`. */
-  downloadFiles(request: Omit<DownloadFilesRequest, "browser_session_id"> | { body: Omit<DownloadFilesRequest, "browser_session_id">; "x-user-agent"?: string }, request_options?: RequestOptions): Promise<WorkflowRun>;
+  downloadFiles(request: Omit<DownloadFilesRequest, "browser_session_id"> | { body: Omit<DownloadFilesRequest, "browser_session_id">; "x-user-agent"?: string }, requestOptions?: RequestOptions): Promise<WorkflowRun>;
 }
 /** A mounted live view. */
 export interface LiveView {

@@ -81,3 +81,13 @@ for (const entry of ['web.js', 'workerd.js']) {
     assert.deepEqual(exportClause(read(entry)), declared);
   });
 }
+
+test('parameter names in the .d.ts files are camelCase, as in @skyvern/client', () => {
+  for (const file of ['index.d.ts', 'server.d.ts', 'skyvern_wasm.d.ts', 'skyvern_server.d.ts']) {
+    const snake = [...read(file).matchAll(/[(,]\s*([a-z][a-z0-9]*_[a-z0-9_]*)\??\s*:/g)]
+      .map((m) => m[1])
+      // wasm-bindgen's own loader (`init({ module_or_path })`), not an API method.
+      .filter((name) => name !== 'module_or_path');
+    assert.deepEqual(snake, [], `${file} has snake_case parameters`);
+  }
+});

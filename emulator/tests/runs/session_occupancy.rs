@@ -64,6 +64,47 @@ async fn occupied_session_fails_the_second_run() {
 }
 
 #[tokio::test]
+async fn login_and_download_files_in_an_occupied_session_answer_like_a_task() {
+    let emu = emu().await;
+    let sid = emu.running_session().await;
+    let a = emu.run_task(&task("first [duration=10s]", &sid)).await;
+    let aid = a["run_id"].as_str().expect("id").to_string();
+    let occupied = json!(format!(
+        "Browser session {sid} is already occupied by {aid}. Wait for that run to finish or cancel it, then retry."
+    ));
+    let second = [
+        ("/v1/run/tasks", task("second", &sid)),
+        (
+            "/v1/run/tasks/login",
+            json!({"credential_type": "bitwarden", "url": "http://127.0.0.1:8765/", "browser_session_id": sid})
+                .to_string(),
+        ),
+        (
+            "/v1/run/tasks/download_files",
+            json!({"navigation_goal": "download the report", "browser_session_id": sid}).to_string(),
+        ),
+    ];
+    let mut answers = Vec::new();
+    for (path, body) in second {
+        let r = emu.post(path, &body).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
+        let v = r.json();
+        assert_eq!(v["status"], "created", "{path}: the run is created first");
+        assert_eq!(v["run_request"]["browser_session_id"], json!(sid), "{path}");
+        let id = v["run_id"].as_str().unwrap_or("").to_string();
+        let (_, last) = emu.follow_run(&id, Duration::from_secs(5)).await;
+        answers.push((path, last["status"].clone(), last["failure_reason"].clone()));
+    }
+    for (path, status, reason) in answers {
+        assert_eq!(status, "failed", "{path}");
+        assert_eq!(reason, occupied, "{path}");
+    }
+    let s = emu.get(&format!("/v1/browser_sessions/{sid}")).await.json();
+    assert_eq!(s["runnable_id"], json!(aid), "the first run still holds it");
+    emu.post(&format!("/v1/runs/{aid}/cancel"), "").await;
+}
+
+#[tokio::test]
 async fn session_errors_and_unknown_runs() {
     let emu = emu().await;
     let r = emu

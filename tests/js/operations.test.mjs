@@ -51,6 +51,19 @@ test('list, record and cancel operations send their paths, queries and bodies', 
   assert.equal(blob.type, 'image/svg+xml');
   assert.match(await blob.text(), /^<svg[\s\S]*Step 2 of 2/);
   await assert.rejects(client.getArtifactContent('a_0000'), NotFoundError);
+  // A log artifact comes back as text and the element tree as a parsed JSON value,
+  // as the real server's content types for those artifact types say.
+  const records = await client.getRunArtifacts(done.run_id, { artifact_type: ['skyvern_log', 'visible_elements_tree'] });
+  assert.deepEqual(records.map((a) => a.artifact_type), ['skyvern_log', 'visible_elements_tree']);
+  id = testId('log');
+  const log = await client.getArtifactContent(records[0].artifact_id, withId(id));
+  assert.equal((await only(id)).path, `/v1/artifacts/${records[0].artifact_id}/content`);
+  assert.equal(typeof log, 'string');
+  assert.match(log, /step 2 of 2: .*\n.* run \S+ completed\n$/);
+  const tree = await client.getArtifactContent(records[1].artifact_id);
+  assert.ok(Array.isArray(tree), typeof tree);
+  assert.equal(tree[0].tagName, 'body');
+  assert.equal(tree[0].children.length, 2);
 
   // A task's timeline is refused (400) as on the real server; a workflow run has one.
   await assert.rejects(client.getRunTimeline(done.run_id), (e) => e instanceof BadRequestError && /task_v1/.test(e.message));

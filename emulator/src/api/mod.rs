@@ -1,5 +1,6 @@
 //! The `/v1` API and `/api/v1/heartbeat`, answering like Skyvern 1.0.56.
 
+mod artifacts;
 mod echo;
 mod profiles;
 mod records;
@@ -136,8 +137,8 @@ async fn dispatch(app: &App, req: &Req, op: Op, id: String) -> Resp {
         Op::GetRuns => records::list_runs(app, req),
         Op::BulkCancelRuns => records::bulk_cancel(app, body),
         Op::GetRunTimeline => records::timeline(app, &id),
-        Op::GetRunArtifacts => records::artifacts(app, req, &id),
-        Op::GetArtifactContent => records::artifact_content(app, &id),
+        Op::GetRunArtifacts => artifacts::artifacts(app, req, &id),
+        Op::GetArtifactContent => artifacts::artifact_content(app, &id),
         Op::Login => tasks::login(app, body),
         Op::DownloadFiles => tasks::download_files(app, body),
         Op::UploadFile => tasks::upload_file(app, req).await,

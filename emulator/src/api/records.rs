@@ -1,5 +1,5 @@
-//! Run records: `GET /v1/runs`, bulk cancel, a run's timeline and artifacts
-//! (its step screenshots), and artifact content, answering like Skyvern 1.0.56.
+//! Run records: `GET /v1/runs`, bulk cancel and a run's timeline, answering
+//! like Skyvern 1.0.56 (its artifacts are in `artifacts.rs`).
 
 use std::time::Instant;
 
@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::profiles::query_params;
 use super::validate::{Body, Errors};
 use super::{object_or_resp, unprocessable};
-use crate::app::store::{is_terminal, Run, Store};
+use crate::app::store::{is_terminal, Run};
 use crate::app::{App, Req, Resp};
 
 const RUN_STATUSES: [&str; 9] = [
@@ -21,49 +21,6 @@ const RUN_STATUSES: [&str; 9] = [
     "terminated",
     "completed",
     "canceled",
-];
-/// Skyvern 1.0.56's `ArtifactType`, in its order (the 422 lists them so).
-const ARTIFACT_TYPES: [&str; 40] = [
-    "recording",
-    "audio",
-    "session_replay",
-    "eval_score",
-    "eval_trajectory",
-    "eval_rubrics",
-    "browser_console_log",
-    "browser_session_action_log",
-    "skyvern_log",
-    "skyvern_log_raw",
-    "screenshot",
-    "screenshot_llm",
-    "screenshot_action",
-    "screenshot_final",
-    "screenshot_proxy",
-    "screenshot_pre_submit",
-    "llm_prompt",
-    "llm_request",
-    "llm_response",
-    "llm_response_parsed",
-    "llm_response_rendered",
-    "visible_elements_id_css_map",
-    "visible_elements_id_frame_map",
-    "visible_elements_tree",
-    "visible_elements_tree_trimmed",
-    "visible_elements_tree_in_prompt",
-    "hashed_href_map",
-    "visible_elements_id_xpath_map",
-    "html",
-    "html_scrape",
-    "html_action",
-    "html_pre_submit",
-    "trace",
-    "har",
-    "script_file",
-    "pdf",
-    "step_archive",
-    "task_archive",
-    "download",
-    "unknown",
 ];
 const RUN_TYPES: [&str; 7] = [
     "task_v1",
@@ -116,7 +73,7 @@ fn page_param(
 }
 
 /// The values of a repeated enum query key.
-fn enum_list(
+pub(super) fn enum_list(
     errs: &mut Errors,
     params: &[(String, String)],
     k: &str,
@@ -201,7 +158,7 @@ pub(super) fn list_runs(app: &App, req: &Req) -> Resp {
 }
 
 /// The digits of a run id (`tsk_123` → `123`).
-fn digits(id: &str) -> &str {
+pub(super) fn digits(id: &str) -> &str {
     id.rsplit('_').next().unwrap_or(id)
 }
 
@@ -313,86 +270,4 @@ pub(super) fn timeline(app: &App, id: &str) -> Resp {
     });
     let entry = json!({"type": "block", "attempt": 1, "block": block, "thought": null, "children": [], "created_at": created, "modified_at": modified});
     Resp::json(200, &json!([entry]))
-}
-
-/// A run's artifacts: a `screenshot_action` per finished step and, once the
-/// run is over, a `screenshot_final` (the step pictures `screenshot_urls` lists).
-fn run_artifacts(app: &App, store: &Store, r: &Run, now: Instant) -> Vec<Value> {
-    let v = r.view(now);
-    let done = v.step_count.unwrap_or(0);
-    let finished = is_terminal(v.status) || v.status == "paused";
-    let steps = if finished {
-        done
-    } else {
-        done.saturating_sub(1)
-    };
-    let mut out: Vec<Value> = (1..=steps)
-        .map(|k| artifact(app, store, r, "screenshot_action", &format!("s{k}"), k))
-        .collect();
-    if finished && done > 0 {
-        out.push(artifact(app, store, r, "screenshot_final", "f", done));
-    }
-    out
-}
-
-fn artifact(app: &App, store: &Store, r: &Run, kind: &str, tag: &str, step: u32) -> Value {
-    let at = app.clock.iso(r.start_at + r.interval * step);
-    let uri = format!("{}/runs/{}/screenshots/{step}.svg", app.base_url, r.id);
-    json!({
-        "created_at": at, "modified_at": at,
-        "artifact_id": format!("a_{}{tag}", digits(&r.id)),
-        "artifact_type": kind, "uri": uri, "bundle_key": null, "checksum": null, "file_size": null,
-        "task_id": if r.workflow { Value::Null } else { json!(r.id) },
-        "step_id": format!("stp_{}{step}", digits(&r.id)),
-        "workflow_run_id": if r.workflow { json!(r.id) } else { Value::Null },
-        "workflow_run_block_id": null, "run_id": r.id, "browser_session_id": r.session_id,
-        "observer_cruise_id": null, "observer_thought_id": null, "ai_suggestion_id": null,
-        "signed_url": uri, "archived": false, "organization_id": store.org_id,
-    })
-}
-
-/// `GET /v1/runs/{id}/artifacts?artifact_type=…` (an unknown run has none).
-pub(super) fn artifacts(app: &App, req: &Req, id: &str) -> Resp {
-    let params = query_params(req);
-    let mut errs = Errors::new();
-    let wanted = enum_list(&mut errs, &params, "artifact_type", &ARTIFACT_TYPES);
-    if !errs.is_empty() {
-        return unprocessable(errs);
-    }
-    let (store, now) = app.store();
-    let list = match store.run(id) {
-        Some(r) => run_artifacts(app, &store, r, now),
-        None => Vec::new(),
-    };
-    let list: Vec<Value> = list
-        .into_iter()
-        .filter(|a| wanted.is_empty() || wanted.iter().any(|w| a["artifact_type"] == json!(w)))
-        .collect();
-    Resp::json(200, &Value::Array(list))
-}
-
-/// `GET /v1/artifacts/{id}/content`: the step picture, as an image.
-pub(super) fn artifact_content(app: &App, id: &str) -> Resp {
-    let not_found = || Resp::detail(404, &format!("Artifact not found {id}"));
-    let (store, now) = app.store();
-    let Some(rest) = id.strip_prefix("a_") else {
-        return not_found();
-    };
-    let Some(cut) = rest.find(['s', 'f']) else {
-        return not_found();
-    };
-    let (run_digits, tag) = rest.split_at(cut);
-    let Some(r) = store.runs.iter().find(|r| digits(&r.id) == run_digits) else {
-        return not_found();
-    };
-    let listed = run_artifacts(app, &store, r, now)
-        .into_iter()
-        .find(|a| a["artifact_id"] == json!(id));
-    let step = match (listed, tag) {
-        (Some(_), "f") => r.view(now).step_count.unwrap_or(1),
-        (Some(_), t) => t[1..].parse::<u32>().unwrap_or(1),
-        (None, _) => return not_found(),
-    };
-    Resp::text(200, "image/svg+xml", crate::live::step_picture(r, step))
-        .header("content-disposition", "inline")
 }

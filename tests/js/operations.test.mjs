@@ -105,6 +105,18 @@ test('browser profiles: list with paging and search, update, the deprecated alia
   assert.equal(r.method, 'PATCH');
   assert.equal(r.path, '/v1/browser_profiles/bp_000000000000000000');
   assert.deepEqual(JSON.parse(r.body), { name: 'renamed' });
+  const made = await client.createBrowserProfile({ name: `blank ${id}` });
+  id = testId('patch-ok');
+  const updated = await client.updateBrowserProfile(made.browser_profile_id, { name: `renamed ${id}`, description: 'described', proxy_session_id: null }, withId(id));
+  r = await only(id);
+  assert.equal(r.method, 'PATCH');
+  assert.equal(r.path, `/v1/browser_profiles/${made.browser_profile_id}`);
+  assert.deepEqual(JSON.parse(r.body), { name: `renamed ${id}`, description: 'described' });
+  assert.equal(updated.browser_profile_id, made.browser_profile_id);
+  assert.equal(updated.name, `renamed ${id}`);
+  assert.equal(updated.description, 'described');
+  assert.equal((await client.getBrowserProfile(made.browser_profile_id)).name, `renamed ${id}`);
+  await client.deleteBrowserProfile(made.browser_profile_id);
   await assert.rejects(client.updateBrowserProfile('bp_1', { name: '' }), /request\.name/);
 });
 

@@ -185,6 +185,10 @@ test('uploadFile sends one multipart part named file, from a Blob or a Buffer', 
   await client.uploadFile({ file: { data: Buffer.from('from a buffer'), filename: 'b.bin', contentType: 'application/x-test' } }, withId(id));
   r = await only(id);
   assert.match(r.body, /name="file"; filename="b\.bin"\r\nContent-Type: application\/x-test\r\n\r\nfrom a buffer/);
+  id = testId('upload-bare-buffer');
+  await client.uploadFile({ file: Buffer.from('bare buffer'), filename: 'bare.txt' }, withId(id));
+  r = await only(id);
+  assert.match(r.body, /name="file"; filename="bare\.txt"\r\nContent-Type: application\/octet-stream\r\n\r\nbare buffer\r\n/);
   await assert.rejects(client.uploadFile({ file: 'just text' }), /request\.file: must be a Blob/);
   await assert.rejects(client.uploadFile({}), /request\.file: is required/);
 });

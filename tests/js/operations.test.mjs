@@ -268,6 +268,10 @@ test('requestOptions: queryParams, a per-call apiKey, extraBody; unknown keys st
   id = testId('extra');
   await client.runTask({ prompt: 'extra' }, withId(id, { extraBody: { brand_new_field: { on: true } } }));
   assert.deepEqual(JSON.parse((await only(id)).body), { prompt: 'extra', brand_new_field: { on: true } });
+  // extraBody is sent as given: an explicit null the request itself would drop reaches the server.
+  id = testId('extra-null');
+  await client.runTask({ prompt: 'extra', webhook_url: null }, withId(id, { extraBody: { title: null } }));
+  assert.deepEqual(JSON.parse((await only(id)).body), { prompt: 'extra', title: null });
   await assert.rejects(client.getRun(run.run_id, { extraBody: { a: 1 } }), /requestOptions\.extraBody/);
 
   const e = await client.runTask({ prompt: 'x', browser_sesion_id: 'pbs_1' }).catch((e) => e);

@@ -39,6 +39,7 @@ export const ui = {
   runForm: $("run-form"),
   runPrompt: $("run-prompt"),
   runUrl: $("run-url"),
+  runEngine: $("run-engine"),
   runBtn: $("run-btn"),
   cancelBtn: $("cancel-run-btn"),
   runError: $("run-error"),

@@ -120,8 +120,11 @@ async function showRecords(client, run, into) {
     const list = el("ol", "small");
     for (const entry of entries) {
       const block = entry.block;
-      const text = block ? `${block.label ?? block.block_type}: ${block.status ?? ""}` : `thought: ${entry.thought?.thought ?? ""}`;
-      list.append(el("li", "", toText(text, 300)));
+      const actions = Array.isArray(block?.actions) ? block.actions.length : 0;
+      const text = block
+        ? `${block.label ?? block.block_type}: ${block.status ?? ""}${actions ? ` · ${actions} action${actions === 1 ? "" : "s"}` : ""}`
+        : `thought: ${entry.thought?.thought ?? ""}`;
+      list.append(el("li", "run-timeline-entry", toText(text, 300)));
     }
     timeline.append(entries.length ? list : el("p", "muted small", "No timeline entries."));
   } catch (err) {

@@ -87,6 +87,7 @@ export function renderSelected(session) {
   ui.closeBtn.disabled = state.closing.has(session.browser_session_id);
   ui.runPrompt.disabled = ended;
   ui.runUrl.disabled = ended;
+  ui.runEngine.disabled = ended;
   renderRunControls();
 }
 

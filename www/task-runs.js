@@ -32,6 +32,7 @@ async function runTaskFromForm(event) {
   ui.runPrompt.removeAttribute("aria-invalid");
   showError(ui.runError, null);
   const url = ui.runUrl.value.trim();
+  const engine = ui.runEngine.value;
 
   const view = createRunCard(prompt, url, () => state.client);
   const cards = state.runCards.get(sessionId) ?? [];
@@ -54,6 +55,7 @@ async function runTaskFromForm(event) {
     }
     const request = { prompt, browser_session_id: sessionId };
     if (url) request.url = url;
+    if (engine) request.engine = engine;
     const created = await client.runTask(request, { abortSignal: controller.signal });
     active.runId = created.run_id;
     view.status(created);

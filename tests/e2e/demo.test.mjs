@@ -215,6 +215,30 @@ test("demo page: sessions, live view, tasks and readable errors against the emul
   for (const post of runPosts) assert.equal(JSON.parse(post.body).browser_session_id, sessionId);
   assert.equal(JSON.parse(runPosts[0].body).url, "https://example.com/");
   assert.equal(JSON.parse(runPosts[1].body).url, undefined, "an empty URL is left out");
+  assert.equal(JSON.parse(runPosts[1].body).engine, undefined, "the server's default engine is not sent");
+
+  // A Skyvern 2.0 run (task v2) has a timeline: its block with its actions, and its screenshots.
+  await page.fill("#run-prompt", "Read the heading with Skyvern 2.0 [steps=2]");
+  await page.selectOption("#run-engine", "skyvern-2.0");
+  await page.click("#run-btn");
+  await page.waitForFunction(() => document.querySelectorAll("#runs > li").length === 3);
+  await page.waitForSelector(`${firstRun}[data-status="completed"]`, { timeout: 30_000 });
+  const v2 = await page.getAttribute(firstRun, "data-run-id");
+  assert.match(v2, /^tsk_v2_/);
+  await page.waitForSelector(`${firstRun} .run-timeline-entry`, { timeout: 15_000 });
+  const entries = await page.$$eval(`${firstRun} .run-timeline-entry`, (els) => els.map((e) => e.textContent.trim()));
+  assert.deepEqual(entries, ["task: completed · 2 actions"]);
+  await page.waitForFunction(
+    (sel) => [...document.querySelectorAll(`${sel} img.run-screenshot`)].filter((i) => i.complete && i.naturalWidth > 0).length === 3,
+    firstRun,
+    { timeout: 15_000 },
+  );
+  const alts = await page.$$eval(`${firstRun} img.run-screenshot`, (els) => els.map((e) => e.alt.split(" ")[0]));
+  assert.deepEqual(alts, ["screenshot_action", "screenshot_action", "screenshot_final"]);
+  const v2Log = await requestLog();
+  const v2Post = v2Log.filter((r) => r.method === "POST" && r.path === "/v1/run/tasks").at(-1);
+  assert.deepEqual(JSON.parse(v2Post.body), { prompt: "Read the heading with Skyvern 2.0 [steps=2]", browser_session_id: sessionId, engine: "skyvern-2.0" });
+  assert.equal(v2Log.filter((r) => r.method === "GET" && r.path === `/v1/runs/${v2}/timeline`).length, 1, "the timeline is read once");
 
   // --- Screenshots while the session is busy -----------------------------------------------------------------
   const noOverflow = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);

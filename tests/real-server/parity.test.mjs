@@ -217,6 +217,13 @@ const scenarios = [
     prepare: (s) => pollUntil(s.t, `/v1/runs/${s.ids.running}`, (j) => j.status !== "running", { timeoutMs: 30_000 }),
     req: (ids) => ({ path: `/v1/runs/${ids.running}` }),
     expect: { status: 200, body: { status: "canceled" } },
+  },
+  {
+    name: "cancel the canceled run",
+    req: (ids) => ({ method: "POST", path: `/v1/runs/${ids.running}/cancel` }),
+    expect: { status: 400 },
+    check: (res, s) =>
+      assert.equal(res.json.detail, `Invalid task status transition to canceled for ${s.ids.running} because task is already canceled`),
     then: async (s) => {
       await send(s.t, { method: "POST", path: `${sessionPath(s.ids.other)}/close` });
     },

@@ -36,9 +36,10 @@ function setup({ timeout = 5, extend, get } = {}) {
 }
 
 test('an idle view is not extended; using it again resumes the keep-alive', async () => {
-  const { view, client, calls } = setup({ timeout: 5 });
-  // Idle after 40 ms without input; the deadline is 100 ms away, the margin 60 ms.
-  const ka = new KeepAlive(view, client, { minuteMs: MINUTE, idleMinutes: 40 / 60_000 });
+  const { view, client, calls } = setup({ timeout: 8 });
+  // Idle after 20 ms without input; the deadline is 160 ms away and the margin 60 ms, so an
+  // extension would be due at 100 ms, long after the view went idle.
+  const ka = new KeepAlive(view, client, { minuteMs: MINUTE, idleMinutes: 20 / 60_000 });
   try {
     await sleep(300);
     assert.deepEqual(calls.extend, [], 'nobody used the view: no extension');

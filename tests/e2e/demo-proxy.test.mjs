@@ -30,7 +30,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { chromiumBin, emulatorBin, root, shotDir, skipReason, waitFor } from "./helpers.mjs";
+import { chromiumBin, emulatorBin, root, shotDir, skipReason, typeTestSiteLogin, waitFor } from "./helpers.mjs";
 
 /** Spawns a server that prints `listening on http://127.0.0.1:PORT` first; resolves to that URL. */
 function start(name, cmd, args, env) {
@@ -273,11 +273,7 @@ test("demo through the edge proxy: sign in by hand, the profile is saved through
   const real = !process.env.SKYVERN_E2E_NO_BROWSER;
   if (real) {
     await waitFor("the sign-in page in the view", async () => (await page.textContent(`${view} .skyvern-live-url`)).endsWith("/test-site/login"), 20_000);
-    await page.focus(`${view} canvas`);
-    await page.keyboard.type("demo");
-    await page.keyboard.press("Tab");
-    await page.keyboard.type("let-me-in");
-    await page.keyboard.press("Enter");
+    await typeTestSiteLogin(page, view);
     await waitFor("the account page", async () => (await page.textContent(`${view} .skyvern-live-url`)).endsWith("/test-site/account"), 20_000);
   }
   await page.click("#signin-view .skyvern-handoff-done");

@@ -11,55 +11,16 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import { chromiumBin, emulatorBin, root, shotDir, skipReason, waitFor } from "./helpers.mjs";
+import { chromiumBin, root, shotDir, skipReason, startEmulator, waitFor } from "./helpers.mjs";
 
-/** Starts the emulator on a free loopback port; resolves with its base URL once it is listening. */
-function startEmulator(apiKey) {
-  const child = spawn(
-    emulatorBin,
-    [
-      "--host", "127.0.0.1",
-      "--port", "0",
-      "--www", path.join(root, "www"),
-      "--pkg", path.join(root, "pkg"),
-      "--test-controls",
-      "--time-scale", "600",
-      "--start-delay-ms", "200",
-      "--step-ms", "100",
-      "--api-key", apiKey,
-    ],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr.on("data", (chunk) => {
-    stderr = (stderr + chunk).slice(-20_000);
-  });
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`emulator did not start in 20 s\n${stderr}`)), 20_000);
-    const lines = createInterface({ input: child.stdout });
-    lines.once("line", (line) => {
-      clearTimeout(timer);
-      const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line.trim());
-      if (match) resolve(match[1]);
-      else reject(new Error(`unexpected first line from the emulator: ${line}`));
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`emulator exited early (${code})\n${stderr}`));
-    });
-  });
-  return { child, ready, stderr: () => stderr };
-}
 
 test("demo page: sessions, live view, tasks and readable errors against the emulator", { skip: skipReason(), timeout: 180_000 }, async (t) => {
   const apiKey = `sk-demo-${randomBytes(12).toString("hex")}`;
-  const emulator = startEmulator(apiKey);
+  const emulator = startEmulator(apiKey, ["--time-scale", "600"]);
   t.after(() => emulator.child.kill());
   const base = await emulator.ready;
 

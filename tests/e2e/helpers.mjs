@@ -37,12 +37,13 @@ export async function waitFor(what, fn, timeoutMs = 15_000) {
   }
 }
 
-/** Starts the emulator on a free port serving www/ and pkg/, with test controls and `extra`
- * options; `ready` resolves to its address. */
-export function startEmulator(apiKey, extra) {
+/** Starts the emulator on a free loopback port serving `www` (the demo by default) and pkg/, with
+ * test controls and `extra` options; `ready` resolves to its address once it is listening, and
+ * rejects if it exits first. */
+export function startEmulator(apiKey, extra = [], www = path.join(root, "www")) {
   const child = spawn(
     emulatorBin,
-    ["--host", "127.0.0.1", "--port", "0", "--www", path.join(root, "www"), "--pkg", path.join(root, "pkg"),
+    ["--host", "127.0.0.1", "--port", "0", "--www", www, "--pkg", path.join(root, "pkg"),
       "--test-controls", "--start-delay-ms", "200", "--step-ms", "100", "--api-key", apiKey, ...extra],
     { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -56,8 +57,12 @@ export function startEmulator(apiKey, extra) {
       if (match) resolve(match[1]);
       else reject(new Error(`unexpected first line from the emulator: ${line}`));
     });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`emulator exited early (${code})\n${stderr}`));
+    });
   });
-  return { child, ready };
+  return { child, ready, stderr: () => stderr };
 }
 
 /** Debian's headless Chromium with a fresh profile (removed after the test); its first page
@@ -78,4 +83,14 @@ export async function browserContext(t, viewport) {
   const errors = [];
   page.on("pageerror", (err) => errors.push(err.message));
   return { chromium, page, errors };
+}
+
+/** Types the emulator's test-site credentials (docs/emulator.md) into the remote sign-in form
+ * through the live view's canvas in `view`; the username field has the remote page's focus. */
+export async function typeTestSiteLogin(page, view) {
+  await page.focus(`${view} canvas`);
+  await page.keyboard.type("demo");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("let-me-in");
+  await page.keyboard.press("Enter");
 }

@@ -16,47 +16,19 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import { chromiumBin, emulatorBin, root, shotDir, skipReason, waitFor } from "./helpers.mjs";
+import { chromiumBin, root, shotDir, skipReason, startEmulator as startWith, waitFor } from "./helpers.mjs";
 
+/** The emulator with the clock these tests use, and without Chromium when SKYVERN_E2E_NO_BROWSER is set. */
 function startEmulator(apiKey, www = path.join(root, "www"), extra = []) {
-  const child = spawn(
-    emulatorBin,
-    [
-      "--host", "127.0.0.1", "--port", "0",
-      "--www", www, "--pkg", path.join(root, "pkg"),
-      "--test-controls", "--time-scale", "600", "--start-delay-ms", "200", "--step-ms", "100",
-      "--api-key", apiKey,
-      ...(process.env.SKYVERN_E2E_NO_BROWSER ? ["--no-browser"] : []),
-      ...extra,
-    ],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr.on("data", (chunk) => {
-    stderr = (stderr + chunk).slice(-20_000);
-  });
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`emulator did not start in 20 s\n${stderr}`)), 20_000);
-    createInterface({ input: child.stdout }).once("line", (line) => {
-      clearTimeout(timer);
-      const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line.trim());
-      if (match) resolve(match[1]);
-      else reject(new Error(`unexpected first line from the emulator: ${line}`));
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`emulator exited early (${code})\n${stderr}`));
-    });
-  });
-  return { child, ready, stderr: () => stderr };
+  const noBrowser = process.env.SKYVERN_E2E_NO_BROWSER ? ["--no-browser"] : [];
+  return startWith(apiKey, ["--time-scale", "600", ...noBrowser, ...extra], www);
 }
+
 
 // The page the remote browser opens. The button turns the whole page green and counts clicks in the
 // heading; the field writes what was typed into the title (which a task reports as output).

@@ -18,7 +18,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { browserContext, shotDir, skipReason, startEmulator, waitFor } from "./helpers.mjs";
+import { browserContext, shotDir, skipReason, startEmulator, typeTestSiteLogin, waitFor } from "./helpers.mjs";
 
 /** The heading of the page a session's own Chromium shows, read over CDP. */
 async function headingOverCdp(chromium, base, apiKey, id) {
@@ -117,12 +117,8 @@ test("demo: sign in by hand, keep it as a profile, start signed in", { skip: ski
   const view = "#signin-view .skyvern-live";
   await page.waitForSelector(`${view}[data-state="live"][data-control="true"]`, { timeout: 30_000 });
   await waitFor("the sign-in page in the view", async () => (await page.textContent(`${view} .skyvern-live-url`)).endsWith("/test-site/login"), 20_000);
-  // Type through the canvas (the username field has the remote page's focus).
-  await page.focus(`${view} canvas`);
-  await page.keyboard.type("demo");
-  await page.keyboard.press("Tab");
-  await page.keyboard.type("let-me-in");
-  await page.keyboard.press("Enter");
+  // Type through the canvas.
+  await typeTestSiteLogin(page, view);
   await waitFor("the account page in a later frame", async () => (await page.textContent(`${view} .skyvern-live-url`)).endsWith("/test-site/account"), 20_000);
   await waitFor("the signed-in band in the hand-off view", async () => isGreen(await page.evaluate(bandColour, "#signin-view canvas")), 20_000);
   const signInId = await page.evaluate(() => document.querySelector("#signin-view canvas").getAttribute("aria-label").split(" ").pop());

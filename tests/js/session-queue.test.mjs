@@ -29,6 +29,16 @@ async function open(id) {
   return client.openBrowserSession({ timeout: 15 }, { headers: { 'x-test-id': id } });
 }
 
+/** A handle with two runs queued on it at once: `first` (its prompt given) and a one-step
+ * `second`. No retries inside a poll, so each fault fails a whole `waitForRun`. */
+async function twoQueued(id, firstPrompt) {
+  const handle = await open(id);
+  const ro = { headers: { 'x-test-id': id }, maxRetries: 0 };
+  const first = handle.runTask({ prompt: firstPrompt }, ro);
+  const second = handle.runTask({ prompt: '[steps=1] second' }, ro);
+  return { handle, first, second };
+}
+
 test('three runs started at once on one handle are sent one after another', async () => {
   const id = testId('queue');
   const handle = await open(id);
@@ -54,12 +64,8 @@ test('three runs started at once on one handle are sent one after another', asyn
 
 test('polling errors while a run goes on do not let the next run out early', async () => {
   const id = testId('queue-faults');
-  const handle = await open(id);
-  // No retries inside a poll: each fault below fails a whole `waitForRun`.
-  const ro = { headers: { 'x-test-id': id }, maxRetries: 0 };
+  const { handle, first, second } = await twoQueued(id, '[duration=3s] first');
   try {
-    const first = handle.runTask({ prompt: '[duration=3s] first' }, ro);
-    const second = handle.runTask({ prompt: '[steps=1] second' }, ro);
     const r1 = await first;
     const path = `/v1/runs/${r1.run_id}`;
     await emulator('POST', '/_emulator/faults', { method: 'GET', path, status: 503, body: '{"detail":"busy"}', times: 2 });
@@ -83,11 +89,8 @@ test('polling errors while a run goes on do not let the next run out early', asy
 
 test('a run the server does not know (404) stops the wait: the next run goes out', async () => {
   const id = testId('queue-404');
-  const handle = await open(id);
-  const ro = { headers: { 'x-test-id': id }, maxRetries: 0 };
+  const { handle, first, second } = await twoQueued(id, '[duration=3s] first');
   try {
-    const first = handle.runTask({ prompt: '[duration=3s] first' }, ro);
-    const second = handle.runTask({ prompt: '[steps=1] second' }, ro);
     const r1 = await first;
     await emulator('POST', '/_emulator/faults', {
       method: 'GET', path: `/v1/runs/${r1.run_id}`, status: 404, body: `{"detail":"Task run not found ${r1.run_id}"}`, times: 1,
@@ -103,10 +106,7 @@ test('a run the server does not know (404) stops the wait: the next run goes out
 
 test('closing the handle ends the wait even while polls keep failing', async () => {
   const id = testId('queue-close');
-  const handle = await open(id);
-  const ro = { headers: { 'x-test-id': id }, maxRetries: 0 };
-  const first = handle.runTask({ prompt: '[duration=20s] first' }, ro);
-  const second = handle.runTask({ prompt: '[steps=1] second' }, ro);
+  const { handle, first, second } = await twoQueued(id, '[duration=20s] first');
   const r1 = await first;
   // Every poll of the first run fails from now on: only the close can end the wait.
   await emulator('POST', '/_emulator/faults', { method: 'GET', path: `/v1/runs/${r1.run_id}`, status: 503, times: 100 });
